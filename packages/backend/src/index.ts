@@ -69,4 +69,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // mcp actions plugin
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
+// kargo plugin
+backend.add(import('@kargo-backstage/plugin-kargo-backend'));
+
 backend.start();

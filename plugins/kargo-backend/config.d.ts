@@ -1,0 +1,27 @@
+export interface Config {
+  /** Configuration of the Kargo plugins. */
+  kargo?: {
+    /**
+     * The Kargo API servers the portal talks to. Entities pick one with the
+     * `kargo.akuity.io/instance` annotation; the first is the default.
+     */
+    instances: Array<{
+      /** Name used by the `kargo.akuity.io/instance` annotation. */
+      name: string;
+      /** Base URL of the Kargo API server, e.g. https://kargo.example.com */
+      url: string;
+      /**
+       * Bearer token the backend sends to Kargo (a Kargo API token bound to a role).
+       * @visibility secret
+       */
+      token?: string;
+      /**
+       * Base URL of the Kargo UI for deep links; defaults to `url`.
+       * @visibility frontend
+       */
+      uiUrl?: string;
+      /** Timeout of one Kargo API call in milliseconds (default 10000). */
+      timeoutMs?: number;
+    }>;
+  };
+}

@@ -1,0 +1,1 @@
+export { kargoPlugin as default } from './plugin';

@@ -1,0 +1,4 @@
+import { createDevApp } from '@backstage/frontend-dev-utils';
+import kargoPlugin from '../src/alpha';
+
+createDevApp({ features: [kargoPlugin] });

@@ -1,0 +1,44 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  OverridableFrontendPlugin,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import { KargoClient, kargoApiRef } from './api';
+import { isKargoAvailable } from './conditions';
+
+const kargoApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: kargoApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new KargoClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+const kargoEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: 'kargo',
+    title: 'Kargo',
+    filter: isKargoAvailable,
+    loader: () =>
+      import('./components/EntityKargoContent').then(m => (
+        <m.EntityKargoContent />
+      )),
+  },
+});
+
+/**
+ * The Kargo plugin for apps on the new frontend system.
+ * @alpha
+ */
+const kargoPlugin: OverridableFrontendPlugin = createFrontendPlugin({
+  pluginId: 'kargo',
+  info: { packageJson: () => import('../package.json') },
+  extensions: [kargoApi, kargoEntityContent],
+});
+
+export default kargoPlugin;

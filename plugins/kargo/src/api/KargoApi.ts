@@ -1,0 +1,20 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+
+/** What the Kargo backend plugin reports about itself. @public */
+export interface KargoBackendHealth {
+  status: string;
+}
+
+/**
+ * The frontend's view of the Kargo backend plugin. Components reach Kargo only through it,
+ * so the Kargo token never leaves the backend.
+ * @public
+ */
+export interface KargoApi {
+  getHealth(): Promise<KargoBackendHealth>;
+}
+
+/** @public */
+export const kargoApiRef = createApiRef<KargoApi>({
+  id: 'plugin.kargo.service',
+});

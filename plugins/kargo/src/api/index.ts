@@ -1,0 +1,2 @@
+export * from './KargoApi';
+export * from './KargoClient';

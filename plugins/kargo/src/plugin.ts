@@ -1,0 +1,39 @@
+import {
+  createApiFactory,
+  createPlugin,
+  createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { KargoClient, kargoApiRef } from './api';
+import { entityContentRouteRef } from './routes';
+
+/**
+ * The Kargo plugin for apps on the classic frontend system; see `/alpha` for the new one.
+ * @public
+ */
+export const kargoPlugin = createPlugin({
+  id: 'kargo',
+  apis: [
+    createApiFactory({
+      api: kargoApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new KargoClient({ discoveryApi, fetchApi }),
+    }),
+  ],
+  routes: { entityContent: entityContentRouteRef },
+});
+
+/**
+ * The Kargo tab of an entity page (classic frontend system).
+ * @public
+ */
+export const EntityKargoContent = kargoPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityKargoContent',
+    component: () =>
+      import('./components/EntityKargoContent').then(m => m.EntityKargoContent),
+    mountPoint: entityContentRouteRef,
+  }),
+);

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/*
+ * The whole test suite, as the README's test command runs it: type check, lint, formatting, then every
+ * Jest project. Database tests also run on PostgreSQL, and cache tests on Redis, when those
+ * answer on their usual local ports; without them the suites use SQLite and memory.
+ * Jest's JSON report is written to test-results/jest.json for CI to count.
+ */
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+
+function answers(port) {
+  return new Promise(resolve => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    const done = ok => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function run(title, command, args, env = process.env) {
+  console.log(`\n=== ${title}: ${command} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
+  if (result.status !== 0) {
+    console.error(`\n${title} failed (exit ${result.status ?? result.signal})`);
+    process.exit(result.status || 1);
+  }
+}
+
+async function main() {
+  const env = { ...process.env, CI: '1', BACKSTAGE_TEST_DISABLE_DOCKER: '1' };
+  const pgVar = 'BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING';
+  if (!env[pgVar] && (await answers(5432))) {
+    env[pgVar] = 'postgresql://postgres@127.0.0.1:5432';
+  }
+  if (!env.KARGO_TEST_REDIS_URL && (await answers(6379))) {
+    env.KARGO_TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+  }
+  console.log(
+    `PostgreSQL tests: ${env[pgVar] ? 'on' : 'off (SQLite only)'}; ` +
+      `Redis tests: ${env.KARGO_TEST_REDIS_URL ? 'on' : 'off (memory only)'}`,
+  );
+
+  // Runs inside `yarn test:all`, so `yarn` is the committed release on PATH.
+  const y = (title, args, e) => run(title, 'yarn', args, e);
+
+  y('type check', ['tsc']);
+  y('lint', ['lint:all']);
+  y('formatting', ['prettier:check']);
+  fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+  y(
+    'unit and integration tests',
+    [
+      'backstage-cli',
+      'repo',
+      'test',
+      '--json',
+      '--outputFile=test-results/jest.json',
+    ],
+    env,
+  );
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
