@@ -1,6 +1,8 @@
 /**
- * Isomorphic parts of the Kargo plugins: catalog annotations, and later permissions and API types.
+ * Isomorphic parts of the Kargo plugins: catalog annotations, Kargo's resource types
+ * (generated from its OpenAPI document), and later permissions.
  *
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './kargoResources';

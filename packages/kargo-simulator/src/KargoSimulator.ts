@@ -1,0 +1,759 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ulid } from 'ulid';
+import YAML from 'yaml';
+import type {
+  Freight,
+  FreightReference,
+  KargoSchemas,
+  Project,
+  ProjectConfig,
+  Promotion,
+  PromotionStep,
+  Stage,
+  VerificationInfo,
+  Warehouse,
+} from '@kargo-backstage/plugin-kargo-common';
+import { Clock, SeedingClock } from './clock';
+import { isControlFlow, isFreightAvailable, originKey } from './controller/availability';
+import { discover } from './controller/discovery';
+import { formatDuration, parseDuration } from './controller/durations';
+import { freightAlias, freightName } from './controller/freightIdentity';
+import { PullRequest, runStep } from './controller/promotionSteps';
+import { ArtifactRegistry } from './controller/registry';
+import { HttpError } from './http/HttpError';
+import { KargoObject, kindOf, ResourceStore } from './store/ResourceStore';
+
+export const ALIAS_LABEL = 'kargo.akuity.io/alias';
+export const REFRESH_ANNOTATION = 'kargo.akuity.io/refresh';
+export const REVERIFY_ANNOTATION = 'kargo.akuity.io/reverify';
+export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
+export const CREATE_ACTOR_ANNOTATION = 'kargo.akuity.io/create-actor';
+const TERMINAL = ['Succeeded', 'Failed', 'Errored', 'Aborted'];
+
+export interface KargoSimulatorOptions {
+  clock?: Clock;
+  /** Fixture projects to load: names of files in src/fixtures (default kargo-demo, microservices). */
+  projects?: string[];
+  /** Outcome of each verification run; default Successful. */
+  verificationOutcome?: (project: string, stage: string) => 'Successful' | 'Failed';
+}
+
+/** A seed step from a fixture's `*.seed.yaml`. */
+interface SeedStep {
+  publish?: { image?: string; tag?: string; git?: string; message?: string; author?: string; chart?: string; version?: string };
+  discover?: string;
+  promote?: { stage: string; mergePullRequest?: boolean };
+  soak?: string;
+}
+
+type Condition = KargoSchemas['V1Condition'];
+
+const FIXTURES_DIR = path.resolve(__dirname, 'fixtures');
+
+type Promote = { freight?: string; freightAlias?: string; origin?: { kind?: string; name?: string } };
+
+/**
+ * A test double of a Kargo control plane: the resources Kargo's API server serves, and the
+ * controllers that move them (warehouse discovery, promotions with their steps, verification,
+ * auto-promotion). Time advances in ticks, so tests drive it deterministically.
+ */
+export class KargoSimulator {
+  readonly clock: Clock;
+  readonly store: ResourceStore;
+  readonly registry: ArtifactRegistry;
+  readonly pullRequests = new Map<number, PullRequest>();
+  readonly events: KargoObject[] = [];
+  /** Stages whose next promotion step fails, with the message to fail with. */
+  readonly failNextPromotion = new Map<string, string>();
+  autoPromotion = true;
+  private lastDiscovery = new Map<string, number>();
+  private readonly verificationOutcome: NonNullable<KargoSimulatorOptions['verificationOutcome']>;
+
+  constructor(options: KargoSimulatorOptions = {}) {
+    this.clock = options.clock ?? new SeedingClock();
+    this.store = new ResourceStore(this.clock);
+    this.registry = new ArtifactRegistry(this.clock);
+    this.verificationOutcome = options.verificationOutcome ?? (() => 'Successful');
+    for (const project of options.projects ?? ['kargo-demo', 'microservices']) {
+      this.loadFixture(project);
+    }
+  }
+
+  // ---- fixtures ----------------------------------------------------------------------------
+
+  loadFixture(name: string): void {
+    this.applyManifests(fs.readFileSync(path.join(FIXTURES_DIR, `${name}.yaml`), 'utf8'));
+    const seedFile = path.join(FIXTURES_DIR, `${name}.seed.yaml`);
+    if (fs.existsSync(seedFile)) {
+      this.seed(YAML.parse(fs.readFileSync(seedFile, 'utf8')) as SeedStep[]);
+    }
+  }
+
+  /** Creates every Kargo resource of a multi-document YAML (or JSON) text, in order. */
+  applyManifests(text: string): KargoObject[] {
+    return YAML.parseAllDocuments(text)
+      .map(doc => doc.toJS() as KargoObject)
+      .filter(Boolean)
+      .map(object => this.createResource(object));
+  }
+
+  createResource(object: KargoObject): KargoObject {
+    const kind = kindOf(object.kind);
+    if (!kind) throw new HttpError(400, `unsupported kind "${object.kind}"`);
+    const created = this.store.create(kind, object);
+    if (kind === 'Stage') this.initStageStatus(created as Stage);
+    if (kind === 'Project') {
+      this.store.update<Project>('Project', '', created.metadata!.name!, p => {
+        p.status = { conditions: [this.condition('Ready', 'True', 'Ready')] } as Project['status'];
+      });
+    }
+    return created;
+  }
+
+  private seed(steps: SeedStep[]): void {
+    const auto = this.autoPromotion;
+    this.autoPromotion = false;
+    const clock = this.clock instanceof SeedingClock ? this.clock : undefined;
+    clock?.startReplay(Date.now() - 24 * 3_600_000);
+    let project = '';
+    for (const step of steps) {
+      if (step.publish?.image) this.registry.publishImage(step.publish.image, step.publish.tag!);
+      if (step.publish?.git) this.registry.publishCommit(step.publish.git, step.publish);
+      if (step.publish?.chart) this.registry.publishChart(step.publish.chart, step.publish.version!);
+      if (step.discover) {
+        project = this.findNamespace('Warehouse', step.discover);
+        this.discoverWarehouse(project, step.discover);
+      }
+      if (step.soak) this.advanceClock(parseDuration(step.soak));
+      if (step.promote) {
+        project = this.findNamespace('Stage', step.promote.stage);
+        const stage = this.store.require<Stage>('Stage', project, step.promote.stage);
+        for (const request of stage.spec.requestedFreight ?? []) {
+          const freight = this.newestAvailableFreight(project, stage, request.origin);
+          if (!freight || freight.status?.currentlyIn?.[step.promote.stage]) continue;
+          const promotion = isControlFlow(stage)
+            ? undefined
+            : this.promote(project, step.promote.stage, { freight: freight.metadata!.name }, 'admin');
+          this.runUntilIdle(() => {
+            const prs = [...this.pullRequests.values()].filter(pr => pr.open);
+            if (step.promote!.mergePullRequest) prs.forEach(pr => this.mergePullRequest(pr.id));
+          });
+          if (promotion) this.advanceClock(60_000);
+        }
+      }
+    }
+    clock?.endReplay();
+    this.autoPromotion = auto;
+  }
+
+  private advanceClock(ms: number) {
+    (this.clock as Clock & { advance?: (ms: number) => void }).advance?.(ms);
+  }
+
+  private findNamespace(kind: 'Warehouse' | 'Stage', name: string): string {
+    const found = this.store.list(kind).find(o => o.metadata!.name === name);
+    if (!found) throw new Error(`seed refers to unknown ${kind} ${name}`);
+    return found.metadata!.namespace!;
+  }
+
+  // ---- the control loop --------------------------------------------------------------------
+
+  /** One pass of every controller. */
+  tick(): void {
+    const now = this.clock.now();
+    for (const warehouse of this.store.list<Warehouse>('Warehouse')) {
+      const ns = warehouse.metadata!.namespace!;
+      const name = warehouse.metadata!.name!;
+      const refresh = warehouse.metadata!.annotations?.[REFRESH_ANNOTATION];
+      const refreshRequested = refresh && refresh !== warehouse.status?.lastHandledRefresh;
+      const last = this.lastDiscovery.get(`${ns}/${name}`) ?? 0;
+      const due = now - last >= parseDuration(warehouse.spec.interval ?? '5m0s');
+      if (refreshRequested || due) this.discoverWarehouse(ns, name, refresh);
+    }
+    for (const promotion of this.store.list<Promotion>('Promotion')) {
+      if (!TERMINAL.includes(promotion.status?.phase ?? '')) this.advancePromotion(promotion);
+    }
+    for (const stage of this.store.list<Stage>('Stage')) {
+      this.reconcileStage(stage);
+    }
+    if (this.autoPromotion) this.autoPromote();
+  }
+
+  /** Ticks until nothing is left to do (bounded), calling `between` after each tick. */
+  runUntilIdle(between?: () => void, maxTicks = 200): void {
+    for (let i = 0; i < maxTicks; i++) {
+      const before = this.store.currentResourceVersion();
+      this.tick();
+      between?.();
+      if (this.store.currentResourceVersion() === before) return;
+    }
+  }
+
+  discoverWarehouse(project: string, name: string, refreshToken?: string): Freight | undefined {
+    const warehouse = this.store.require<Warehouse>('Warehouse', project, name);
+    this.lastDiscovery.set(`${project}/${name}`, this.clock.now());
+    const { discoveredArtifacts, freight } = discover(warehouse, this.registry, this.clock.isoNow());
+    let created: Freight | undefined;
+    if (freight && warehouse.spec.freightCreationPolicy !== 'Manual') {
+      created = this.createFreight(project, freight);
+    }
+    this.store.update<Warehouse>('Warehouse', project, name, w => {
+      w.status = {
+        ...w.status,
+        observedGeneration: w.metadata!.generation,
+        discoveredArtifacts: discoveredArtifacts as never,
+        ...(created ? { lastFreightID: created.metadata!.name } : {}),
+        ...(refreshToken ? { lastHandledRefresh: refreshToken } : {}),
+        conditions: [this.condition('Ready', 'True', 'DiscoverySucceeded')],
+      };
+    });
+    return created;
+  }
+
+  /** Creates Freight unless the same content already exists (names are content hashes). */
+  createFreight(project: string, freight: Freight): Freight | undefined {
+    const name = freightName(freight);
+    if (this.store.get('Freight', project, name)) return undefined;
+    const taken = new Set(
+      this.store.list<Freight>('Freight', project).map(f => f.alias ?? ''),
+    );
+    const alias = freightAlias(name, taken);
+    const created = this.store.create<Freight>('Freight', {
+      ...freight,
+      metadata: { name, namespace: project, labels: { [ALIAS_LABEL]: alias } },
+      alias,
+      discoveredAt: this.clock.isoNow(),
+      status: {},
+    });
+    this.recordEvent(project, 'Freight', name, 'FreightCreated', `Freight ${name} (${alias}) created from Warehouse ${freight.origin.name}`);
+    return created;
+  }
+
+  // ---- promotions --------------------------------------------------------------------------
+
+  resolveFreight(project: string, nameOrAlias: string): Freight {
+    const byName = this.store.get<Freight>('Freight', project, nameOrAlias);
+    if (byName) return byName;
+    const byAlias = this.store
+      .list<Freight>('Freight', project)
+      .find(f => f.alias === nameOrAlias);
+    if (!byAlias) {
+      throw new HttpError(404, `freight "${nameOrAlias}" not found in namespace "${project}"`);
+    }
+    return byAlias;
+  }
+
+  private findFreight(project: string, target: Promote): Freight {
+    if (!target.freight && !target.freightAlias) {
+      throw new HttpError(400, 'either freight or freightAlias should be provided');
+    }
+    const freight = this.resolveFreight(project, (target.freight ?? target.freightAlias)!);
+    if (target.origin?.name && originKey(freight.origin) !== originKey(target.origin)) {
+      throw new HttpError(400, `freight "${freight.metadata!.name}" does not come from ${originKey(target.origin)}`);
+    }
+    return freight;
+  }
+
+  /** POST .../stages/{stage}/promotions: checks Kargo's rules, then creates a Pending Promotion. */
+  promote(project: string, stageName: string, target: Promote, actor: string): Promotion {
+    this.store.require('Project', '', project);
+    const stage = this.store.require<Stage>('Stage', project, stageName);
+    const freight = this.findFreight(project, target);
+    if (isControlFlow(stage)) {
+      throw new HttpError(400, `stage "${stageName}" is a control flow stage and cannot be promoted to`);
+    }
+    if (!isFreightAvailable(stage, freight, this.clock.now())) {
+      throw new HttpError(
+        409,
+        `Freight "${freight.metadata!.name}" is not available to Stage "${stageName}"`,
+      );
+    }
+    return this.createPromotion(project, stage, freight, actor);
+  }
+
+  /** POST .../stages/{stage}/promotions/downstream: promotes into every stage that takes freight from this one. */
+  promoteDownstream(project: string, stageName: string, target: Promote, actor: string): Promotion[] {
+    this.store.require<Stage>('Stage', project, stageName);
+    const freight = this.findFreight(project, target);
+    if (!freight.status?.verifiedIn?.[stageName]) {
+      throw new HttpError(409, `Freight "${freight.metadata!.name}" is not verified in Stage "${stageName}"`);
+    }
+    const downstream = this.store
+      .list<Stage>('Stage', project)
+      .filter(s =>
+        s.spec.requestedFreight?.some(
+          r => originKey(r.origin) === originKey(freight.origin) && r.sources?.stages?.includes(stageName),
+        ),
+      );
+    if (!downstream.length) {
+      throw new HttpError(404, `stage "${stageName}" has no downstream stages for freight origin ${originKey(freight.origin)}`);
+    }
+    const now = this.clock.now();
+    return downstream
+      .filter(s => !isControlFlow(s) && isFreightAvailable(s, freight, now))
+      .map(s => this.createPromotion(project, s, freight, actor));
+  }
+
+  private createPromotion(project: string, stage: Stage, freight: Freight, actor: string): Promotion {
+    const stageName = stage.metadata!.name!;
+    const name = `${stageName}.${ulid(this.clock.now()).toLowerCase()}.${freight.metadata!.name!.slice(0, 7)}`;
+    const steps = (stage.spec.promotionTemplate?.spec?.steps ?? []).map((step, i) => ({
+      ...step,
+      as: step.as ?? `step-${i}`,
+    }));
+    const promotion = this.store.create<Promotion>('Promotion', {
+      metadata: {
+        name,
+        namespace: project,
+        annotations: { [CREATE_ACTOR_ANNOTATION]: actor },
+        labels: { 'kargo.akuity.io/stage': stageName },
+        ownerReferences: [
+          { apiVersion: 'kargo.akuity.io/v1alpha1', kind: 'Stage', name: stageName, uid: stage.metadata!.uid!, blockOwnerDeletion: true },
+        ],
+      },
+      spec: {
+        stage: stageName,
+        freight: freight.metadata!.name!,
+        vars: stage.spec.promotionTemplate?.spec?.vars,
+        steps,
+      },
+    } as Promotion);
+    this.recordEvent(project, 'Promotion', name, 'PromotionCreated', `Promotion created for Stage ${stageName} by ${actor}`);
+    return promotion;
+  }
+
+  private freightRef(freight: Freight): FreightReference {
+    return {
+      name: freight.metadata!.name,
+      origin: freight.origin,
+      ...(freight.images ? { images: freight.images } : {}),
+      ...(freight.commits ? { commits: freight.commits } : {}),
+      ...(freight.charts ? { charts: freight.charts } : {}),
+    };
+  }
+
+  private advancePromotion(promotion: Promotion): void {
+    const ns = promotion.metadata!.namespace!;
+    const name = promotion.metadata!.name!;
+    const stageName = promotion.spec.stage;
+    const now = this.clock.isoNow();
+
+    if (promotion.metadata!.annotations?.[ABORT_ANNOTATION]) {
+      this.finishPromotion(promotion, 'Aborted', 'Promotion aborted by user');
+      return;
+    }
+    const phase = promotion.status?.phase;
+    if (!phase || phase === 'Pending') {
+      const busy = this.store
+        .list<Promotion>('Promotion', ns)
+        .some(p => p.spec.stage === stageName && p.status?.phase === 'Running');
+      if (busy) {
+        if (!phase) this.store.update<Promotion>('Promotion', ns, name, p => { p.status = { phase: 'Pending', message: 'waiting for a running promotion to finish' }; });
+        return;
+      }
+      const freight = this.store.get<Freight>('Freight', ns, promotion.spec.freight ?? '');
+      if (!freight) {
+        this.finishPromotion(promotion, 'Errored', `Freight "${promotion.spec.freight}" not found`);
+        return;
+      }
+      this.store.update<Promotion>('Promotion', ns, name, p => {
+        p.status = {
+          phase: 'Running',
+          startedAt: now,
+          currentStep: 0,
+          freight: this.freightRef(freight),
+          stepExecutionMetadata: [],
+          state: {} as never,
+        };
+      });
+      this.store.update<Stage>('Stage', ns, stageName, s => {
+        s.status = {
+          ...s.status,
+          currentPromotion: { name, freight: this.freightRef(freight) },
+          conditions: this.setCondition(s.status?.conditions, 'Promoting', 'True', 'ActivePromotion', `Promotion ${name} is running`),
+        };
+      });
+      this.recordEvent(ns, 'Promotion', name, 'PromotionRunning', `Promotion ${name} started`);
+      return;
+    }
+
+    // Running: one step per tick.
+    const steps = promotion.spec.steps ?? [];
+    const index = promotion.status?.currentStep ?? 0;
+    const step = steps[index] as PromotionStep | undefined;
+    if (!step) {
+      this.finishPromotion(promotion, 'Succeeded', 'All steps completed');
+      return;
+    }
+    const failure = this.failNextPromotion.get(`${ns}/${stageName}`);
+    if (failure) {
+      this.failNextPromotion.delete(`${ns}/${stageName}`);
+      this.recordStep(promotion, index, 'Failed', failure);
+      this.finishPromotion(this.store.require<Promotion>('Promotion', ns, name), 'Failed', `step "${step.as}" failed: ${failure}`);
+      return;
+    }
+    const state = (promotion.status?.state ?? {}) as Record<string, unknown>;
+    const result = runStep(step, {
+      project: ns,
+      stage: stageName,
+      promotion: name,
+      freight: promotion.spec.freight ?? '',
+      state,
+      openPullRequest: repoURL => this.openPullRequest(repoURL),
+      pullRequest: id => this.pullRequests.get(id),
+    });
+    if (result.status === 'waiting') {
+      const meta = promotion.status?.stepExecutionMetadata?.[index];
+      if (!meta || meta.message !== result.message) {
+        this.recordStep(promotion, index, 'Running', result.message);
+      }
+      return;
+    }
+    this.recordStep(promotion, index, 'Succeeded', undefined, result.output);
+    const updated = this.store.require<Promotion>('Promotion', ns, name);
+    if (index + 1 >= steps.length) this.finishPromotion(updated, 'Succeeded', 'All steps completed');
+  }
+
+  private recordStep(
+    promotion: Promotion,
+    index: number,
+    status: string,
+    message?: string,
+    output?: Record<string, unknown>,
+  ) {
+    const now = this.clock.isoNow();
+    const alias = promotion.spec.steps?.[index]?.as ?? `step-${index}`;
+    this.store.update<Promotion>('Promotion', promotion.metadata!.namespace!, promotion.metadata!.name!, p => {
+      const metas = [...(p.status?.stepExecutionMetadata ?? [])];
+      const previous = metas[index];
+      metas[index] = {
+        alias,
+        startedAt: previous?.startedAt ?? now,
+        ...(status === 'Running' ? {} : { finishedAt: now }),
+        status,
+        ...(message ? { message } : {}),
+        ...(status === 'Failed' ? { errorCount: 1 } : {}),
+      };
+      const state = { ...((p.status?.state ?? {}) as Record<string, unknown>) };
+      if (output) state[alias] = output;
+      p.status = {
+        ...p.status,
+        currentStep: status === 'Succeeded' ? index + 1 : index,
+        stepExecutionMetadata: metas,
+        state: state as never,
+        ...(message ? { message } : {}),
+      };
+    });
+  }
+
+  private finishPromotion(promotion: Promotion, phase: string, message: string) {
+    const ns = promotion.metadata!.namespace!;
+    const name = promotion.metadata!.name!;
+    const stageName = promotion.spec.stage;
+    const now = this.clock.isoNow();
+    const finished = this.store.update<Promotion>('Promotion', ns, name, p => {
+      p.status = { ...p.status, phase, message, finishedAt: now };
+    });
+    const freight = this.store.get<Freight>('Freight', ns, promotion.spec.freight ?? '');
+    this.store.update<Stage>('Stage', ns, stageName, s => {
+      const status = { ...s.status };
+      if (status.currentPromotion?.name === name) delete status.currentPromotion;
+      status.lastPromotion = {
+        name,
+        freight: freight ? this.freightRef(freight) : undefined,
+        status: finished.status,
+        finishedAt: now,
+      };
+      status.conditions = this.setCondition(status.conditions, 'Promoting', 'False', phase, message);
+      if (phase === 'Succeeded' && freight) this.landFreight(s, status, freight);
+      s.status = status;
+    });
+    if (phase === 'Succeeded' && freight) {
+      this.markFreightIn(ns, stageName, freight);
+    }
+    this.recordEvent(ns, 'Promotion', name, `Promotion${phase}`, `Promotion ${name} ${phase.toLowerCase()}: ${message}`);
+  }
+
+  /** A successful promotion adds a FreightCollection at the head of the stage's history. */
+  private landFreight(stage: Stage, status: NonNullable<Stage['status']>, freight: Freight) {
+    const previous = status.freightHistory?.[0];
+    const items = { ...(previous?.items ?? {}), [originKey(freight.origin)]: this.freightRef(freight) };
+    const id = createHash('sha1')
+      .update(Object.keys(items).sort().map(k => `${k}:${items[k].name}`).join(','))
+      .digest('hex');
+    const verifies = Boolean(stage.spec.verification?.analysisTemplates?.length);
+    status.freightHistory = [
+      {
+        id,
+        items,
+        verificationHistory: verifies
+          ? [{ id: randomUUID(), phase: 'Pending', startTime: this.clock.isoNow(), actor: 'kargo controller' }]
+          : [],
+      },
+      ...(status.freightHistory ?? []),
+    ].slice(0, 10);
+    status.freightSummary = Object.values(items).map(i => i.name).join(', ');
+    status.health = {
+      status: 'Healthy',
+      output: {
+        applicationStatuses: [
+          {
+            namespace: 'argocd',
+            name: `${stage.metadata!.namespace}-${stage.metadata!.name}`,
+            health: { status: 'Healthy' },
+            sync: { status: 'Synced', revision: freight.commits?.[0]?.id ?? '' },
+          },
+        ],
+      } as never,
+    };
+  }
+
+  private markFreightIn(project: string, stageName: string, arrived: Freight) {
+    const now = this.clock.isoNow();
+    const stage = this.store.require<Stage>('Stage', project, stageName);
+    const verifies = Boolean(stage.spec.verification?.analysisTemplates?.length);
+    for (const freight of this.store.list<Freight>('Freight', project)) {
+      const isArrived = freight.metadata!.name === arrived.metadata!.name;
+      const wasHere = freight.status?.currentlyIn?.[stageName];
+      const sameOrigin = originKey(freight.origin) === originKey(arrived.origin);
+      if (!isArrived && !(wasHere && sameOrigin)) continue;
+      this.store.update<Freight>('Freight', project, freight.metadata!.name!, f => {
+        const status = { ...f.status, currentlyIn: { ...f.status?.currentlyIn } };
+        if (isArrived) {
+          status.currentlyIn[stageName] = { since: now };
+          if (!verifies) status.verifiedIn = { ...status.verifiedIn, [stageName]: { verifiedAt: now } };
+        } else {
+          const since = status.currentlyIn[stageName]?.since;
+          delete status.currentlyIn[stageName];
+          const verified = status.verifiedIn?.[stageName];
+          if (verified && since) {
+            const soak = Math.max(parseDuration(verified.longestSoak), this.clock.now() - Date.parse(since));
+            status.verifiedIn = { ...status.verifiedIn, [stageName]: { ...verified, longestSoak: formatDuration(soak) } };
+          }
+        }
+        f.status = status;
+      });
+    }
+  }
+
+  // ---- stages: verification, refresh, control flow -------------------------------------
+
+  private reconcileStage(stage: Stage) {
+    const ns = stage.metadata!.namespace!;
+    const name = stage.metadata!.name!;
+    const annotations = stage.metadata!.annotations ?? {};
+    const refresh = annotations[REFRESH_ANNOTATION];
+    const reverify = annotations[REVERIFY_ANNOTATION];
+    const abort = annotations[ABORT_ANNOTATION];
+    const current = stage.status?.freightHistory?.[0];
+    const verification = current?.verificationHistory?.[0];
+
+    if (isControlFlow(stage)) {
+      this.passThroughControlFlow(stage);
+    }
+    if (refresh && refresh !== stage.status?.lastHandledRefresh) {
+      this.store.update<Stage>('Stage', ns, name, s => { s.status = { ...s.status, lastHandledRefresh: refresh }; });
+    }
+    if (current && reverify && !current.verificationHistory?.some(v => v.id === reverify)) {
+      this.updateVerification(stage, { id: reverify, phase: 'Pending', startTime: this.clock.isoNow(), actor: annotations[CREATE_ACTOR_ANNOTATION] ?? 'admin' }, true);
+      return;
+    }
+    if (!verification || !['Pending', 'Running'].includes(verification.phase ?? '')) {
+      this.syncAutoPromotionFlag(stage);
+      return;
+    }
+    if (abort && abort === verification.id) {
+      this.updateVerification(stage, { ...verification, phase: 'Aborted', message: 'Verification aborted by user', finishTime: this.clock.isoNow() });
+      return;
+    }
+    if (verification.phase === 'Pending') {
+      this.updateVerification(stage, {
+        ...verification,
+        phase: 'Running',
+        analysisRun: { namespace: ns, name: `${name}.${verification.id!.slice(0, 8)}`, phase: 'Running' },
+      });
+      return;
+    }
+    const outcome = this.verificationOutcome(ns, name);
+    this.updateVerification(stage, {
+      ...verification,
+      phase: outcome,
+      message: outcome === 'Successful' ? undefined : 'Metric "smoke-test" assessed Failed due to failed (1) > failureLimit (0)',
+      finishTime: this.clock.isoNow(),
+      analysisRun: { ...verification.analysisRun!, phase: outcome },
+    });
+    if (outcome === 'Successful') {
+      const now = this.clock.isoNow();
+      for (const ref of Object.values(current!.items ?? {})) {
+        this.store.update<Freight>('Freight', ns, ref.name!, f => {
+          f.status = { ...f.status, verifiedIn: { ...f.status?.verifiedIn, [name]: { verifiedAt: now } } };
+        });
+      }
+    }
+  }
+
+  private updateVerification(stage: Stage, info: VerificationInfo, prepend = false) {
+    this.store.update<Stage>('Stage', stage.metadata!.namespace!, stage.metadata!.name!, s => {
+      const history = [...(s.status?.freightHistory ?? [])];
+      const head = { ...history[0] };
+      const runs = [...(head.verificationHistory ?? [])];
+      if (prepend) runs.unshift(info);
+      else runs[0] = info;
+      head.verificationHistory = runs.slice(0, 10);
+      history[0] = head;
+      const phase = info.phase ?? '';
+      s.status = {
+        ...s.status,
+        freightHistory: history,
+        conditions: this.setCondition(
+          s.status?.conditions,
+          'Verified',
+          phase === 'Successful' ? 'True' : phase === 'Running' || phase === 'Pending' ? 'Unknown' : 'False',
+          phase || 'Unknown',
+          info.message ?? `Verification ${phase.toLowerCase()}`,
+        ),
+      };
+    });
+  }
+
+  /** A control-flow stage holds no freight; what is available to it counts as verified there. */
+  private passThroughControlFlow(stage: Stage) {
+    const ns = stage.metadata!.namespace!;
+    const name = stage.metadata!.name!;
+    const now = this.clock.now();
+    for (const freight of this.store.list<Freight>('Freight', ns)) {
+      if (freight.status?.verifiedIn?.[name]) continue;
+      if (!isFreightAvailable(stage, freight, now)) continue;
+      this.store.update<Freight>('Freight', ns, freight.metadata!.name!, f => {
+        f.status = { ...f.status, verifiedIn: { ...f.status?.verifiedIn, [name]: { verifiedAt: this.clock.isoNow() } } };
+      });
+    }
+  }
+
+  private syncAutoPromotionFlag(stage: Stage) {
+    const enabled = this.autoPromotionEnabled(stage);
+    if (Boolean(stage.status?.autoPromotionEnabled) !== enabled) {
+      this.store.update<Stage>('Stage', stage.metadata!.namespace!, stage.metadata!.name!, s => {
+        s.status = { ...s.status, autoPromotionEnabled: enabled };
+      });
+    }
+  }
+
+  /** Matches ProjectConfig promotionPolicies: by `stage`, or `stageSelector.name` exact / glob: / regex:. */
+  autoPromotionEnabled(stage: Stage): boolean {
+    const ns = stage.metadata!.namespace!;
+    const name = stage.metadata!.name!;
+    const config = this.store.get<ProjectConfig>('ProjectConfig', ns, ns);
+    const policy = config?.spec?.promotionPolicies?.find(p => {
+      if (p.stage) return p.stage === name;
+      const selector = p.stageSelector?.name;
+      if (!selector) return false;
+      if (selector.startsWith('glob:')) {
+        const re = new RegExp(`^${selector.slice(5).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+        return re.test(name);
+      }
+      if (selector.startsWith('regex:')) return new RegExp(selector.slice(6)).test(name);
+      return selector === name;
+    });
+    return Boolean(policy?.autoPromotionEnabled);
+  }
+
+  private autoPromote() {
+    for (const stage of this.store.list<Stage>('Stage')) {
+      if (isControlFlow(stage) || !this.autoPromotionEnabled(stage)) continue;
+      const ns = stage.metadata!.namespace!;
+      const name = stage.metadata!.name!;
+      const active = this.store
+        .list<Promotion>('Promotion', ns)
+        .some(p => p.spec.stage === name && !TERMINAL.includes(p.status?.phase ?? ''));
+      if (active) continue;
+      for (const request of stage.spec.requestedFreight ?? []) {
+        const freight = this.newestAvailableFreight(ns, stage, request.origin);
+        if (!freight || freight.status?.currentlyIn?.[name]) continue;
+        const tried = this.store
+          .list<Promotion>('Promotion', ns)
+          .some(p => p.spec.stage === name && p.spec.freight === freight.metadata!.name);
+        if (tried) continue;
+        this.createPromotion(ns, stage, freight, 'controller:kargo-controller');
+        break;
+      }
+    }
+  }
+
+  newestAvailableFreight(project: string, stage: Stage, origin: { kind?: string; name?: string }) {
+    const now = this.clock.now();
+    return this.store
+      .list<Freight>('Freight', project)
+      .filter(f => originKey(f.origin) === originKey(origin) && isFreightAvailable(stage, f, now))
+      .sort((a, b) => Date.parse(b.metadata!.creationTimestamp!) - Date.parse(a.metadata!.creationTimestamp!) || (b.metadata!.resourceVersion! > a.metadata!.resourceVersion! ? 1 : -1))[0];
+  }
+
+  // ---- small operations the API server exposes --------------------------------------------
+
+  approve(project: string, nameOrAlias: string, stageName: string, actor: string): void {
+    this.store.require<Stage>('Stage', project, stageName);
+    const freight = this.resolveFreight(project, nameOrAlias);
+    this.store.update<Freight>('Freight', project, freight.metadata!.name!, f => {
+      f.status = { ...f.status, approvedFor: { ...f.status?.approvedFor, [stageName]: { approvedAt: this.clock.isoNow() } } };
+    });
+    this.recordEvent(project, 'Freight', freight.metadata!.name!, 'FreightApproved', `Freight approved for Stage ${stageName} by ${actor}`);
+  }
+
+  openPullRequest(repoURL: string): PullRequest {
+    const id = this.pullRequests.size + 1;
+    const base = repoURL.replace(/\.git$/, '');
+    const pr: PullRequest = { id, url: `${base}/pull/${id}`, repoURL, open: true, merged: false };
+    this.pullRequests.set(id, pr);
+    return pr;
+  }
+
+  mergePullRequest(id: number): PullRequest {
+    const pr = this.pullRequests.get(id);
+    if (!pr) throw new HttpError(404, `pull request ${id} not found`);
+    pr.open = false;
+    pr.merged = true;
+    pr.mergeCommit = createHash('sha1').update(`${pr.url}|merged`).digest('hex');
+    return pr;
+  }
+
+  recordEvent(project: string, kind: string, name: string, reason: string, message: string) {
+    const now = this.clock.isoNow();
+    this.events.push({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${name}.${randomUUID().slice(0, 8)}`, namespace: project, creationTimestamp: now },
+      involvedObject: { apiVersion: 'kargo.akuity.io/v1alpha1', kind, name, namespace: project },
+      reason,
+      message,
+      type: reason.endsWith('Failed') || reason.endsWith('Errored') ? 'Warning' : 'Normal',
+      source: { component: 'kargo-simulator' },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+    });
+    if (this.events.length > 5000) this.events.splice(0, this.events.length - 5000);
+  }
+
+  private condition(type: string, status: string, reason: string, message = '') {
+    return { type, status, reason, message, lastTransitionTime: this.clock.isoNow(), observedGeneration: 1 };
+  }
+
+  private setCondition(conditions: Condition[] | undefined, type: string, status: string, reason: string, message: string) {
+    const others = (conditions ?? []).filter(c => c.type !== type);
+    return [...others, this.condition(type, status, reason, message)];
+  }
+
+  private initStageStatus(stage: Stage) {
+    this.store.update<Stage>('Stage', stage.metadata!.namespace!, stage.metadata!.name!, s => {
+      s.status = {
+        observedGeneration: 1,
+        freightHistory: [],
+        health: isControlFlow(s) ? { status: 'NotApplicable' } : { status: 'Unknown' },
+        conditions: [this.condition('Ready', 'True', 'Ready')],
+        autoPromotionEnabled: this.autoPromotionEnabled(s),
+      };
+    });
+  }
+}

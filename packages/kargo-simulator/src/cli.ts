@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { KargoSimulator } from './KargoSimulator';
+import { generateLargeProject } from './fixtures/largeProject';
+import { startKargoSimulator } from './startKargoSimulator';
+import { DEFAULT_TOKENS } from './http/auth';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '7008' },
+    host: { type: 'string', default: '127.0.0.1' },
+    token: { type: 'string' },
+    'tick-ms': { type: 'string', default: '500' },
+    'publish-every': { type: 'string' },
+    fixture: { type: 'string', multiple: true },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  console.log(`kargo-simulator: a test double of Kargo's REST API (v1beta1). It is not Kargo.
+
+  --port N             listen port (default 7008)
+  --host H             listen address (default 127.0.0.1)
+  --token T            bearer token with admin rights (default ${DEFAULT_TOKENS[0].token})
+  --tick-ms N          controller interval in ms (default 500)
+  --publish-every D    publish a new image version this often, e.g. 3m (default off)
+  --fixture NAME       projects to load: kargo-demo, microservices, large (repeatable;
+                       default kargo-demo and microservices)`);
+  process.exit(0);
+}
+
+const fixtures = values.fixture ?? ['kargo-demo', 'microservices'];
+const simulator = new KargoSimulator({ projects: fixtures.filter(f => f !== 'large') });
+if (fixtures.includes('large')) generateLargeProject(simulator);
+
+startKargoSimulator({
+  simulator,
+  port: Number(values.port),
+  host: values.host,
+  tickMs: Number(values['tick-ms']),
+  publishEvery: values['publish-every'],
+  tokens: values.token ? [{ token: values.token, role: 'admin', actor: 'admin' }] : DEFAULT_TOKENS,
+}).then(({ url }) => {
+  const projects = simulator.store.list('Project').map(p => p.metadata!.name).join(', ');
+  console.log(`kargo-simulator (a test double of Kargo's API, not Kargo) on ${url}; projects: ${projects}`);
+});

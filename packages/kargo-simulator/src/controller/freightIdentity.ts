@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { Freight } from '@kargo-backstage/plugin-kargo-common';
+
+/**
+ * Freight is named by its content, as Kargo does: the SHA-1 of its origin and its sorted
+ * artifact references, so the same artifacts always make the same Freight.
+ */
+export function freightName(freight: Freight): string {
+  const artifacts = [
+    ...(freight.commits ?? []).map(
+      c => `${c.repoURL}:${c.tag ? c.tag : c.id}`,
+    ),
+    ...(freight.images ?? []).map(i => `${i.repoURL}@${i.digest}`),
+    ...(freight.charts ?? []).map(
+      c => `${c.name ? `${c.repoURL}/${c.name}` : c.repoURL}:${c.version}`,
+    ),
+  ].sort();
+  const origin = `${freight.origin.kind}/${freight.origin.name}`;
+  return createHash('sha1')
+    .update(`${origin}:${artifacts.join('|')}`)
+    .digest('hex');
+}
+
+const ADJECTIVES = [
+  'amber', 'brave', 'calm', 'daring', 'eager', 'fluffy', 'gentle', 'happy', 'icy',
+  'jolly', 'keen', 'lucky', 'mellow', 'nimble', 'plucky', 'quiet', 'rapid', 'sunny',
+  'tidy', 'upbeat', 'vivid', 'wonky', 'zesty',
+];
+const ANIMALS = [
+  'aardvark', 'badger', 'capybara', 'dingo', 'egret', 'ferret', 'gecko', 'heron',
+  'ibis', 'jackal', 'koala', 'lemur', 'marmot', 'narwhal', 'otter', 'puffin',
+  'quokka', 'raven', 'stoat', 'tapir', 'urchin', 'vole', 'wombat', 'yak',
+];
+
+/** Kargo gives each Freight a memorable adjective-animal alias; this one is derived from the name. */
+export function freightAlias(name: string, taken: Set<string>): string {
+  const seed = parseInt(name.slice(0, 8), 16);
+  for (let attempt = 0; ; attempt++) {
+    const n = seed + attempt * 7919;
+    const alias = `${ADJECTIVES[n % ADJECTIVES.length]}-${
+      ANIMALS[Math.floor(n / ADJECTIVES.length) % ANIMALS.length]
+    }${attempt >= ADJECTIVES.length * ANIMALS.length ? `-${attempt}` : ''}`;
+    if (!taken.has(alias)) return alias;
+  }
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { ObjectMeta } from '@kargo-backstage/plugin-kargo-common';
+import { Clock } from '../clock';
+import { HttpError } from '../http/HttpError';
+
+/** The Kargo kinds the simulator keeps (group kargo.akuity.io/v1alpha1, except Event). */
+export type Kind =
+  | 'Project'
+  | 'ProjectConfig'
+  | 'Warehouse'
+  | 'Freight'
+  | 'Stage'
+  | 'Promotion'
+  | 'AnalysisTemplate'
+  | 'PromotionTask';
+
+export interface KargoObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: ObjectMeta;
+  [field: string]: unknown;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  resourceVersion: number;
+  type: WatchEventType;
+  kind: Kind;
+  namespace: string;
+  object: KargoObject;
+}
+
+const KIND_FROM_LOWER: Record<string, Kind> = {
+  project: 'Project',
+  projectconfig: 'ProjectConfig',
+  warehouse: 'Warehouse',
+  freight: 'Freight',
+  stage: 'Stage',
+  promotion: 'Promotion',
+  analysistemplate: 'AnalysisTemplate',
+  promotiontask: 'PromotionTask',
+};
+
+export function kindOf(value: unknown): Kind | undefined {
+  return typeof value === 'string'
+    ? KIND_FROM_LOWER[value.toLowerCase()]
+    : undefined;
+}
+
+const clone = <T>(value: T): T => structuredClone(value);
+const keyOf = (kind: Kind, namespace: string, name: string) =>
+  `${kind}/${namespace}/${name}`;
+
+/**
+ * Kargo's resources as etcd would keep them: one resourceVersion counter for everything, a
+ * bounded history of changes for watches to resume from, deep copies in and out.
+ */
+export class ResourceStore {
+  private resourceVersion = 1000;
+  private readonly objects = new Map<string, KargoObject>();
+  private readonly history: StoreEvent[] = [];
+  private readonly emitter = new EventEmitter();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly historyLimit = 10_000,
+  ) {
+    this.emitter.setMaxListeners(0);
+  }
+
+  currentResourceVersion(): string {
+    return String(this.resourceVersion);
+  }
+
+  get<T extends KargoObject>(kind: Kind, namespace: string, name: string) {
+    const object = this.objects.get(keyOf(kind, namespace, name));
+    return object ? (clone(object) as T) : undefined;
+  }
+
+  /** Like get, but a missing object is Kargo's 404. */
+  require<T extends KargoObject>(kind: Kind, namespace: string, name: string) {
+    const object = this.get<T>(kind, namespace, name);
+    if (!object) {
+      throw new HttpError(
+        404,
+        `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`,
+      );
+    }
+    return object;
+  }
+
+  list<T extends KargoObject>(kind: Kind, namespace?: string): T[] {
+    const prefix = namespace === undefined ? `${kind}/` : `${kind}/${namespace}/`;
+    return [...this.objects.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([, object]) => clone(object) as T)
+      .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
+  }
+
+  create<T extends KargoObject>(kind: Kind, object: T): T {
+    const meta = object.metadata ?? {};
+    const namespace = kind === 'Project' ? '' : meta.namespace ?? '';
+    const name = meta.name;
+    if (!name) {
+      throw new HttpError(400, `${kind} name is required`);
+    }
+    const key = keyOf(kind, namespace, name);
+    if (this.objects.has(key)) {
+      throw new HttpError(
+        409,
+        `${kind.toLowerCase()}s.kargo.akuity.io "${name}" already exists`,
+      );
+    }
+    const stored = clone(object);
+    stored.apiVersion = 'kargo.akuity.io/v1alpha1';
+    stored.kind = kind;
+    stored.metadata = {
+      ...meta,
+      ...(kind === 'Project' ? {} : { namespace }),
+      uid: randomUUID(),
+      creationTimestamp: meta.creationTimestamp ?? this.clock.isoNow(),
+      generation: 1,
+      resourceVersion: this.nextResourceVersion(),
+    };
+    this.objects.set(key, stored);
+    this.record('ADDED', kind, namespace, stored);
+    return clone(stored) as T;
+  }
+
+  /**
+   * Applies a change to a stored object. The generation goes up when anything outside
+   * metadata and status changes, as Kubernetes does for spec changes.
+   */
+  update<T extends KargoObject>(
+    kind: Kind,
+    namespace: string,
+    name: string,
+    mutate: (object: T) => void,
+  ): T {
+    const key = keyOf(kind, namespace, name);
+    const current = this.objects.get(key);
+    if (!current) {
+      throw new HttpError(
+        404,
+        `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`,
+      );
+    }
+    const next = clone(current) as T;
+    mutate(next);
+    const specOf = (o: KargoObject) =>
+      JSON.stringify({ ...o, metadata: undefined, status: undefined });
+    next.metadata = {
+      ...next.metadata,
+      name,
+      uid: current.metadata!.uid,
+      creationTimestamp: current.metadata!.creationTimestamp,
+      generation:
+        (current.metadata!.generation ?? 1) +
+        (specOf(current) === specOf(next) ? 0 : 1),
+      resourceVersion: this.nextResourceVersion(),
+    };
+    this.objects.set(key, next);
+    this.record('MODIFIED', kind, namespace, next);
+    return clone(next);
+  }
+
+  delete(kind: Kind, namespace: string, name: string): KargoObject {
+    const key = keyOf(kind, namespace, name);
+    const current = this.objects.get(key);
+    if (!current) {
+      throw new HttpError(
+        404,
+        `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`,
+      );
+    }
+    this.objects.delete(key);
+    const gone = clone(current);
+    gone.metadata = { ...gone.metadata, resourceVersion: this.nextResourceVersion() };
+    this.record('DELETED', kind, namespace, gone);
+    return clone(gone);
+  }
+
+  /**
+   * Changes after a resourceVersion, or undefined when that version is older than the
+   * history kept (Kubernetes answers 410 Gone: the client must list again).
+   */
+  eventsSince(resourceVersion: number): StoreEvent[] | undefined {
+    const oldest = this.history[0]?.resourceVersion;
+    if (oldest !== undefined && resourceVersion < oldest - 1) {
+      return undefined;
+    }
+    return this.history
+      .filter(e => e.resourceVersion > resourceVersion)
+      .map(e => ({ ...e, object: clone(e.object) }));
+  }
+
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.emitter.on('event', listener);
+    return () => this.emitter.off('event', listener);
+  }
+
+  private nextResourceVersion(): string {
+    this.resourceVersion += 1;
+    return String(this.resourceVersion);
+  }
+
+  private record(
+    type: WatchEventType,
+    kind: Kind,
+    namespace: string,
+    object: KargoObject,
+  ) {
+    const event: StoreEvent = {
+      resourceVersion: Number(object.metadata!.resourceVersion),
+      type,
+      kind,
+      namespace,
+      object: clone(object),
+    };
+    this.history.push(event);
+    if (this.history.length > this.historyLimit) {
+      this.history.splice(0, this.history.length - this.historyLimit);
+    }
+    this.emitter.emit('event', { ...event, object: clone(object) });
+  }
+}

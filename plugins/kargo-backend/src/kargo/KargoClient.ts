@@ -1,0 +1,483 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ServiceUnavailableError } from '@backstage/errors';
+import type {
+  Freight,
+  KargoPaths,
+  KargoWatchEvent,
+  ListProjectsResponse,
+  Project,
+  ProjectConfig,
+  ProjectEventList,
+  Promotion,
+  PromotionList,
+  PromoteToStageRequest,
+  QueryFreightResponse,
+  Stage,
+  StageList,
+  VersionInfo,
+  Warehouse,
+  WarehouseList,
+} from '@kargo-backstage/plugin-kargo-common';
+import { isTransient, kargoResponseError } from './kargoErrors';
+import { KargoInstanceConfig } from './KargoInstanceConfig';
+import { readWatchStream, WatchErrorFrame } from './watchStream';
+
+type Query = Record<string, string | string[] | boolean | undefined>;
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  /** Raw text body (YAML manifests). */
+  text?: string;
+  /** Only idempotent reads are retried. */
+  retry?: boolean;
+}
+
+/** Fills `{param}` segments of a Kargo path template, encoded. */
+function fill<P extends keyof KargoPaths>(
+  template: P,
+  params: Record<string, string>,
+): string {
+  return (template as string).replace(/\{([^}]+)\}/g, (_, key: string) => {
+    const value = params[key];
+    if (value === undefined || value === '') {
+      throw new Error(`missing path parameter ${key} for ${template}`);
+    }
+    return encodeURIComponent(value);
+  });
+}
+
+function queryString(query: Query = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === '') continue;
+    if (Array.isArray(value)) {
+      if (value.length) search.set(key, value.join(','));
+    } else {
+      search.set(key, String(value));
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>(resolve => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+export interface KargoClientOptions {
+  logger: LoggerService;
+  /** Attempts for idempotent reads (default 3). */
+  readAttempts?: number;
+  /** First retry delay; doubles each time (default 200 ms). */
+  retryDelayMs?: number;
+}
+
+/** What `watch` needs: a list path template and its parameters. */
+export interface WatchRequest<T> {
+  path: keyof KargoPaths;
+  params: Record<string, string>;
+  query?: Query;
+  /** Resume after this resourceVersion (from a list); all objects as ADDED when absent. */
+  resourceVersion?: string;
+  onEvent(event: KargoWatchEvent<T>): void;
+  /**
+   * The resourceVersion expired (Kubernetes compacted its history): list again and return the
+   * list's resourceVersion to resume from. Without it the watch restarts from scratch.
+   */
+  onExpired?(): Promise<string | undefined>;
+  /** Called on each failed connection before the reconnect. */
+  onDisconnect?(error: Error): void;
+  signal: AbortSignal;
+  /** Reconnect when nothing (not even a keepalive) arrived for this long (default 60 s). */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * The one place that speaks Kargo's REST API (`/v1beta1`). One client per configured
+ * instance; the token stays here.
+ */
+export class KargoClient {
+  readonly instance: KargoInstanceConfig;
+  private readonly logger: LoggerService;
+  private readonly readAttempts: number;
+  private readonly retryDelayMs: number;
+
+  constructor(instance: KargoInstanceConfig, options: KargoClientOptions) {
+    this.instance = instance;
+    this.logger = options.logger;
+    this.readAttempts = options.readAttempts ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+  }
+
+  // ---- projects and system ----
+
+  getServerVersion(): Promise<VersionInfo> {
+    return this.get('/v1beta1/system/server-version', {});
+  }
+
+  listProjects(
+    query: { filter?: string; page?: number; pageSize?: number } = {},
+  ): Promise<ListProjectsResponse> {
+    return this.get('/v1beta1/projects', {}, {
+      filter: query.filter,
+      page: query.page?.toString(),
+      pageSize: query.pageSize?.toString(),
+    });
+  }
+
+  getProject(project: string): Promise<Project> {
+    return this.get('/v1beta1/projects/{project}', { project });
+  }
+
+  getProjectConfig(project: string): Promise<ProjectConfig> {
+    return this.get('/v1beta1/projects/{project}/config', { project });
+  }
+
+  listProjectEvents(project: string): Promise<ProjectEventList> {
+    return this.get('/v1beta1/projects/{project}/events', { project });
+  }
+
+  // ---- stages ----
+
+  listStages(
+    project: string,
+    query: { freightOrigins?: string[] } = {},
+  ): Promise<StageList> {
+    return this.get('/v1beta1/projects/{project}/stages', { project }, query);
+  }
+
+  getStage(project: string, stage: string): Promise<Stage> {
+    return this.get('/v1beta1/projects/{project}/stages/{stage}', {
+      project,
+      stage,
+    });
+  }
+
+  refreshStage(project: string, stage: string): Promise<Stage> {
+    return this.send('POST', '/v1beta1/projects/{project}/stages/{stage}/refresh', { project, stage });
+  }
+
+  /** Promotes freight (by name or alias, optionally with its origin) into a stage. */
+  promoteToStage(
+    project: string,
+    stage: string,
+    request: PromoteToStageRequest,
+  ): Promise<Promotion> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/stages/{stage}/promotions',
+      { project, stage },
+      { body: request },
+    );
+  }
+
+  /** Promotes freight verified in `stage` into every stage downstream of it. */
+  promoteDownstream(
+    project: string,
+    stage: string,
+    request: PromoteToStageRequest,
+  ): Promise<{ promotions?: Promotion[] }> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/stages/{stage}/promotions/downstream',
+      { project, stage },
+      { body: request },
+    );
+  }
+
+  reverify(project: string, stage: string): Promise<void> {
+    return this.send('POST', '/v1beta1/projects/{project}/stages/{stage}/verification', { project, stage });
+  }
+
+  abortVerification(project: string, stage: string): Promise<void> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/stages/{stage}/verification/abort',
+      { project, stage },
+    );
+  }
+
+  // ---- warehouses ----
+
+  listWarehouses(project: string): Promise<WarehouseList> {
+    return this.get('/v1beta1/projects/{project}/warehouses', { project });
+  }
+
+  getWarehouse(project: string, warehouse: string): Promise<Warehouse> {
+    return this.get('/v1beta1/projects/{project}/warehouses/{warehouse}', {
+      project,
+      warehouse,
+    });
+  }
+
+  refreshWarehouse(project: string, warehouse: string): Promise<Warehouse> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/warehouses/{warehouse}/refresh',
+      { project, warehouse },
+    );
+  }
+
+  // ---- freight ----
+
+  queryFreight(
+    project: string,
+    query: {
+      stage?: string;
+      origins?: string[];
+      groupBy?: string;
+      group?: string;
+      orderBy?: string;
+      reverse?: boolean;
+    } = {},
+  ): Promise<QueryFreightResponse> {
+    return this.get('/v1beta1/projects/{project}/freight', { project }, query);
+  }
+
+  getFreight(project: string, freightNameOrAlias: string): Promise<Freight> {
+    return this.get(
+      '/v1beta1/projects/{project}/freight/{freight-name-or-alias}',
+      { project, 'freight-name-or-alias': freightNameOrAlias },
+    );
+  }
+
+  updateFreightAlias(
+    project: string,
+    freightNameOrAlias: string,
+    newAlias: string,
+  ): Promise<void> {
+    return this.send(
+      'PATCH',
+      '/v1beta1/projects/{project}/freight/{freight-name-or-alias}/alias',
+      { project, 'freight-name-or-alias': freightNameOrAlias },
+      { body: { newAlias } },
+    );
+  }
+
+  approveFreight(
+    project: string,
+    freightNameOrAlias: string,
+    stage: string,
+  ): Promise<void> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/freight/{freight-name-or-alias}/approve',
+      { project, 'freight-name-or-alias': freightNameOrAlias },
+      { query: { stage } },
+    );
+  }
+
+  // ---- promotions ----
+
+  listPromotions(
+    project: string,
+    query: { stage?: string } = {},
+  ): Promise<PromotionList> {
+    return this.get('/v1beta1/projects/{project}/promotions', { project }, query);
+  }
+
+  getPromotion(project: string, promotion: string): Promise<Promotion> {
+    return this.get('/v1beta1/projects/{project}/promotions/{promotion}', {
+      project,
+      promotion,
+    });
+  }
+
+  abortPromotion(project: string, promotion: string): Promise<void> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/promotions/{promotion}/abort',
+      { project, promotion },
+    );
+  }
+
+  // ---- raw manifests ----
+
+  /** Creates the resources in a (multi-document) YAML or JSON manifest. */
+  createResources(manifest: string): Promise<ResourcesResponse> {
+    return this.send('POST', '/v1beta1/resources', {}, { text: manifest });
+  }
+
+  /** Updates them; with `upsert`, creates those that do not exist. */
+  updateResources(manifest: string, options: { upsert?: boolean } = {}): Promise<ResourcesResponse> {
+    return this.send('PUT', '/v1beta1/resources', {}, {
+      text: manifest,
+      query: { upsert: options.upsert ? 'true' : undefined },
+    });
+  }
+
+  deleteResources(manifest: string): Promise<ResourcesResponse> {
+    return this.send('DELETE', '/v1beta1/resources', {}, { text: manifest });
+  }
+
+  // ---- watch ----
+
+  /**
+   * Follows a list endpoint with `?watch=true` until the signal aborts: reconnects with
+   * backoff after a cut, resuming from the last resourceVersion seen, and re-lists (through
+   * onExpired) when Kargo says that version expired.
+   */
+  async watch<T extends { metadata?: { resourceVersion?: string } }>(
+    request: WatchRequest<T>,
+  ): Promise<void> {
+    let resourceVersion = request.resourceVersion;
+    let failures = 0;
+    while (!request.signal.aborted) {
+      try {
+        const url = this.url(fill(request.path, request.params), {
+          ...request.query,
+          watch: 'true',
+          resourceVersion,
+        });
+        const response = await fetch(url, {
+          headers: this.headers({ accept: 'text/event-stream' }),
+          signal: request.signal,
+        });
+        if (!response.ok || !response.body) {
+          throw kargoResponseError(this.instance.name, response.status, await response.text());
+        }
+        let expired = false;
+        await readWatchStream(response.body, {
+          signal: request.signal,
+          idleTimeoutMs: request.idleTimeoutMs ?? 60_000,
+          onEvent: (event: KargoWatchEvent<T>) => {
+            failures = 0;
+            resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
+            request.onEvent(event);
+          },
+          onError: (frame: WatchErrorFrame) => {
+            if (frame.code === 'out_of_range' || /expired|too old/i.test(frame.message ?? '')) {
+              expired = true;
+            } else {
+              throw new ServiceUnavailableError(
+                `Kargo instance "${this.instance.name}" watch error: ${frame.message ?? frame.code}`,
+              );
+            }
+          },
+        });
+        if (expired) {
+          resourceVersion = request.onExpired ? await request.onExpired() : undefined;
+          continue;
+        }
+        throw new ServiceUnavailableError(
+          `Kargo instance "${this.instance.name}" ended the watch stream`,
+        );
+      } catch (error) {
+        if (request.signal.aborted) return;
+        failures += 1;
+        const err = error instanceof Error ? error : new Error(String(error));
+        request.onDisconnect?.(err);
+        this.logger.debug(`watch of ${request.path} interrupted: ${err.message}`);
+        await sleep(Math.min(30_000, this.retryDelayMs * 2 ** Math.min(failures - 1, 8)), request.signal);
+      }
+    }
+  }
+
+  // ---- transport ----
+
+  private url(path: string, query?: Query): string {
+    return `${this.instance.url}${path}${queryString(query)}`;
+  }
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+      ...(this.instance.token ? { authorization: `Bearer ${this.instance.token}` } : {}),
+      ...extra,
+    };
+  }
+
+  private get<T>(
+    template: keyof KargoPaths,
+    params: Record<string, string>,
+    query?: Query,
+  ): Promise<T> {
+    return this.request<T>('GET', fill(template, params), { query, retry: true });
+  }
+
+  private send<T>(
+    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    template: keyof KargoPaths,
+    params: Record<string, string>,
+    options: RequestOptions = {},
+  ): Promise<T> {
+    return this.request<T>(method, fill(template, params), options);
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<T> {
+    const attempts = options.retry ? this.readAttempts : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(method, path, options);
+      } catch (error) {
+        if (attempt >= attempts || !isTransient(error)) throw error;
+        const delay = this.retryDelayMs * 2 ** (attempt - 1);
+        this.logger.debug(
+          `Kargo ${method} ${path} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`,
+        );
+        await sleep(delay + Math.random() * delay * 0.2);
+      }
+    }
+  }
+
+  private async once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+    const { name, timeoutMs } = this.instance;
+    let response: Response;
+    try {
+      response = await fetch(this.url(path, options.query), {
+        method,
+        headers: this.headers({
+          accept: 'application/json',
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.text !== undefined ? { 'content-type': 'application/yaml' } : {}),
+        }),
+        body:
+          options.text ??
+          (options.body !== undefined ? JSON.stringify(options.body) : undefined),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const err = error as Error;
+      const reason =
+        err.name === 'TimeoutError'
+          ? `did not answer within ${timeoutMs} ms`
+          : `is unreachable (${(err.cause as Error)?.message ?? err.message})`;
+      throw new ServiceUnavailableError(`Kargo instance "${name}" ${reason}`, err);
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        `Kargo instance "${name}" broke off its answer to ${method} ${path}`,
+        error as Error,
+      );
+    }
+    if (!response.ok) {
+      throw kargoResponseError(name, response.status, text);
+    }
+    if (!text.trim()) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        `Kargo instance "${name}" returned malformed JSON for ${method} ${path}`,
+        error as Error,
+      );
+    }
+  }
+}
+
+/** The answer of the /v1beta1/resources routes: one result per manifest document. */
+export interface ResourcesResponse {
+  results?: Array<Record<string, unknown> & { error?: string }>;
+}

@@ -1,0 +1,49 @@
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+
+/**
+ * Turns a failed Kargo response into the matching Backstage error, keeping Kargo's own message
+ * (`{"error": "..."}`) and naming the instance, so the portal shows what Kargo said.
+ */
+export function kargoResponseError(
+  instance: string,
+  status: number,
+  bodyText: string,
+): Error {
+  let message = bodyText.trim();
+  try {
+    const parsed = JSON.parse(bodyText);
+    if (typeof parsed?.error === 'string') message = parsed.error;
+  } catch {
+    // Not JSON (a proxy's HTML page, say): keep the text.
+  }
+  message = message.slice(0, 500) || `HTTP ${status}`;
+  const text = `Kargo instance "${instance}": ${message}`;
+  switch (status) {
+    case 400:
+    case 413:
+    case 422:
+      return new InputError(text);
+    case 401:
+      return new AuthenticationError(text);
+    case 403:
+      return new NotAllowedError(text);
+    case 404:
+      return new NotFoundError(text);
+    case 409:
+      return new ConflictError(text);
+    default:
+      return new ServiceUnavailableError(`${text} (HTTP ${status})`);
+  }
+}
+
+/** Worth trying a read again: the network or an overloaded Kargo, not a wrong request. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof ServiceUnavailableError;
+}
