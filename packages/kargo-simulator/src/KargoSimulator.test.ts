@@ -1,4 +1,9 @@
-import type { Freight, Promotion, Stage, Warehouse } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  Freight,
+  Promotion,
+  Stage,
+  Warehouse,
+} from '@kargo-backstage/plugin-kargo-common';
 import { ManualClock } from './clock';
 import { KargoSimulator } from './KargoSimulator';
 import { StoreEvent } from './store/ResourceStore';
@@ -7,7 +12,11 @@ const IMAGE = 'ghcr.io/example/guestbook';
 
 function demo(options: ConstructorParameters<typeof KargoSimulator>[0] = {}) {
   const clock = new ManualClock();
-  const sim = new KargoSimulator({ clock, projects: ['kargo-demo'], ...options });
+  const sim = new KargoSimulator({
+    clock,
+    projects: ['kargo-demo'],
+    ...options,
+  });
   return { sim, clock };
 }
 
@@ -34,10 +43,14 @@ describe('KargoSimulator', () => {
     expect(freightIn(sim, 'uat')).toEqual(['1.29.0']);
     expect(freightIn(sim, 'prod')).toEqual(['1.28.4']);
     const uat = stage(sim, 'uat');
-    expect(uat.status?.freightHistory?.[0]?.verificationHistory?.[0]?.phase).toBe('Successful');
+    expect(
+      uat.status?.freightHistory?.[0]?.verificationHistory?.[0]?.phase,
+    ).toBe('Successful');
     expect(stage(sim, 'test').status?.autoPromotionEnabled).toBe(true);
     expect(stage(sim, 'prod').status?.autoPromotionEnabled).toBe(false);
-    const aliases = sim.store.list<Freight>('Freight', 'kargo-demo').map(f => f.alias);
+    const aliases = sim.store
+      .list<Freight>('Freight', 'kargo-demo')
+      .map(f => f.alias);
     expect(new Set(aliases).size).toBe(3);
     for (const f of sim.store.list<Freight>('Freight', 'kargo-demo')) {
       expect(f.metadata!.labels!['kargo.akuity.io/alias']).toBe(f.alias);
@@ -52,19 +65,34 @@ describe('KargoSimulator', () => {
       w.metadata!.annotations = { 'kargo.akuity.io/refresh': 'r1' };
     });
     sim.tick(); // discovery, then auto-promotion creates the Promotion
-    const warehouse = sim.store.require<Warehouse>('Warehouse', 'kargo-demo', 'guestbook');
+    const warehouse = sim.store.require<Warehouse>(
+      'Warehouse',
+      'kargo-demo',
+      'guestbook',
+    );
     expect(warehouse.status?.lastHandledRefresh).toBe('r1');
-    const created = sim.store.get<Freight>('Freight', 'kargo-demo', warehouse.status!.lastFreightID!);
+    const created = sim.store.get<Freight>(
+      'Freight',
+      'kargo-demo',
+      warehouse.status!.lastFreightID!,
+    );
     expect(created?.images?.[0]?.tag).toBe('1.30.0');
 
     const [auto] = sim.store
       .list<Promotion>('Promotion', 'kargo-demo')
       .filter(p => p.spec.freight === created!.metadata!.name);
-    expect(auto.metadata!.annotations!['kargo.akuity.io/create-actor']).toMatch(/^controller:/);
+    expect(auto.metadata!.annotations!['kargo.akuity.io/create-actor']).toMatch(
+      /^controller:/,
+    );
     expect(auto.metadata!.name).toMatch(/^test\.[0-9a-z]{26}\.[0-9a-f]{7}$/);
 
     const phases: string[] = [];
-    for (let i = 0; i < 20 && promotion(sim, auto.metadata!.name!).status?.phase !== 'Succeeded'; i++) {
+    for (
+      let i = 0;
+      i < 20 &&
+      promotion(sim, auto.metadata!.name!).status?.phase !== 'Succeeded';
+      i++
+    ) {
       sim.tick();
       phases.push(promotion(sim, auto.metadata!.name!).status!.phase!);
     }
@@ -74,82 +102,169 @@ describe('KargoSimulator', () => {
     expect(done.status?.stepExecutionMetadata?.map(s => s.status)).toEqual(
       done.spec.steps!.map(() => 'Succeeded'),
     );
-    expect((done.status?.state as any)?.commit?.commit).toMatch(/^[0-9a-f]{40}$/);
+    expect((done.status?.state as any)?.commit?.commit).toMatch(
+      /^[0-9a-f]{40}$/,
+    );
     expect(freightIn(sim, 'test')).toEqual(['1.30.0']);
-    expect(stage(sim, 'test').status?.lastPromotion?.name).toBe(auto.metadata!.name);
+    expect(stage(sim, 'test').status?.lastPromotion?.name).toBe(
+      auto.metadata!.name,
+    );
   });
 
   it('keeps a pull-request promotion Running with its PR URL until the PR is merged', () => {
     const { sim } = demo();
-    const uatFreight = sim.store.list<Freight>('Freight', 'kargo-demo').find(f => f.status?.currentlyIn?.uat)!;
+    const uatFreight = sim.store
+      .list<Freight>('Freight', 'kargo-demo')
+      .find(f => f.status?.currentlyIn?.uat)!;
     sim.approve('kargo-demo', uatFreight.metadata!.name!, 'prod', 'admin'); // skips the soak
-    const created = sim.promote('kargo-demo', 'prod', { freightAlias: uatFreight.alias }, 'email:dana@example.com');
+    const created = sim.promote(
+      'kargo-demo',
+      'prod',
+      { freightAlias: uatFreight.alias },
+      'email:dana@example.com',
+    );
     sim.runUntilIdle();
     let p = promotion(sim, created.metadata!.name!);
     expect(p.status?.phase).toBe('Running');
     const pr = (p.status?.state as any)['open-pr'].pr;
-    expect(pr.url).toMatch(/^https:\/\/github\.com\/example\/guestbook-deploy\/pull\/\d+$/);
+    expect(pr.url).toMatch(
+      /^https:\/\/github\.com\/example\/guestbook-deploy\/pull\/\d+$/,
+    );
     expect(p.status?.message).toContain('waiting for pull request');
-    expect(stage(sim, 'prod').status?.currentPromotion?.name).toBe(created.metadata!.name);
+    expect(stage(sim, 'prod').status?.currentPromotion?.name).toBe(
+      created.metadata!.name,
+    );
 
     sim.mergePullRequest(pr.id);
     sim.runUntilIdle();
     p = promotion(sim, created.metadata!.name!);
     expect(p.status?.phase).toBe('Succeeded');
-    expect((p.status?.state as any)['wait-for-pr']).toMatchObject({ pr: { merged: true, url: pr.url } });
+    expect((p.status?.state as any)['wait-for-pr']).toMatchObject({
+      pr: { merged: true, url: pr.url },
+    });
     expect(freightIn(sim, 'prod')).toEqual(['1.29.0']);
   });
 
   it('verifies after promotion and records the result on stage and freight', () => {
     const outcomes: Record<string, 'Successful' | 'Failed'> = { uat: 'Failed' };
-    const { sim } = demo({ verificationOutcome: (_p, s) => outcomes[s] ?? 'Successful' });
-    const testFreight = sim.store.list<Freight>('Freight', 'kargo-demo').find(f => f.status?.currentlyIn?.test)!;
-    sim.promote('kargo-demo', 'uat', { freight: testFreight.metadata!.name }, 'admin');
+    const { sim } = demo({
+      verificationOutcome: (_p, s) => outcomes[s] ?? 'Successful',
+    });
+    const testFreight = sim.store
+      .list<Freight>('Freight', 'kargo-demo')
+      .find(f => f.status?.currentlyIn?.test)!;
+    sim.promote(
+      'kargo-demo',
+      'uat',
+      { freight: testFreight.metadata!.name },
+      'admin',
+    );
     sim.runUntilIdle();
-    const runs = stage(sim, 'uat').status!.freightHistory![0].verificationHistory!;
-    expect(runs[0]).toMatchObject({ phase: 'Failed', analysisRun: { phase: 'Failed' } });
-    expect(sim.store.require<Freight>('Freight', 'kargo-demo', testFreight.metadata!.name!).status?.verifiedIn?.uat).toBeUndefined();
+    const runs = stage(sim, 'uat').status!.freightHistory![0]
+      .verificationHistory!;
+    expect(runs[0]).toMatchObject({
+      phase: 'Failed',
+      analysisRun: { phase: 'Failed' },
+    });
+    expect(
+      sim.store.require<Freight>(
+        'Freight',
+        'kargo-demo',
+        testFreight.metadata!.name!,
+      ).status?.verifiedIn?.uat,
+    ).toBeUndefined();
 
     outcomes.uat = 'Successful';
     sim.store.update<Stage>('Stage', 'kargo-demo', 'uat', s => {
       s.metadata!.annotations = { 'kargo.akuity.io/reverify': 'again' };
     });
     sim.runUntilIdle();
-    const rerun = stage(sim, 'uat').status!.freightHistory![0].verificationHistory!;
+    const rerun = stage(sim, 'uat').status!.freightHistory![0]
+      .verificationHistory!;
     expect(rerun[0]).toMatchObject({ id: 'again', phase: 'Successful' });
     expect(rerun[1].phase).toBe('Failed');
-    expect(sim.store.require<Freight>('Freight', 'kargo-demo', testFreight.metadata!.name!).status?.verifiedIn?.uat).toBeDefined();
+    expect(
+      sim.store.require<Freight>(
+        'Freight',
+        'kargo-demo',
+        testFreight.metadata!.name!,
+      ).status?.verifiedIn?.uat,
+    ).toBeDefined();
   });
 
   it('enforces freight availability: requested origin, upstream verification, soak, approval', () => {
     const { sim, clock } = demo();
     const fresh = publishAndDiscover(sim, '1.31.0')!;
-    expect(() => sim.promote('kargo-demo', 'uat', { freight: fresh.metadata!.name }, 'admin')).toThrow(
-      expect.objectContaining({ status: 409 }),
-    );
-    expect(() => sim.promote('kargo-demo', 'nope', { freight: fresh.metadata!.name }, 'admin')).toThrow(
-      expect.objectContaining({ status: 404 }),
-    );
-    expect(() => sim.promote('kargo-demo', 'test', { freight: 'no-such-freight' }, 'admin')).toThrow(
-      expect.objectContaining({ status: 404 }),
-    );
-    expect(() => sim.promote('kargo-demo', 'test', {}, 'admin')).toThrow(expect.objectContaining({ status: 400 }));
     expect(() =>
-      sim.promote('kargo-demo', 'test', { freight: fresh.metadata!.name, origin: { kind: 'Warehouse', name: 'other' } }, 'admin'),
+      sim.promote(
+        'kargo-demo',
+        'uat',
+        { freight: fresh.metadata!.name },
+        'admin',
+      ),
+    ).toThrow(expect.objectContaining({ status: 409 }));
+    expect(() =>
+      sim.promote(
+        'kargo-demo',
+        'nope',
+        { freight: fresh.metadata!.name },
+        'admin',
+      ),
+    ).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() =>
+      sim.promote(
+        'kargo-demo',
+        'test',
+        { freight: 'no-such-freight' },
+        'admin',
+      ),
+    ).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => sim.promote('kargo-demo', 'test', {}, 'admin')).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+    expect(() =>
+      sim.promote(
+        'kargo-demo',
+        'test',
+        {
+          freight: fresh.metadata!.name,
+          origin: { kind: 'Warehouse', name: 'other' },
+        },
+        'admin',
+      ),
     ).toThrow(expect.objectContaining({ status: 400 }));
 
     // uat's freight is verified there but has not soaked the hour prod requires.
-    const inUat = sim.store.list<Freight>('Freight', 'kargo-demo').find(f => f.status?.currentlyIn?.uat)!;
-    expect(clock.now() - Date.parse(inUat.status!.currentlyIn!.uat.since!)).toBeLessThan(3_600_000);
-    expect(() => sim.promote('kargo-demo', 'prod', { freight: inUat.metadata!.name }, 'admin')).toThrow(
-      expect.objectContaining({ status: 409 }),
-    );
+    const inUat = sim.store
+      .list<Freight>('Freight', 'kargo-demo')
+      .find(f => f.status?.currentlyIn?.uat)!;
+    expect(
+      clock.now() - Date.parse(inUat.status!.currentlyIn!.uat.since!),
+    ).toBeLessThan(3_600_000);
+    expect(() =>
+      sim.promote(
+        'kargo-demo',
+        'prod',
+        { freight: inUat.metadata!.name },
+        'admin',
+      ),
+    ).toThrow(expect.objectContaining({ status: 409 }));
     clock.advance(2 * 3_600_000);
-    expect(sim.promote('kargo-demo', 'prod', { freight: inUat.metadata!.name }, 'admin').spec.stage).toBe('prod');
+    expect(
+      sim.promote(
+        'kargo-demo',
+        'prod',
+        { freight: inUat.metadata!.name },
+        'admin',
+      ).spec.stage,
+    ).toBe('prod');
 
     // Manual approval makes fresh freight available to prod.
     sim.approve('kargo-demo', fresh.alias!, 'prod', 'admin');
-    expect(sim.promote('kargo-demo', 'prod', { freightAlias: fresh.alias }, 'admin').spec.freight).toBe(fresh.metadata!.name);
+    expect(
+      sim.promote('kargo-demo', 'prod', { freightAlias: fresh.alias }, 'admin')
+        .spec.freight,
+    ).toBe(fresh.metadata!.name);
   });
 
   it('discovers only what the subscription filters allow', () => {
@@ -158,36 +273,69 @@ describe('KargoSimulator', () => {
     expect(publishAndDiscover(sim, 'latest')).toBeUndefined(); // not SemVer
     const found = publishAndDiscover(sim, '1.29.2');
     expect(found?.images?.[0]?.tag).toBe('1.29.2');
-    const refs = sim.store.require<Warehouse>('Warehouse', 'kargo-demo', 'guestbook').status!
-      .discoveredArtifacts!.images![0].references!.map(r => r.tag);
+    const refs = sim.store
+      .require<Warehouse>('Warehouse', 'kargo-demo', 'guestbook')
+      .status!.discoveredArtifacts!.images![0].references!.map(r => r.tag);
     expect(refs).toEqual(['1.29.2', '1.29.1', '1.29.0', '1.28.4']);
   });
 
   it('merges parallel freightlines through the control-flow stage', () => {
-    const sim = new KargoSimulator({ clock: new ManualClock(), projects: ['microservices'] });
+    const sim = new KargoSimulator({
+      clock: new ManualClock(),
+      projects: ['microservices'],
+    });
     const stages = sim.store.list<Stage>('Stage', 'microservices');
     expect(stages.length).toBeGreaterThanOrEqual(9);
     const canary = stages.find(s => s.metadata!.name === 'canary')!;
-    expect(Object.keys(canary.status!.freightHistory![0].items!).sort()).toEqual([
-      'Warehouse/cart', 'Warehouse/checkout', 'Warehouse/payments',
-    ]);
-    const staged = sim.store.list<Freight>('Freight', 'microservices').find(f => f.status?.currentlyIn?.['checkout-staging'])!;
+    expect(
+      Object.keys(canary.status!.freightHistory![0].items!).sort(),
+    ).toEqual(['Warehouse/cart', 'Warehouse/checkout', 'Warehouse/payments']);
+    const staged = sim.store
+      .list<Freight>('Freight', 'microservices')
+      .find(f => f.status?.currentlyIn?.['checkout-staging'])!;
     expect(staged.status?.verifiedIn?.integration).toBeDefined();
-    expect(() => sim.promote('microservices', 'integration', { freight: staged.metadata!.name }, 'admin')).toThrow(
-      expect.objectContaining({ status: 400 }),
-    );
-    expect(sim.promote('microservices', 'canary', { freight: staged.metadata!.name }, 'admin').spec.stage).toBe('canary');
+    expect(() =>
+      sim.promote(
+        'microservices',
+        'integration',
+        { freight: staged.metadata!.name },
+        'admin',
+      ),
+    ).toThrow(expect.objectContaining({ status: 400 }));
+    expect(
+      sim.promote(
+        'microservices',
+        'canary',
+        { freight: staged.metadata!.name },
+        'admin',
+      ).spec.stage,
+    ).toBe('canary');
   });
 
   it('aborts a running promotion and promotes downstream', () => {
     const { sim } = demo();
-    const testFreight = sim.store.list<Freight>('Freight', 'kargo-demo').find(f => f.status?.currentlyIn?.test)!;
-    const [down] = sim.promoteDownstream('kargo-demo', 'test', { freight: testFreight.metadata!.name }, 'admin');
+    const testFreight = sim.store
+      .list<Freight>('Freight', 'kargo-demo')
+      .find(f => f.status?.currentlyIn?.test)!;
+    const [down] = sim.promoteDownstream(
+      'kargo-demo',
+      'test',
+      { freight: testFreight.metadata!.name },
+      'admin',
+    );
     expect(down.spec.stage).toBe('uat');
     sim.tick();
-    sim.store.update<Promotion>('Promotion', 'kargo-demo', down.metadata!.name!, p => {
-      p.metadata!.annotations = { ...p.metadata!.annotations, 'kargo.akuity.io/abort': 'now' };
-    });
+    sim.store.update<Promotion>(
+      'Promotion',
+      'kargo-demo',
+      down.metadata!.name!,
+      p => {
+        p.metadata!.annotations = {
+          ...p.metadata!.annotations,
+          'kargo.akuity.io/abort': 'now',
+        };
+      },
+    );
     sim.tick();
     expect(promotion(sim, down.metadata!.name!).status?.phase).toBe('Aborted');
     expect(freightIn(sim, 'uat')).toEqual(['1.29.0']);
@@ -201,9 +349,16 @@ describe('KargoSimulator', () => {
     const fresh = publishAndDiscover(sim, '1.32.0')!;
     sim.runUntilIdle();
     stop();
-    expect(events.find(e => e.kind === 'Freight' && e.type === 'ADDED')?.object.metadata?.name).toBe(fresh.metadata!.name);
-    expect(events.some(e => e.kind === 'Promotion' && e.type === 'ADDED')).toBe(true);
-    expect(events.some(e => e.kind === 'Stage' && e.type === 'MODIFIED')).toBe(true);
+    expect(
+      events.find(e => e.kind === 'Freight' && e.type === 'ADDED')?.object
+        .metadata?.name,
+    ).toBe(fresh.metadata!.name);
+    expect(events.some(e => e.kind === 'Promotion' && e.type === 'ADDED')).toBe(
+      true,
+    );
+    expect(events.some(e => e.kind === 'Stage' && e.type === 'MODIFIED')).toBe(
+      true,
+    );
     const versions = events.map(e => e.resourceVersion);
     expect(versions).toEqual([...versions].sort((a, b) => a - b));
     expect(sim.store.eventsSince(from)).toHaveLength(events.length);

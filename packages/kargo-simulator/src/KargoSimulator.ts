@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ulid } from 'ulid';
@@ -16,7 +17,11 @@ import type {
   Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
 import { Clock, SeedingClock } from './clock';
-import { isControlFlow, isFreightAvailable, originKey } from './controller/availability';
+import {
+  isControlFlow,
+  isFreightAvailable,
+  originKey,
+} from './controller/availability';
 import { discover } from './controller/discovery';
 import { formatDuration, parseDuration } from './controller/durations';
 import { freightAlias, freightName } from './controller/freightIdentity';
@@ -31,18 +36,34 @@ export const REVERIFY_ANNOTATION = 'kargo.akuity.io/reverify';
 export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
 export const CREATE_ACTOR_ANNOTATION = 'kargo.akuity.io/create-actor';
 const TERMINAL = ['Succeeded', 'Failed', 'Errored', 'Aborted'];
+const VERIFIED_CONDITION: Record<string, string> = {
+  Successful: 'True',
+  Running: 'Unknown',
+  Pending: 'Unknown',
+};
 
 export interface KargoSimulatorOptions {
   clock?: Clock;
   /** Fixture projects to load: names of files in src/fixtures (default kargo-demo, microservices). */
   projects?: string[];
   /** Outcome of each verification run; default Successful. */
-  verificationOutcome?: (project: string, stage: string) => 'Successful' | 'Failed';
+  verificationOutcome?: (
+    project: string,
+    stage: string,
+  ) => 'Successful' | 'Failed';
 }
 
 /** A seed step from a fixture's `*.seed.yaml`. */
 interface SeedStep {
-  publish?: { image?: string; tag?: string; git?: string; message?: string; author?: string; chart?: string; version?: string };
+  publish?: {
+    image?: string;
+    tag?: string;
+    git?: string;
+    message?: string;
+    author?: string;
+    chart?: string;
+    version?: string;
+  };
   discover?: string;
   promote?: { stage: string; mergePullRequest?: boolean };
   soak?: string;
@@ -50,9 +71,16 @@ interface SeedStep {
 
 type Condition = KargoSchemas['V1Condition'];
 
-const FIXTURES_DIR = path.resolve(__dirname, 'fixtures');
+const FIXTURES_DIR = resolvePackagePath(
+  '@kargo-backstage/kargo-simulator',
+  'src/fixtures',
+);
 
-type Promote = { freight?: string; freightAlias?: string; origin?: { kind?: string; name?: string } };
+type Promote = {
+  freight?: string;
+  freightAlias?: string;
+  origin?: { kind?: string; name?: string };
+};
 
 /**
  * A test double of a Kargo control plane: the resources Kargo's API server serves, and the
@@ -69,13 +97,16 @@ export class KargoSimulator {
   readonly failNextPromotion = new Map<string, string>();
   autoPromotion = true;
   private lastDiscovery = new Map<string, number>();
-  private readonly verificationOutcome: NonNullable<KargoSimulatorOptions['verificationOutcome']>;
+  private readonly verificationOutcome: NonNullable<
+    KargoSimulatorOptions['verificationOutcome']
+  >;
 
   constructor(options: KargoSimulatorOptions = {}) {
     this.clock = options.clock ?? new SeedingClock();
     this.store = new ResourceStore(this.clock);
     this.registry = new ArtifactRegistry(this.clock);
-    this.verificationOutcome = options.verificationOutcome ?? (() => 'Successful');
+    this.verificationOutcome =
+      options.verificationOutcome ?? (() => 'Successful');
     for (const project of options.projects ?? ['kargo-demo', 'microservices']) {
       this.loadFixture(project);
     }
@@ -84,7 +115,9 @@ export class KargoSimulator {
   // ---- fixtures ----------------------------------------------------------------------------
 
   loadFixture(name: string): void {
-    this.applyManifests(fs.readFileSync(path.join(FIXTURES_DIR, `${name}.yaml`), 'utf8'));
+    this.applyManifests(
+      fs.readFileSync(path.join(FIXTURES_DIR, `${name}.yaml`), 'utf8'),
+    );
     const seedFile = path.join(FIXTURES_DIR, `${name}.seed.yaml`);
     if (fs.existsSync(seedFile)) {
       this.seed(YAML.parse(fs.readFileSync(seedFile, 'utf8')) as SeedStep[]);
@@ -106,7 +139,9 @@ export class KargoSimulator {
     if (kind === 'Stage') this.initStageStatus(created as Stage);
     if (kind === 'Project') {
       this.store.update<Project>('Project', '', created.metadata!.name!, p => {
-        p.status = { conditions: [this.condition('Ready', 'True', 'Ready')] } as Project['status'];
+        p.status = {
+          conditions: [this.condition('Ready', 'True', 'Ready')],
+        } as Project['status'];
       });
     }
     return created;
@@ -119,9 +154,12 @@ export class KargoSimulator {
     clock?.startReplay(Date.now() - 24 * 3_600_000);
     let project = '';
     for (const step of steps) {
-      if (step.publish?.image) this.registry.publishImage(step.publish.image, step.publish.tag!);
-      if (step.publish?.git) this.registry.publishCommit(step.publish.git, step.publish);
-      if (step.publish?.chart) this.registry.publishChart(step.publish.chart, step.publish.version!);
+      if (step.publish?.image)
+        this.registry.publishImage(step.publish.image, step.publish.tag!);
+      if (step.publish?.git)
+        this.registry.publishCommit(step.publish.git, step.publish);
+      if (step.publish?.chart)
+        this.registry.publishChart(step.publish.chart, step.publish.version!);
       if (step.discover) {
         project = this.findNamespace('Warehouse', step.discover);
         this.discoverWarehouse(project, step.discover);
@@ -129,16 +167,31 @@ export class KargoSimulator {
       if (step.soak) this.advanceClock(parseDuration(step.soak));
       if (step.promote) {
         project = this.findNamespace('Stage', step.promote.stage);
-        const stage = this.store.require<Stage>('Stage', project, step.promote.stage);
+        const stage = this.store.require<Stage>(
+          'Stage',
+          project,
+          step.promote.stage,
+        );
         for (const request of stage.spec.requestedFreight ?? []) {
-          const freight = this.newestAvailableFreight(project, stage, request.origin);
-          if (!freight || freight.status?.currentlyIn?.[step.promote.stage]) continue;
+          const freight = this.newestAvailableFreight(
+            project,
+            stage,
+            request.origin,
+          );
+          if (!freight || freight.status?.currentlyIn?.[step.promote.stage])
+            continue;
           const promotion = isControlFlow(stage)
             ? undefined
-            : this.promote(project, step.promote.stage, { freight: freight.metadata!.name }, 'admin');
+            : this.promote(
+                project,
+                step.promote.stage,
+                { freight: freight.metadata!.name },
+                'admin',
+              );
           this.runUntilIdle(() => {
             const prs = [...this.pullRequests.values()].filter(pr => pr.open);
-            if (step.promote!.mergePullRequest) prs.forEach(pr => this.mergePullRequest(pr.id));
+            if (step.promote!.mergePullRequest)
+              prs.forEach(pr => this.mergePullRequest(pr.id));
           });
           if (promotion) this.advanceClock(60_000);
         }
@@ -167,13 +220,16 @@ export class KargoSimulator {
       const ns = warehouse.metadata!.namespace!;
       const name = warehouse.metadata!.name!;
       const refresh = warehouse.metadata!.annotations?.[REFRESH_ANNOTATION];
-      const refreshRequested = refresh && refresh !== warehouse.status?.lastHandledRefresh;
+      const refreshRequested =
+        refresh && refresh !== warehouse.status?.lastHandledRefresh;
       const last = this.lastDiscovery.get(`${ns}/${name}`) ?? 0;
-      const due = now - last >= parseDuration(warehouse.spec.interval ?? '5m0s');
+      const due =
+        now - last >= parseDuration(warehouse.spec.interval ?? '5m0s');
       if (refreshRequested || due) this.discoverWarehouse(ns, name, refresh);
     }
     for (const promotion of this.store.list<Promotion>('Promotion')) {
-      if (!TERMINAL.includes(promotion.status?.phase ?? '')) this.advancePromotion(promotion);
+      if (!TERMINAL.includes(promotion.status?.phase ?? ''))
+        this.advancePromotion(promotion);
     }
     for (const stage of this.store.list<Stage>('Stage')) {
       this.reconcileStage(stage);
@@ -191,10 +247,18 @@ export class KargoSimulator {
     }
   }
 
-  discoverWarehouse(project: string, name: string, refreshToken?: string): Freight | undefined {
+  discoverWarehouse(
+    project: string,
+    name: string,
+    refreshToken?: string,
+  ): Freight | undefined {
     const warehouse = this.store.require<Warehouse>('Warehouse', project, name);
     this.lastDiscovery.set(`${project}/${name}`, this.clock.now());
-    const { discoveredArtifacts, freight } = discover(warehouse, this.registry, this.clock.isoNow());
+    const { discoveredArtifacts, freight } = discover(
+      warehouse,
+      this.registry,
+      this.clock.isoNow(),
+    );
     let created: Freight | undefined;
     if (freight && warehouse.spec.freightCreationPolicy !== 'Manual') {
       created = this.createFreight(project, freight);
@@ -227,7 +291,13 @@ export class KargoSimulator {
       discoveredAt: this.clock.isoNow(),
       status: {},
     });
-    this.recordEvent(project, 'Freight', name, 'FreightCreated', `Freight ${name} (${alias}) created from Warehouse ${freight.origin.name}`);
+    this.recordEvent(
+      project,
+      'Freight',
+      name,
+      'FreightCreated',
+      `Freight ${name} (${alias}) created from Warehouse ${freight.origin.name}`,
+    );
     return created;
   }
 
@@ -240,55 +310,99 @@ export class KargoSimulator {
       .list<Freight>('Freight', project)
       .find(f => f.alias === nameOrAlias);
     if (!byAlias) {
-      throw new HttpError(404, `freight "${nameOrAlias}" not found in namespace "${project}"`);
+      throw new HttpError(
+        404,
+        `freight "${nameOrAlias}" not found in namespace "${project}"`,
+      );
     }
     return byAlias;
   }
 
   private findFreight(project: string, target: Promote): Freight {
     if (!target.freight && !target.freightAlias) {
-      throw new HttpError(400, 'either freight or freightAlias should be provided');
+      throw new HttpError(
+        400,
+        'either freight or freightAlias should be provided',
+      );
     }
-    const freight = this.resolveFreight(project, (target.freight ?? target.freightAlias)!);
-    if (target.origin?.name && originKey(freight.origin) !== originKey(target.origin)) {
-      throw new HttpError(400, `freight "${freight.metadata!.name}" does not come from ${originKey(target.origin)}`);
+    const freight = this.resolveFreight(
+      project,
+      (target.freight ?? target.freightAlias)!,
+    );
+    if (
+      target.origin?.name &&
+      originKey(freight.origin) !== originKey(target.origin)
+    ) {
+      throw new HttpError(
+        400,
+        `freight "${freight.metadata!.name}" does not come from ${originKey(
+          target.origin,
+        )}`,
+      );
     }
     return freight;
   }
 
   /** POST .../stages/{stage}/promotions: checks Kargo's rules, then creates a Pending Promotion. */
-  promote(project: string, stageName: string, target: Promote, actor: string): Promotion {
+  promote(
+    project: string,
+    stageName: string,
+    target: Promote,
+    actor: string,
+  ): Promotion {
     this.store.require('Project', '', project);
     const stage = this.store.require<Stage>('Stage', project, stageName);
     const freight = this.findFreight(project, target);
     if (isControlFlow(stage)) {
-      throw new HttpError(400, `stage "${stageName}" is a control flow stage and cannot be promoted to`);
+      throw new HttpError(
+        400,
+        `stage "${stageName}" is a control flow stage and cannot be promoted to`,
+      );
     }
     if (!isFreightAvailable(stage, freight, this.clock.now())) {
       throw new HttpError(
         409,
-        `Freight "${freight.metadata!.name}" is not available to Stage "${stageName}"`,
+        `Freight "${
+          freight.metadata!.name
+        }" is not available to Stage "${stageName}"`,
       );
     }
     return this.createPromotion(project, stage, freight, actor);
   }
 
   /** POST .../stages/{stage}/promotions/downstream: promotes into every stage that takes freight from this one. */
-  promoteDownstream(project: string, stageName: string, target: Promote, actor: string): Promotion[] {
+  promoteDownstream(
+    project: string,
+    stageName: string,
+    target: Promote,
+    actor: string,
+  ): Promotion[] {
     this.store.require<Stage>('Stage', project, stageName);
     const freight = this.findFreight(project, target);
     if (!freight.status?.verifiedIn?.[stageName]) {
-      throw new HttpError(409, `Freight "${freight.metadata!.name}" is not verified in Stage "${stageName}"`);
+      throw new HttpError(
+        409,
+        `Freight "${
+          freight.metadata!.name
+        }" is not verified in Stage "${stageName}"`,
+      );
     }
     const downstream = this.store
       .list<Stage>('Stage', project)
       .filter(s =>
         s.spec.requestedFreight?.some(
-          r => originKey(r.origin) === originKey(freight.origin) && r.sources?.stages?.includes(stageName),
+          r =>
+            originKey(r.origin) === originKey(freight.origin) &&
+            r.sources?.stages?.includes(stageName),
         ),
       );
     if (!downstream.length) {
-      throw new HttpError(404, `stage "${stageName}" has no downstream stages for freight origin ${originKey(freight.origin)}`);
+      throw new HttpError(
+        404,
+        `stage "${stageName}" has no downstream stages for freight origin ${originKey(
+          freight.origin,
+        )}`,
+      );
     }
     const now = this.clock.now();
     return downstream
@@ -296,13 +410,22 @@ export class KargoSimulator {
       .map(s => this.createPromotion(project, s, freight, actor));
   }
 
-  private createPromotion(project: string, stage: Stage, freight: Freight, actor: string): Promotion {
+  private createPromotion(
+    project: string,
+    stage: Stage,
+    freight: Freight,
+    actor: string,
+  ): Promotion {
     const stageName = stage.metadata!.name!;
-    const name = `${stageName}.${ulid(this.clock.now()).toLowerCase()}.${freight.metadata!.name!.slice(0, 7)}`;
-    const steps = (stage.spec.promotionTemplate?.spec?.steps ?? []).map((step, i) => ({
-      ...step,
-      as: step.as ?? `step-${i}`,
-    }));
+    const name = `${stageName}.${ulid(
+      this.clock.now(),
+    ).toLowerCase()}.${freight.metadata!.name!.slice(0, 7)}`;
+    const steps = (stage.spec.promotionTemplate?.spec?.steps ?? []).map(
+      (step, i) => ({
+        ...step,
+        as: step.as ?? `step-${i}`,
+      }),
+    );
     const promotion = this.store.create<Promotion>('Promotion', {
       metadata: {
         name,
@@ -310,7 +433,13 @@ export class KargoSimulator {
         annotations: { [CREATE_ACTOR_ANNOTATION]: actor },
         labels: { 'kargo.akuity.io/stage': stageName },
         ownerReferences: [
-          { apiVersion: 'kargo.akuity.io/v1alpha1', kind: 'Stage', name: stageName, uid: stage.metadata!.uid!, blockOwnerDeletion: true },
+          {
+            apiVersion: 'kargo.akuity.io/v1alpha1',
+            kind: 'Stage',
+            name: stageName,
+            uid: stage.metadata!.uid!,
+            blockOwnerDeletion: true,
+          },
         ],
       },
       spec: {
@@ -320,7 +449,13 @@ export class KargoSimulator {
         steps,
       },
     } as Promotion);
-    this.recordEvent(project, 'Promotion', name, 'PromotionCreated', `Promotion created for Stage ${stageName} by ${actor}`);
+    this.recordEvent(
+      project,
+      'Promotion',
+      name,
+      'PromotionCreated',
+      `Promotion created for Stage ${stageName} by ${actor}`,
+    );
     return promotion;
   }
 
@@ -350,12 +485,26 @@ export class KargoSimulator {
         .list<Promotion>('Promotion', ns)
         .some(p => p.spec.stage === stageName && p.status?.phase === 'Running');
       if (busy) {
-        if (!phase) this.store.update<Promotion>('Promotion', ns, name, p => { p.status = { phase: 'Pending', message: 'waiting for a running promotion to finish' }; });
+        if (!phase)
+          this.store.update<Promotion>('Promotion', ns, name, p => {
+            p.status = {
+              phase: 'Pending',
+              message: 'waiting for a running promotion to finish',
+            };
+          });
         return;
       }
-      const freight = this.store.get<Freight>('Freight', ns, promotion.spec.freight ?? '');
+      const freight = this.store.get<Freight>(
+        'Freight',
+        ns,
+        promotion.spec.freight ?? '',
+      );
       if (!freight) {
-        this.finishPromotion(promotion, 'Errored', `Freight "${promotion.spec.freight}" not found`);
+        this.finishPromotion(
+          promotion,
+          'Errored',
+          `Freight "${promotion.spec.freight}" not found`,
+        );
         return;
       }
       this.store.update<Promotion>('Promotion', ns, name, p => {
@@ -372,10 +521,22 @@ export class KargoSimulator {
         s.status = {
           ...s.status,
           currentPromotion: { name, freight: this.freightRef(freight) },
-          conditions: this.setCondition(s.status?.conditions, 'Promoting', 'True', 'ActivePromotion', `Promotion ${name} is running`),
+          conditions: this.setCondition(
+            s.status?.conditions,
+            'Promoting',
+            'True',
+            'ActivePromotion',
+            `Promotion ${name} is running`,
+          ),
         };
       });
-      this.recordEvent(ns, 'Promotion', name, 'PromotionRunning', `Promotion ${name} started`);
+      this.recordEvent(
+        ns,
+        'Promotion',
+        name,
+        'PromotionRunning',
+        `Promotion ${name} started`,
+      );
       return;
     }
 
@@ -391,7 +552,11 @@ export class KargoSimulator {
     if (failure) {
       this.failNextPromotion.delete(`${ns}/${stageName}`);
       this.recordStep(promotion, index, 'Failed', failure);
-      this.finishPromotion(this.store.require<Promotion>('Promotion', ns, name), 'Failed', `step "${step.as}" failed: ${failure}`);
+      this.finishPromotion(
+        this.store.require<Promotion>('Promotion', ns, name),
+        'Failed',
+        `step "${step.as}" failed: ${failure}`,
+      );
       return;
     }
     const state = (promotion.status?.state ?? {}) as Record<string, unknown>;
@@ -413,7 +578,8 @@ export class KargoSimulator {
     }
     this.recordStep(promotion, index, 'Succeeded', undefined, result.output);
     const updated = this.store.require<Promotion>('Promotion', ns, name);
-    if (index + 1 >= steps.length) this.finishPromotion(updated, 'Succeeded', 'All steps completed');
+    if (index + 1 >= steps.length)
+      this.finishPromotion(updated, 'Succeeded', 'All steps completed');
   }
 
   private recordStep(
@@ -425,30 +591,41 @@ export class KargoSimulator {
   ) {
     const now = this.clock.isoNow();
     const alias = promotion.spec.steps?.[index]?.as ?? `step-${index}`;
-    this.store.update<Promotion>('Promotion', promotion.metadata!.namespace!, promotion.metadata!.name!, p => {
-      const metas = [...(p.status?.stepExecutionMetadata ?? [])];
-      const previous = metas[index];
-      metas[index] = {
-        alias,
-        startedAt: previous?.startedAt ?? now,
-        ...(status === 'Running' ? {} : { finishedAt: now }),
-        status,
-        ...(message ? { message } : {}),
-        ...(status === 'Failed' ? { errorCount: 1 } : {}),
-      };
-      const state = { ...((p.status?.state ?? {}) as Record<string, unknown>) };
-      if (output) state[alias] = output;
-      p.status = {
-        ...p.status,
-        currentStep: status === 'Succeeded' ? index + 1 : index,
-        stepExecutionMetadata: metas,
-        state: state as never,
-        ...(message ? { message } : {}),
-      };
-    });
+    this.store.update<Promotion>(
+      'Promotion',
+      promotion.metadata!.namespace!,
+      promotion.metadata!.name!,
+      p => {
+        const metas = [...(p.status?.stepExecutionMetadata ?? [])];
+        const previous = metas[index];
+        metas[index] = {
+          alias,
+          startedAt: previous?.startedAt ?? now,
+          ...(status === 'Running' ? {} : { finishedAt: now }),
+          status,
+          ...(message ? { message } : {}),
+          ...(status === 'Failed' ? { errorCount: 1 } : {}),
+        };
+        const state = {
+          ...((p.status?.state ?? {}) as Record<string, unknown>),
+        };
+        if (output) state[alias] = output;
+        p.status = {
+          ...p.status,
+          currentStep: status === 'Succeeded' ? index + 1 : index,
+          stepExecutionMetadata: metas,
+          state: state as never,
+          ...(message ? { message } : {}),
+        };
+      },
+    );
   }
 
-  private finishPromotion(promotion: Promotion, phase: string, message: string) {
+  private finishPromotion(
+    promotion: Promotion,
+    phase: string,
+    message: string,
+  ) {
     const ns = promotion.metadata!.namespace!;
     const name = promotion.metadata!.name!;
     const stageName = promotion.spec.stage;
@@ -456,45 +633,86 @@ export class KargoSimulator {
     const finished = this.store.update<Promotion>('Promotion', ns, name, p => {
       p.status = { ...p.status, phase, message, finishedAt: now };
     });
-    const freight = this.store.get<Freight>('Freight', ns, promotion.spec.freight ?? '');
+    const freight = this.store.get<Freight>(
+      'Freight',
+      ns,
+      promotion.spec.freight ?? '',
+    );
     this.store.update<Stage>('Stage', ns, stageName, s => {
       const status = { ...s.status };
-      if (status.currentPromotion?.name === name) delete status.currentPromotion;
+      if (status.currentPromotion?.name === name)
+        delete status.currentPromotion;
       status.lastPromotion = {
         name,
         freight: freight ? this.freightRef(freight) : undefined,
         status: finished.status,
         finishedAt: now,
       };
-      status.conditions = this.setCondition(status.conditions, 'Promoting', 'False', phase, message);
-      if (phase === 'Succeeded' && freight) this.landFreight(s, status, freight);
+      status.conditions = this.setCondition(
+        status.conditions,
+        'Promoting',
+        'False',
+        phase,
+        message,
+      );
+      if (phase === 'Succeeded' && freight)
+        this.landFreight(s, status, freight);
       s.status = status;
     });
     if (phase === 'Succeeded' && freight) {
       this.markFreightIn(ns, stageName, freight);
     }
-    this.recordEvent(ns, 'Promotion', name, `Promotion${phase}`, `Promotion ${name} ${phase.toLowerCase()}: ${message}`);
+    this.recordEvent(
+      ns,
+      'Promotion',
+      name,
+      `Promotion${phase}`,
+      `Promotion ${name} ${phase.toLowerCase()}: ${message}`,
+    );
   }
 
   /** A successful promotion adds a FreightCollection at the head of the stage's history. */
-  private landFreight(stage: Stage, status: NonNullable<Stage['status']>, freight: Freight) {
+  private landFreight(
+    stage: Stage,
+    status: NonNullable<Stage['status']>,
+    freight: Freight,
+  ) {
     const previous = status.freightHistory?.[0];
-    const items = { ...(previous?.items ?? {}), [originKey(freight.origin)]: this.freightRef(freight) };
+    const items = {
+      ...(previous?.items ?? {}),
+      [originKey(freight.origin)]: this.freightRef(freight),
+    };
     const id = createHash('sha1')
-      .update(Object.keys(items).sort().map(k => `${k}:${items[k].name}`).join(','))
+      .update(
+        Object.keys(items)
+          .sort()
+          .map(k => `${k}:${items[k].name}`)
+          .join(','),
+      )
       .digest('hex');
-    const verifies = Boolean(stage.spec.verification?.analysisTemplates?.length);
+    const verifies = Boolean(
+      stage.spec.verification?.analysisTemplates?.length,
+    );
     status.freightHistory = [
       {
         id,
         items,
         verificationHistory: verifies
-          ? [{ id: randomUUID(), phase: 'Pending', startTime: this.clock.isoNow(), actor: 'kargo controller' }]
+          ? [
+              {
+                id: randomUUID(),
+                phase: 'Pending',
+                startTime: this.clock.isoNow(),
+                actor: 'kargo controller',
+              },
+            ]
           : [],
       },
       ...(status.freightHistory ?? []),
     ].slice(0, 10);
-    status.freightSummary = Object.values(items).map(i => i.name).join(', ');
+    status.freightSummary = Object.values(items)
+      .map(i => i.name)
+      .join(', ');
     status.health = {
       status: 'Healthy',
       output: {
@@ -503,7 +721,10 @@ export class KargoSimulator {
             namespace: 'argocd',
             name: `${stage.metadata!.namespace}-${stage.metadata!.name}`,
             health: { status: 'Healthy' },
-            sync: { status: 'Synced', revision: freight.commits?.[0]?.id ?? '' },
+            sync: {
+              status: 'Synced',
+              revision: freight.commits?.[0]?.id ?? '',
+            },
           },
         ],
       } as never,
@@ -513,28 +734,49 @@ export class KargoSimulator {
   private markFreightIn(project: string, stageName: string, arrived: Freight) {
     const now = this.clock.isoNow();
     const stage = this.store.require<Stage>('Stage', project, stageName);
-    const verifies = Boolean(stage.spec.verification?.analysisTemplates?.length);
+    const verifies = Boolean(
+      stage.spec.verification?.analysisTemplates?.length,
+    );
     for (const freight of this.store.list<Freight>('Freight', project)) {
       const isArrived = freight.metadata!.name === arrived.metadata!.name;
       const wasHere = freight.status?.currentlyIn?.[stageName];
-      const sameOrigin = originKey(freight.origin) === originKey(arrived.origin);
+      const sameOrigin =
+        originKey(freight.origin) === originKey(arrived.origin);
       if (!isArrived && !(wasHere && sameOrigin)) continue;
-      this.store.update<Freight>('Freight', project, freight.metadata!.name!, f => {
-        const status = { ...f.status, currentlyIn: { ...f.status?.currentlyIn } };
-        if (isArrived) {
-          status.currentlyIn[stageName] = { since: now };
-          if (!verifies) status.verifiedIn = { ...status.verifiedIn, [stageName]: { verifiedAt: now } };
-        } else {
-          const since = status.currentlyIn[stageName]?.since;
-          delete status.currentlyIn[stageName];
-          const verified = status.verifiedIn?.[stageName];
-          if (verified && since) {
-            const soak = Math.max(parseDuration(verified.longestSoak), this.clock.now() - Date.parse(since));
-            status.verifiedIn = { ...status.verifiedIn, [stageName]: { ...verified, longestSoak: formatDuration(soak) } };
+      this.store.update<Freight>(
+        'Freight',
+        project,
+        freight.metadata!.name!,
+        f => {
+          const status = {
+            ...f.status,
+            currentlyIn: { ...f.status?.currentlyIn },
+          };
+          if (isArrived) {
+            status.currentlyIn[stageName] = { since: now };
+            if (!verifies)
+              status.verifiedIn = {
+                ...status.verifiedIn,
+                [stageName]: { verifiedAt: now },
+              };
+          } else {
+            const since = status.currentlyIn[stageName]?.since;
+            delete status.currentlyIn[stageName];
+            const verified = status.verifiedIn?.[stageName];
+            if (verified && since) {
+              const soak = Math.max(
+                parseDuration(verified.longestSoak),
+                this.clock.now() - Date.parse(since),
+              );
+              status.verifiedIn = {
+                ...status.verifiedIn,
+                [stageName]: { ...verified, longestSoak: formatDuration(soak) },
+              };
+            }
           }
-        }
-        f.status = status;
-      });
+          f.status = status;
+        },
+      );
     }
   }
 
@@ -554,25 +796,52 @@ export class KargoSimulator {
       this.passThroughControlFlow(stage);
     }
     if (refresh && refresh !== stage.status?.lastHandledRefresh) {
-      this.store.update<Stage>('Stage', ns, name, s => { s.status = { ...s.status, lastHandledRefresh: refresh }; });
+      this.store.update<Stage>('Stage', ns, name, s => {
+        s.status = { ...s.status, lastHandledRefresh: refresh };
+      });
     }
-    if (current && reverify && !current.verificationHistory?.some(v => v.id === reverify)) {
-      this.updateVerification(stage, { id: reverify, phase: 'Pending', startTime: this.clock.isoNow(), actor: annotations[CREATE_ACTOR_ANNOTATION] ?? 'admin' }, true);
+    if (
+      current &&
+      reverify &&
+      !current.verificationHistory?.some(v => v.id === reverify)
+    ) {
+      this.updateVerification(
+        stage,
+        {
+          id: reverify,
+          phase: 'Pending',
+          startTime: this.clock.isoNow(),
+          actor: annotations[CREATE_ACTOR_ANNOTATION] ?? 'admin',
+        },
+        true,
+      );
       return;
     }
-    if (!verification || !['Pending', 'Running'].includes(verification.phase ?? '')) {
+    if (
+      !verification ||
+      !['Pending', 'Running'].includes(verification.phase ?? '')
+    ) {
       this.syncAutoPromotionFlag(stage);
       return;
     }
     if (abort && abort === verification.id) {
-      this.updateVerification(stage, { ...verification, phase: 'Aborted', message: 'Verification aborted by user', finishTime: this.clock.isoNow() });
+      this.updateVerification(stage, {
+        ...verification,
+        phase: 'Aborted',
+        message: 'Verification aborted by user',
+        finishTime: this.clock.isoNow(),
+      });
       return;
     }
     if (verification.phase === 'Pending') {
       this.updateVerification(stage, {
         ...verification,
         phase: 'Running',
-        analysisRun: { namespace: ns, name: `${name}.${verification.id!.slice(0, 8)}`, phase: 'Running' },
+        analysisRun: {
+          namespace: ns,
+          name: `${name}.${verification.id!.slice(0, 8)}`,
+          phase: 'Running',
+        },
       });
       return;
     }
@@ -580,7 +849,10 @@ export class KargoSimulator {
     this.updateVerification(stage, {
       ...verification,
       phase: outcome,
-      message: outcome === 'Successful' ? undefined : 'Metric "smoke-test" assessed Failed due to failed (1) > failureLimit (0)',
+      message:
+        outcome === 'Successful'
+          ? undefined
+          : 'Metric "smoke-test" assessed Failed due to failed (1) > failureLimit (0)',
       finishTime: this.clock.isoNow(),
       analysisRun: { ...verification.analysisRun!, phase: outcome },
     });
@@ -588,34 +860,49 @@ export class KargoSimulator {
       const now = this.clock.isoNow();
       for (const ref of Object.values(current!.items ?? {})) {
         this.store.update<Freight>('Freight', ns, ref.name!, f => {
-          f.status = { ...f.status, verifiedIn: { ...f.status?.verifiedIn, [name]: { verifiedAt: now } } };
+          f.status = {
+            ...f.status,
+            verifiedIn: {
+              ...f.status?.verifiedIn,
+              [name]: { verifiedAt: now },
+            },
+          };
         });
       }
     }
   }
 
-  private updateVerification(stage: Stage, info: VerificationInfo, prepend = false) {
-    this.store.update<Stage>('Stage', stage.metadata!.namespace!, stage.metadata!.name!, s => {
-      const history = [...(s.status?.freightHistory ?? [])];
-      const head = { ...history[0] };
-      const runs = [...(head.verificationHistory ?? [])];
-      if (prepend) runs.unshift(info);
-      else runs[0] = info;
-      head.verificationHistory = runs.slice(0, 10);
-      history[0] = head;
-      const phase = info.phase ?? '';
-      s.status = {
-        ...s.status,
-        freightHistory: history,
-        conditions: this.setCondition(
-          s.status?.conditions,
-          'Verified',
-          phase === 'Successful' ? 'True' : phase === 'Running' || phase === 'Pending' ? 'Unknown' : 'False',
-          phase || 'Unknown',
-          info.message ?? `Verification ${phase.toLowerCase()}`,
-        ),
-      };
-    });
+  private updateVerification(
+    stage: Stage,
+    info: VerificationInfo,
+    prepend = false,
+  ) {
+    this.store.update<Stage>(
+      'Stage',
+      stage.metadata!.namespace!,
+      stage.metadata!.name!,
+      s => {
+        const history = [...(s.status?.freightHistory ?? [])];
+        const head = { ...history[0] };
+        const runs = [...(head.verificationHistory ?? [])];
+        if (prepend) runs.unshift(info);
+        else runs[0] = info;
+        head.verificationHistory = runs.slice(0, 10);
+        history[0] = head;
+        const phase = info.phase ?? '';
+        s.status = {
+          ...s.status,
+          freightHistory: history,
+          conditions: this.setCondition(
+            s.status?.conditions,
+            'Verified',
+            VERIFIED_CONDITION[phase] ?? 'False',
+            phase || 'Unknown',
+            info.message ?? `Verification ${phase.toLowerCase()}`,
+          ),
+        };
+      },
+    );
   }
 
   /** A control-flow stage holds no freight; what is available to it counts as verified there. */
@@ -627,7 +914,13 @@ export class KargoSimulator {
       if (freight.status?.verifiedIn?.[name]) continue;
       if (!isFreightAvailable(stage, freight, now)) continue;
       this.store.update<Freight>('Freight', ns, freight.metadata!.name!, f => {
-        f.status = { ...f.status, verifiedIn: { ...f.status?.verifiedIn, [name]: { verifiedAt: this.clock.isoNow() } } };
+        f.status = {
+          ...f.status,
+          verifiedIn: {
+            ...f.status?.verifiedIn,
+            [name]: { verifiedAt: this.clock.isoNow() },
+          },
+        };
       });
     }
   }
@@ -635,9 +928,14 @@ export class KargoSimulator {
   private syncAutoPromotionFlag(stage: Stage) {
     const enabled = this.autoPromotionEnabled(stage);
     if (Boolean(stage.status?.autoPromotionEnabled) !== enabled) {
-      this.store.update<Stage>('Stage', stage.metadata!.namespace!, stage.metadata!.name!, s => {
-        s.status = { ...s.status, autoPromotionEnabled: enabled };
-      });
+      this.store.update<Stage>(
+        'Stage',
+        stage.metadata!.namespace!,
+        stage.metadata!.name!,
+        s => {
+          s.status = { ...s.status, autoPromotionEnabled: enabled };
+        },
+      );
     }
   }
 
@@ -651,10 +949,17 @@ export class KargoSimulator {
       const selector = p.stageSelector?.name;
       if (!selector) return false;
       if (selector.startsWith('glob:')) {
-        const re = new RegExp(`^${selector.slice(5).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+        const re = new RegExp(
+          `^${selector
+            .slice(5)
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        );
         return re.test(name);
       }
-      if (selector.startsWith('regex:')) return new RegExp(selector.slice(6)).test(name);
+      if (selector.startsWith('regex:'))
+        return new RegExp(selector.slice(6)).test(name);
       return selector === name;
     });
     return Boolean(policy?.autoPromotionEnabled);
@@ -667,14 +972,21 @@ export class KargoSimulator {
       const name = stage.metadata!.name!;
       const active = this.store
         .list<Promotion>('Promotion', ns)
-        .some(p => p.spec.stage === name && !TERMINAL.includes(p.status?.phase ?? ''));
+        .some(
+          p =>
+            p.spec.stage === name && !TERMINAL.includes(p.status?.phase ?? ''),
+        );
       if (active) continue;
       for (const request of stage.spec.requestedFreight ?? []) {
         const freight = this.newestAvailableFreight(ns, stage, request.origin);
         if (!freight || freight.status?.currentlyIn?.[name]) continue;
         const tried = this.store
           .list<Promotion>('Promotion', ns)
-          .some(p => p.spec.stage === name && p.spec.freight === freight.metadata!.name);
+          .some(
+            p =>
+              p.spec.stage === name &&
+              p.spec.freight === freight.metadata!.name,
+          );
         if (tried) continue;
         this.createPromotion(ns, stage, freight, 'controller:kargo-controller');
         break;
@@ -682,29 +994,72 @@ export class KargoSimulator {
     }
   }
 
-  newestAvailableFreight(project: string, stage: Stage, origin: { kind?: string; name?: string }) {
+  newestAvailableFreight(
+    project: string,
+    stage: Stage,
+    origin: { kind?: string; name?: string },
+  ) {
     const now = this.clock.now();
     return this.store
       .list<Freight>('Freight', project)
-      .filter(f => originKey(f.origin) === originKey(origin) && isFreightAvailable(stage, f, now))
-      .sort((a, b) => Date.parse(b.metadata!.creationTimestamp!) - Date.parse(a.metadata!.creationTimestamp!) || (b.metadata!.resourceVersion! > a.metadata!.resourceVersion! ? 1 : -1))[0];
+      .filter(
+        f =>
+          originKey(f.origin) === originKey(origin) &&
+          isFreightAvailable(stage, f, now),
+      )
+      .sort(
+        (a, b) =>
+          Date.parse(b.metadata!.creationTimestamp!) -
+            Date.parse(a.metadata!.creationTimestamp!) ||
+          (b.metadata!.resourceVersion! > a.metadata!.resourceVersion!
+            ? 1
+            : -1),
+      )[0];
   }
 
   // ---- small operations the API server exposes --------------------------------------------
 
-  approve(project: string, nameOrAlias: string, stageName: string, actor: string): void {
+  approve(
+    project: string,
+    nameOrAlias: string,
+    stageName: string,
+    actor: string,
+  ): void {
     this.store.require<Stage>('Stage', project, stageName);
     const freight = this.resolveFreight(project, nameOrAlias);
-    this.store.update<Freight>('Freight', project, freight.metadata!.name!, f => {
-      f.status = { ...f.status, approvedFor: { ...f.status?.approvedFor, [stageName]: { approvedAt: this.clock.isoNow() } } };
-    });
-    this.recordEvent(project, 'Freight', freight.metadata!.name!, 'FreightApproved', `Freight approved for Stage ${stageName} by ${actor}`);
+    this.store.update<Freight>(
+      'Freight',
+      project,
+      freight.metadata!.name!,
+      f => {
+        f.status = {
+          ...f.status,
+          approvedFor: {
+            ...f.status?.approvedFor,
+            [stageName]: { approvedAt: this.clock.isoNow() },
+          },
+        };
+      },
+    );
+    this.recordEvent(
+      project,
+      'Freight',
+      freight.metadata!.name!,
+      'FreightApproved',
+      `Freight approved for Stage ${stageName} by ${actor}`,
+    );
   }
 
   openPullRequest(repoURL: string): PullRequest {
     const id = this.pullRequests.size + 1;
     const base = repoURL.replace(/\.git$/, '');
-    const pr: PullRequest = { id, url: `${base}/pull/${id}`, repoURL, open: true, merged: false };
+    const pr: PullRequest = {
+      id,
+      url: `${base}/pull/${id}`,
+      repoURL,
+      open: true,
+      merged: false,
+    };
     this.pullRequests.set(id, pr);
     return pr;
   }
@@ -714,46 +1069,92 @@ export class KargoSimulator {
     if (!pr) throw new HttpError(404, `pull request ${id} not found`);
     pr.open = false;
     pr.merged = true;
-    pr.mergeCommit = createHash('sha1').update(`${pr.url}|merged`).digest('hex');
+    pr.mergeCommit = createHash('sha1')
+      .update(`${pr.url}|merged`)
+      .digest('hex');
     return pr;
   }
 
-  recordEvent(project: string, kind: string, name: string, reason: string, message: string) {
+  recordEvent(
+    project: string,
+    kind: string,
+    name: string,
+    reason: string,
+    message: string,
+  ) {
     const now = this.clock.isoNow();
     this.events.push({
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${name}.${randomUUID().slice(0, 8)}`, namespace: project, creationTimestamp: now },
-      involvedObject: { apiVersion: 'kargo.akuity.io/v1alpha1', kind, name, namespace: project },
+      metadata: {
+        name: `${name}.${randomUUID().slice(0, 8)}`,
+        namespace: project,
+        creationTimestamp: now,
+      },
+      involvedObject: {
+        apiVersion: 'kargo.akuity.io/v1alpha1',
+        kind,
+        name,
+        namespace: project,
+      },
       reason,
       message,
-      type: reason.endsWith('Failed') || reason.endsWith('Errored') ? 'Warning' : 'Normal',
+      type:
+        reason.endsWith('Failed') || reason.endsWith('Errored')
+          ? 'Warning'
+          : 'Normal',
       source: { component: 'kargo-simulator' },
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,
     });
-    if (this.events.length > 5000) this.events.splice(0, this.events.length - 5000);
+    if (this.events.length > 5000)
+      this.events.splice(0, this.events.length - 5000);
   }
 
-  private condition(type: string, status: string, reason: string, message = '') {
-    return { type, status, reason, message, lastTransitionTime: this.clock.isoNow(), observedGeneration: 1 };
+  private condition(
+    type: string,
+    status: string,
+    reason: string,
+    message = '',
+  ) {
+    return {
+      type,
+      status,
+      reason,
+      message,
+      lastTransitionTime: this.clock.isoNow(),
+      observedGeneration: 1,
+    };
   }
 
-  private setCondition(conditions: Condition[] | undefined, type: string, status: string, reason: string, message: string) {
+  private setCondition(
+    conditions: Condition[] | undefined,
+    type: string,
+    status: string,
+    reason: string,
+    message: string,
+  ) {
     const others = (conditions ?? []).filter(c => c.type !== type);
     return [...others, this.condition(type, status, reason, message)];
   }
 
   private initStageStatus(stage: Stage) {
-    this.store.update<Stage>('Stage', stage.metadata!.namespace!, stage.metadata!.name!, s => {
-      s.status = {
-        observedGeneration: 1,
-        freightHistory: [],
-        health: isControlFlow(s) ? { status: 'NotApplicable' } : { status: 'Unknown' },
-        conditions: [this.condition('Ready', 'True', 'Ready')],
-        autoPromotionEnabled: this.autoPromotionEnabled(s),
-      };
-    });
+    this.store.update<Stage>(
+      'Stage',
+      stage.metadata!.namespace!,
+      stage.metadata!.name!,
+      s => {
+        s.status = {
+          observedGeneration: 1,
+          freightHistory: [],
+          health: isControlFlow(s)
+            ? { status: 'NotApplicable' }
+            : { status: 'Unknown' },
+          conditions: [this.condition('Ready', 'True', 'Ready')],
+          autoPromotionEnabled: this.autoPromotionEnabled(s),
+        };
+      },
+    );
   }
 }

@@ -17,7 +17,8 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`kargo-simulator: a test double of Kargo's REST API (v1beta1). It is not Kargo.
+  process.stdout
+    .write(`kargo-simulator: a test double of Kargo's REST API (v1beta1). It is not Kargo.
 
   --port N             listen port (default 7008)
   --host H             listen address (default 127.0.0.1)
@@ -25,12 +26,14 @@ if (values.help) {
   --tick-ms N          controller interval in ms (default 500)
   --publish-every D    publish a new image version this often, e.g. 3m (default off)
   --fixture NAME       projects to load: kargo-demo, microservices, large (repeatable;
-                       default kargo-demo and microservices)`);
+                       default kargo-demo and microservices)\n`);
   process.exit(0);
 }
 
 const fixtures = values.fixture ?? ['kargo-demo', 'microservices'];
-const simulator = new KargoSimulator({ projects: fixtures.filter(f => f !== 'large') });
+const simulator = new KargoSimulator({
+  projects: fixtures.filter(f => f !== 'large'),
+});
 if (fixtures.includes('large')) generateLargeProject(simulator);
 
 startKargoSimulator({
@@ -39,8 +42,15 @@ startKargoSimulator({
   host: values.host,
   tickMs: Number(values['tick-ms']),
   publishEvery: values['publish-every'],
-  tokens: values.token ? [{ token: values.token, role: 'admin', actor: 'admin' }] : DEFAULT_TOKENS,
+  tokens: values.token
+    ? [{ token: values.token, role: 'admin', actor: 'admin' }]
+    : DEFAULT_TOKENS,
 }).then(({ url }) => {
-  const projects = simulator.store.list('Project').map(p => p.metadata!.name).join(', ');
-  console.log(`kargo-simulator (a test double of Kargo's API, not Kargo) on ${url}; projects: ${projects}`);
+  const projects = simulator.store
+    .list('Project')
+    .map(p => p.metadata!.name)
+    .join(', ');
+  process.stdout.write(
+    `kargo-simulator (a test double of Kargo's API, not Kargo) on ${url}; projects: ${projects}\n`,
+  );
 });

@@ -6,7 +6,10 @@
  */
 export { KargoSimulator } from './KargoSimulator';
 export type { KargoSimulatorOptions } from './KargoSimulator';
-export { startKargoSimulator, MIRRORED_KARGO_VERSION } from './startKargoSimulator';
+export {
+  startKargoSimulator,
+  MIRRORED_KARGO_VERSION,
+} from './startKargoSimulator';
 export type {
   StartKargoSimulatorOptions,
   RunningKargoSimulator,

@@ -68,7 +68,10 @@ export async function startKargoSimulator(
         const repo = repos[turn++ % repos.length];
         simulator.registry.publishNextImageVersions([repo]);
         for (const w of simulator.store.list('Warehouse')) {
-          simulator.discoverWarehouse(w.metadata!.namespace!, w.metadata!.name!);
+          simulator.discoverWarehouse(
+            w.metadata!.namespace!,
+            w.metadata!.name!,
+          );
         }
       }, publishMs),
     );

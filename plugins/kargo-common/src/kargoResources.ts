@@ -1,8 +1,4 @@
-import type {
-  components,
-  operations,
-  paths,
-} from './generated/kargo-api';
+import type { components, operations, paths } from './generated/kargo-api';
 
 /** Kargo REST API v1beta1, as generated from Kargo's OpenAPI document. @public */
 export type KargoPaths = paths;
@@ -21,7 +17,8 @@ export type KargoSchemas = components['schemas'];
 /** @public */ export type FreightOrigin = KargoSchemas['FreightOrigin'];
 /** @public */ export type FreightReference = KargoSchemas['FreightReference'];
 /** @public */ export type FreightRequest = KargoSchemas['FreightRequest'];
-/** @public */ export type FreightCollection = KargoSchemas['FreightCollection'];
+/** @public */ export type FreightCollection =
+  KargoSchemas['FreightCollection'];
 /** @public */ export type Image = KargoSchemas['Image'];
 /** @public */ export type GitCommit = KargoSchemas['GitCommit'];
 /** @public */ export type Chart = KargoSchemas['Chart'];
@@ -32,11 +29,15 @@ export type KargoSchemas = components['schemas'];
 /** @public */ export type Promotion = KargoSchemas['Promotion'];
 /** @public */ export type PromotionList = KargoSchemas['PromotionList'];
 /** @public */ export type PromotionStep = KargoSchemas['PromotionStep'];
-/** @public */ export type StepExecutionMetadata = KargoSchemas['StepExecutionMetadata'];
+/** @public */ export type StepExecutionMetadata =
+  KargoSchemas['StepExecutionMetadata'];
 /** @public */ export type VersionInfo = KargoSchemas['VersionInfo'];
-/** @public */ export type ListProjectsResponse = KargoSchemas['ListProjectsResponse'];
-/** @public */ export type PromoteToStageRequest = KargoSchemas['PromoteToStageRequest'];
-/** @public */ export type PromoteDownstreamRequest = KargoSchemas['PromoteDownstreamRequest'];
+/** @public */ export type ListProjectsResponse =
+  KargoSchemas['ListProjectsResponse'];
+/** @public */ export type PromoteToStageRequest =
+  KargoSchemas['PromoteToStageRequest'];
+/** @public */ export type PromoteDownstreamRequest =
+  KargoSchemas['PromoteDownstreamRequest'];
 
 /** The body of `GET /v1beta1/projects/{project}/freight`. @public */
 export type QueryFreightResponse =

@@ -38,26 +38,32 @@ export interface Subscription {
 const versionOf = (tag: string) => semver.valid(tag.replace(/^v/, ''));
 
 function imageCandidates(sub: ImageSubscription, registry: ArtifactRegistry) {
-  const allow = [sub.allowTags, ...(sub.allowTagsRegexes ?? [])].filter(Boolean) as string[];
+  const allow = [sub.allowTags, ...(sub.allowTagsRegexes ?? [])].filter(
+    Boolean,
+  ) as string[];
   const ignoreRegexes = (sub.ignoreTagsRegexes ?? []).map(r => new RegExp(r));
   const strategy = sub.imageSelectionStrategy ?? 'SemVer';
   const tags = (registry.images.get(sub.repoURL) ?? []).filter(image => {
-    if (allow.length && !allow.some(r => new RegExp(r).test(image.tag))) return false;
+    if (allow.length && !allow.some(r => new RegExp(r).test(image.tag)))
+      return false;
     if (sub.ignoreTags?.includes(image.tag)) return false;
     if (ignoreRegexes.some(r => r.test(image.tag))) return false;
     if (strategy === 'SemVer') {
       const version = versionOf(image.tag);
       if (!version) return false;
-      if (sub.constraint && !semver.satisfies(version, sub.constraint)) return false;
+      if (sub.constraint && !semver.satisfies(version, sub.constraint))
+        return false;
     }
     return true;
   });
-  const sorted =
-    strategy === 'SemVer'
-      ? tags.sort((a, b) => semver.rcompare(versionOf(a.tag)!, versionOf(b.tag)!))
-      : strategy === 'Lexical'
-      ? tags.sort((a, b) => b.tag.localeCompare(a.tag))
-      : tags.reverse(); // NewestBuild: most recently pushed first
+  if (strategy === 'SemVer') {
+    tags.sort((a, b) => semver.rcompare(versionOf(a.tag)!, versionOf(b.tag)!));
+  } else if (strategy === 'Lexical') {
+    tags.sort((a, b) => b.tag.localeCompare(a.tag));
+  } else {
+    tags.reverse(); // NewestBuild: most recently pushed first
+  }
+  const sorted = tags;
   return sorted.slice(0, sub.discoveryLimit ?? 20);
 }
 
@@ -72,7 +78,11 @@ function commitCandidates(sub: GitSubscription, registry: ArtifactRegistry) {
 function chartCandidates(sub: ChartSubscription, registry: ArtifactRegistry) {
   const key = sub.name ? `${sub.repoURL}/${sub.name}` : sub.repoURL;
   return (registry.charts.get(key) ?? [])
-    .filter(c => !sub.semverConstraint || semver.satisfies(c.version, sub.semverConstraint))
+    .filter(
+      c =>
+        !sub.semverConstraint ||
+        semver.satisfies(c.version, sub.semverConstraint),
+    )
     .sort((a, b) => semver.rcompare(a.version, b.version))
     .slice(0, sub.discoveryLimit ?? 20);
 }
@@ -105,9 +115,18 @@ export function discover(
       const refs = imageCandidates(sub.image, registry);
       discovered.images.push({
         repoURL: sub.image.repoURL,
-        references: refs.map(r => ({ tag: r.tag, digest: r.digest, createdAt: r.createdAt })),
+        references: refs.map(r => ({
+          tag: r.tag,
+          digest: r.digest,
+          createdAt: r.createdAt,
+        })),
       });
-      if (refs[0]) images.push({ repoURL: sub.image.repoURL, tag: refs[0].tag, digest: refs[0].digest });
+      if (refs[0])
+        images.push({
+          repoURL: sub.image.repoURL,
+          tag: refs[0].tag,
+          digest: refs[0].digest,
+        });
       else complete = false;
     } else if (sub.git) {
       const found = commitCandidates(sub.git, registry);
@@ -138,7 +157,9 @@ export function discover(
       discovered.charts.push({
         repoURL: sub.chart.repoURL,
         ...(sub.chart.name ? { name: sub.chart.name } : {}),
-        ...(sub.chart.semverConstraint ? { semverConstraint: sub.chart.semverConstraint } : {}),
+        ...(sub.chart.semverConstraint
+          ? { semverConstraint: sub.chart.semverConstraint }
+          : {}),
         versions: versions.map(v => v.version),
       });
       if (versions[0]) {

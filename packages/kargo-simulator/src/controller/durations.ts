@@ -9,9 +9,8 @@ export function parseDuration(text: string | undefined): number {
   };
   let total = 0;
   const pattern = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
-  let match: RegExpExecArray | null;
   let consumed = 0;
-  while ((match = pattern.exec(text))) {
+  for (const match of text.matchAll(pattern)) {
     total += Number(match[1]) * units[match[2]];
     consumed += match[0].length;
   }
@@ -26,5 +25,6 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
-  return h ? `${h}h${m}m${s}s` : m ? `${m}m${s}s` : `${s}s`;
+  if (h) return `${h}h${m}m${s}s`;
+  return m ? `${m}m${s}s` : `${s}s`;
 }

@@ -7,9 +7,7 @@ import type { Freight } from '@kargo-backstage/plugin-kargo-common';
  */
 export function freightName(freight: Freight): string {
   const artifacts = [
-    ...(freight.commits ?? []).map(
-      c => `${c.repoURL}:${c.tag ? c.tag : c.id}`,
-    ),
+    ...(freight.commits ?? []).map(c => `${c.repoURL}:${c.tag ? c.tag : c.id}`),
     ...(freight.images ?? []).map(i => `${i.repoURL}@${i.digest}`),
     ...(freight.charts ?? []).map(
       c => `${c.name ? `${c.repoURL}/${c.name}` : c.repoURL}:${c.version}`,
@@ -22,14 +20,55 @@ export function freightName(freight: Freight): string {
 }
 
 const ADJECTIVES = [
-  'amber', 'brave', 'calm', 'daring', 'eager', 'fluffy', 'gentle', 'happy', 'icy',
-  'jolly', 'keen', 'lucky', 'mellow', 'nimble', 'plucky', 'quiet', 'rapid', 'sunny',
-  'tidy', 'upbeat', 'vivid', 'wonky', 'zesty',
+  'amber',
+  'brave',
+  'calm',
+  'daring',
+  'eager',
+  'fluffy',
+  'gentle',
+  'happy',
+  'icy',
+  'jolly',
+  'keen',
+  'lucky',
+  'mellow',
+  'nimble',
+  'plucky',
+  'quiet',
+  'rapid',
+  'sunny',
+  'tidy',
+  'upbeat',
+  'vivid',
+  'wonky',
+  'zesty',
 ];
 const ANIMALS = [
-  'aardvark', 'badger', 'capybara', 'dingo', 'egret', 'ferret', 'gecko', 'heron',
-  'ibis', 'jackal', 'koala', 'lemur', 'marmot', 'narwhal', 'otter', 'puffin',
-  'quokka', 'raven', 'stoat', 'tapir', 'urchin', 'vole', 'wombat', 'yak',
+  'aardvark',
+  'badger',
+  'capybara',
+  'dingo',
+  'egret',
+  'ferret',
+  'gecko',
+  'heron',
+  'ibis',
+  'jackal',
+  'koala',
+  'lemur',
+  'marmot',
+  'narwhal',
+  'otter',
+  'puffin',
+  'quokka',
+  'raven',
+  'stoat',
+  'tapir',
+  'urchin',
+  'vole',
+  'wombat',
+  'yak',
 ];
 
 /** Kargo gives each Freight a memorable adjective-animal alias; this one is derived from the name. */

@@ -45,7 +45,12 @@ export function runStep(step: PromotionStep, ctx: StepContext): StepResult {
     case 'helm-update-image':
       return {
         status: 'done',
-        output: { commitMessage: `Updated ${ctx.stage} to Freight ${ctx.freight.slice(0, 7)}` },
+        output: {
+          commitMessage: `Updated ${ctx.stage} to Freight ${ctx.freight.slice(
+            0,
+            7,
+          )}`,
+        },
       };
     case 'git-commit':
       return {

@@ -50,7 +50,8 @@ export class ArtifactRegistry {
   ): PublishedCommit {
     const history = this.commits.get(repoURL) ?? [];
     const branch = options.branch ?? 'main';
-    const message = options.message ?? `Update ${branch} (#${history.length + 1})`;
+    const message =
+      options.message ?? `Update ${branch} (#${history.length + 1})`;
     const author = options.author ?? 'Kargo Simulator <simulator@example.com>';
     const commit = {
       id: sha('sha1', `${repoURL}|${branch}|${history.length}|${message}`),

@@ -46,7 +46,8 @@ export function authorize(
   needs: SimulatorToken['role'],
 ) {
   const { token } = res.locals.caller as Caller;
-  const inProject = !project || !token.projects || token.projects.includes(project);
+  const inProject =
+    !project || !token.projects || token.projects.includes(project);
   if (!inProject || RANK[token.role] < RANK[needs]) {
     throw new HttpError(
       403,

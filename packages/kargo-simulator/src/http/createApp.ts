@@ -73,9 +73,14 @@ export function createApp(options: AppOptions): express.Express {
   });
   admin.post('/artifacts', (req, res) => {
     const { image, tag, git, message, author, chart, version } = req.body ?? {};
-    if (image && tag) res.status(201).json(sim.registry.publishImage(image, tag));
-    else if (git) res.status(201).json(sim.registry.publishCommit(git, { message, author }));
-    else if (chart && version) res.status(201).json(sim.registry.publishChart(chart, version));
+    if (image && tag)
+      res.status(201).json(sim.registry.publishImage(image, tag));
+    else if (git)
+      res
+        .status(201)
+        .json(sim.registry.publishCommit(git, { message, author }));
+    else if (chart && version)
+      res.status(201).json(sim.registry.publishChart(chart, version));
     else throw new HttpError(400, 'give image+tag, git, or chart+version');
   });
   admin.post('/tick', (_req, res) => {
@@ -92,7 +97,10 @@ export function createApp(options: AppOptions): express.Express {
     }
     if (faults.failNextRequests > 0) {
       faults.failNextRequests -= 1;
-      throw new HttpError(503, 'the server is currently unable to handle the request');
+      throw new HttpError(
+        503,
+        'the server is currently unable to handle the request',
+      );
     }
     if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
       throw new HttpError(500, 'internal server error');
@@ -101,14 +109,21 @@ export function createApp(options: AppOptions): express.Express {
   });
   api.use(authenticate(options.tokens));
   api.use(express.json({ limit: '2mb' }));
-  api.use(express.text({ type: ['application/yaml', 'application/x-yaml', 'text/*'], limit: '2mb' }));
+  api.use(
+    express.text({
+      type: ['application/yaml', 'application/x-yaml', 'text/*'],
+      limit: '2mb',
+    }),
+  );
   api.use((_req, res, next) => {
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       if (faults.malformedRate > 0 && Math.random() < faults.malformedRate) {
         const text = JSON.stringify(body);
         res.type('application/json');
-        return res.send(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+        return res.send(
+          text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+        );
       }
       return json(body);
     };
@@ -116,7 +131,8 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   const get = (path: string, handler: Handler) => api.get(path, wrap(handler));
-  const post = (path: string, handler: Handler) => api.post(path, wrap(handler));
+  const post = (path: string, handler: Handler) =>
+    api.post(path, wrap(handler));
 
   const project = (req: Request) => {
     const name = req.params.project;
@@ -140,22 +156,48 @@ export function createApp(options: AppOptions): express.Express {
     matches: (o: KargoObject) => boolean = () => true,
   ) => {
     if (isWatch(req)) {
-      serveWatch(store, req, res, { kind, namespace: ns, matches, keepaliveMs: options.keepaliveMs, faults });
+      serveWatch(store, req, res, {
+        kind,
+        namespace: ns,
+        matches,
+        keepaliveMs: options.keepaliveMs,
+        faults,
+      });
       return;
     }
     res.json(listResult(store.list(kind, ns).filter(matches)));
   };
-  const getOrWatch = (req: Request, res: Response, kind: Kind, ns: string, name: string) => {
+  const getOrWatch = (
+    req: Request,
+    res: Response,
+    kind: Kind,
+    ns: string,
+    name: string,
+  ) => {
     if (isWatch(req)) {
       store.require(kind, ns, name);
-      serveWatch(store, req, res, { kind, namespace: ns, matches: o => o.metadata?.name === name, keepaliveMs: options.keepaliveMs, faults });
+      serveWatch(store, req, res, {
+        kind,
+        namespace: ns,
+        matches: o => o.metadata?.name === name,
+        keepaliveMs: options.keepaliveMs,
+        faults,
+      });
       return;
     }
     res.json(store.require(kind, ns, name));
   };
-  const annotate = (kind: Kind, ns: string, name: string, annotations: Record<string, string>) =>
+  const annotate = (
+    kind: Kind,
+    ns: string,
+    name: string,
+    annotations: Record<string, string>,
+  ) =>
     store.update(kind, ns, name, o => {
-      o.metadata = { ...o.metadata, annotations: { ...o.metadata?.annotations, ...annotations } };
+      o.metadata = {
+        ...o.metadata,
+        annotations: { ...o.metadata?.annotations, ...annotations },
+      };
     });
 
   get('/system/server-version', (_req, res) => {
@@ -172,18 +214,33 @@ export function createApp(options: AppOptions): express.Express {
 
   get('/projects', (req, res) => {
     authorize(res, 'list', 'projects', undefined, 'viewer');
-    const filter = typeof req.query.filter === 'string' ? req.query.filter.toLowerCase() : '';
+    const filter =
+      typeof req.query.filter === 'string'
+        ? req.query.filter.toLowerCase()
+        : '';
     const { token } = res.locals.caller as { token: SimulatorToken };
     const all = store
       .list('Project')
-      .filter(p => !token.projects || token.projects.includes(p.metadata!.name!))
+      .filter(
+        p => !token.projects || token.projects.includes(p.metadata!.name!),
+      )
       .filter(p => !filter || p.metadata!.name!.toLowerCase().includes(filter));
     const pageSize = Number(req.query.pageSize ?? 0);
     const page = Number(req.query.page ?? 0);
-    if (!Number.isInteger(pageSize) || pageSize < 0 || !Number.isInteger(page) || page < 0) {
-      throw new HttpError(400, 'page and pageSize must be non-negative integers');
+    if (
+      !Number.isInteger(pageSize) ||
+      pageSize < 0 ||
+      !Number.isInteger(page) ||
+      page < 0
+    ) {
+      throw new HttpError(
+        400,
+        'page and pageSize must be non-negative integers',
+      );
     }
-    const items = pageSize ? all.slice(page * pageSize, (page + 1) * pageSize) : all;
+    const items = pageSize
+      ? all.slice(page * pageSize, (page + 1) * pageSize)
+      : all;
     res.json({ items, total: all.length });
   });
   get('/projects/:project', (req, res) => {
@@ -206,9 +263,16 @@ export function createApp(options: AppOptions): express.Express {
   get('/projects/:project/stages', (req, res) => {
     const ns = read(req, res, 'stages');
     const origins = list(req.query.freightOrigins);
-    listOrWatch(req, res, 'Stage', ns, o =>
-      !origins.length ||
-      ((o as Stage).spec.requestedFreight ?? []).some(r => origins.includes(r.origin.name)),
+    listOrWatch(
+      req,
+      res,
+      'Stage',
+      ns,
+      o =>
+        !origins.length ||
+        ((o as Stage).spec.requestedFreight ?? []).some(r =>
+          origins.includes(r.origin.name),
+        ),
     );
   });
   get('/projects/:project/stages/:stage', (req, res) => {
@@ -218,33 +282,68 @@ export function createApp(options: AppOptions): express.Express {
   post('/projects/:project/stages/:stage/refresh', (req, res) => {
     authorize(res, 'patch', 'stages', req.params.project, 'promoter');
     const ns = project(req);
-    res.json(annotate('Stage', ns, req.params.stage, { [REFRESH_ANNOTATION]: new Date().toISOString() }));
+    res.json(
+      annotate('Stage', ns, req.params.stage, {
+        [REFRESH_ANNOTATION]: new Date().toISOString(),
+      }),
+    );
   });
   post('/projects/:project/stages/:stage/promotions', (req, res) => {
-    const actor = authorize(res, 'promote', 'stages', req.params.project, 'promoter');
+    const actor = authorize(
+      res,
+      'promote',
+      'stages',
+      req.params.project,
+      'promoter',
+    );
     const ns = project(req);
     const body = objectBody(req);
     const promotion = sim.promote(ns, req.params.stage, body, actor);
     res.status(201).json(promotion);
   });
   post('/projects/:project/stages/:stage/promotions/downstream', (req, res) => {
-    const actor = authorize(res, 'promote', 'stages', req.params.project, 'promoter');
+    const actor = authorize(
+      res,
+      'promote',
+      'stages',
+      req.params.project,
+      'promoter',
+    );
     const ns = project(req);
-    const promotions = sim.promoteDownstream(ns, req.params.stage, objectBody(req), actor);
+    const promotions = sim.promoteDownstream(
+      ns,
+      req.params.stage,
+      objectBody(req),
+      actor,
+    );
     res.status(201).json({ promotions });
   });
   post('/projects/:project/stages/:stage/verification', (req, res) => {
-    const actor = authorize(res, 'patch', 'stages', req.params.project, 'promoter');
+    const actor = authorize(
+      res,
+      'patch',
+      'stages',
+      req.params.project,
+      'promoter',
+    );
     const ns = project(req);
     const stage = store.require<Stage>('Stage', ns, req.params.stage);
     if (!stage.spec.verification) {
-      throw new HttpError(400, `stage "${req.params.stage}" has no verification configured`);
+      throw new HttpError(
+        400,
+        `stage "${req.params.stage}" has no verification configured`,
+      );
     }
     if (!stage.status?.freightHistory?.[0]) {
-      throw new HttpError(400, `stage "${req.params.stage}" has no current freight to verify`);
+      throw new HttpError(
+        400,
+        `stage "${req.params.stage}" has no current freight to verify`,
+      );
     }
     annotate('Stage', ns, req.params.stage, {
-      [REVERIFY_ANNOTATION]: `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`,
+      [REVERIFY_ANNOTATION]: `${Date.now().toString(36)}${Math.random()
+        .toString(36)
+        .slice(2, 8)}`,
       [CREATE_ACTOR_ANNOTATION]: actor,
     });
     res.status(200).json({});
@@ -255,9 +354,14 @@ export function createApp(options: AppOptions): express.Express {
     const stage = store.require<Stage>('Stage', ns, req.params.stage);
     const running = stage.status?.freightHistory?.[0]?.verificationHistory?.[0];
     if (!running || !['Pending', 'Running'].includes(running.phase ?? '')) {
-      throw new HttpError(400, `stage "${req.params.stage}" has no verification in progress`);
+      throw new HttpError(
+        400,
+        `stage "${req.params.stage}" has no verification in progress`,
+      );
     }
-    annotate('Stage', ns, req.params.stage, { [ABORT_ANNOTATION]: running.id! });
+    annotate('Stage', ns, req.params.stage, {
+      [ABORT_ANNOTATION]: running.id!,
+    });
     res.status(200).json({});
   });
 
@@ -266,26 +370,41 @@ export function createApp(options: AppOptions): express.Express {
     listOrWatch(req, res, 'Warehouse', read(req, res, 'warehouses'));
   });
   get('/projects/:project/warehouses/:warehouse', (req, res) => {
-    getOrWatch(req, res, 'Warehouse', read(req, res, 'warehouses'), req.params.warehouse);
+    getOrWatch(
+      req,
+      res,
+      'Warehouse',
+      read(req, res, 'warehouses'),
+      req.params.warehouse,
+    );
   });
   post('/projects/:project/warehouses/:warehouse/refresh', (req, res) => {
     authorize(res, 'patch', 'warehouses', req.params.project, 'promoter');
     const ns = project(req);
-    res.json(annotate('Warehouse', ns, req.params.warehouse, { [REFRESH_ANNOTATION]: new Date().toISOString() }) as Warehouse);
+    res.json(
+      annotate('Warehouse', ns, req.params.warehouse, {
+        [REFRESH_ANNOTATION]: new Date().toISOString(),
+      }) as Warehouse,
+    );
   });
 
   // Freight
   get('/projects/:project/freight', (req, res) => {
     const ns = read(req, res, 'freights');
     const origins = list(req.query.origins);
-    const stageName = typeof req.query.stage === 'string' ? req.query.stage : '';
-    const stage = stageName ? store.require<Stage>('Stage', ns, stageName) : undefined;
+    const stageName =
+      typeof req.query.stage === 'string' ? req.query.stage : '';
+    const stage = stageName
+      ? store.require<Stage>('Stage', ns, stageName)
+      : undefined;
     const now = sim.clock.now();
     const matches = (o: KargoObject) => {
       const f = o as Freight;
       if (origins.length && !origins.includes(f.origin.name)) return false;
       if (stage) {
-        const requested = (stage.spec.requestedFreight ?? []).some(r => originKey(r.origin) === originKey(f.origin));
+        const requested = (stage.spec.requestedFreight ?? []).some(
+          r => originKey(r.origin) === originKey(f.origin),
+        );
         if (!requested) return false;
         return isAvailableOrIn(f, stage, now);
       }
@@ -295,37 +414,67 @@ export function createApp(options: AppOptions): express.Express {
       listOrWatch(req, res, 'Freight', ns, matches);
       return;
     }
-    res.json(queryFreight(store.list<Freight>('Freight', ns).filter(matches), req, store.currentResourceVersion()));
+    res.json(
+      queryFreight(
+        store.list<Freight>('Freight', ns).filter(matches),
+        req,
+        store.currentResourceVersion(),
+      ),
+    );
   });
   get('/projects/:project/freight/:freight', (req, res) => {
     const ns = read(req, res, 'freights');
     const freight = sim.resolveFreight(ns, req.params.freight);
     getOrWatch(req, res, 'Freight', ns, freight.metadata!.name!);
   });
-  api.patch('/projects/:project/freight/:freight/alias', wrap((req, res) => {
-    authorize(res, 'patch', 'freights', req.params.project, 'promoter');
-    const ns = project(req);
-    const body = objectBody(req);
-    const alias = typeof body.newAlias === 'string' ? body.newAlias.trim() : '';
-    if (!alias) throw new HttpError(400, 'newAlias should not be empty');
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(alias) || alias.length > 63) {
-      throw new HttpError(400, `invalid alias "${alias}": must be a valid Kubernetes label value`);
-    }
-    const freight = sim.resolveFreight(ns, req.params.freight);
-    const clash = store.list<Freight>('Freight', ns).find(f => f.alias === alias && f.metadata!.name !== freight.metadata!.name);
-    if (clash) {
-      throw new HttpError(409, `alias "${alias}" already used by another piece of Freight in namespace "${ns}"`);
-    }
-    store.update<Freight>('Freight', ns, freight.metadata!.name!, f => {
-      f.alias = alias;
-      f.metadata = { ...f.metadata, labels: { ...f.metadata?.labels, [ALIAS_LABEL]: alias } };
-    });
-    res.json({});
-  }));
+  api.patch(
+    '/projects/:project/freight/:freight/alias',
+    wrap((req, res) => {
+      authorize(res, 'patch', 'freights', req.params.project, 'promoter');
+      const ns = project(req);
+      const body = objectBody(req);
+      const alias =
+        typeof body.newAlias === 'string' ? body.newAlias.trim() : '';
+      if (!alias) throw new HttpError(400, 'newAlias should not be empty');
+      if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(alias) || alias.length > 63) {
+        throw new HttpError(
+          400,
+          `invalid alias "${alias}": must be a valid Kubernetes label value`,
+        );
+      }
+      const freight = sim.resolveFreight(ns, req.params.freight);
+      const clash = store
+        .list<Freight>('Freight', ns)
+        .find(
+          f => f.alias === alias && f.metadata!.name !== freight.metadata!.name,
+        );
+      if (clash) {
+        throw new HttpError(
+          409,
+          `alias "${alias}" already used by another piece of Freight in namespace "${ns}"`,
+        );
+      }
+      store.update<Freight>('Freight', ns, freight.metadata!.name!, f => {
+        f.alias = alias;
+        f.metadata = {
+          ...f.metadata,
+          labels: { ...f.metadata?.labels, [ALIAS_LABEL]: alias },
+        };
+      });
+      res.json({});
+    }),
+  );
   post('/projects/:project/freight/:freight/approve', (req, res) => {
-    const actor = authorize(res, 'promote', 'stages', req.params.project, 'promoter');
+    const actor = authorize(
+      res,
+      'promote',
+      'stages',
+      req.params.project,
+      'promoter',
+    );
     const ns = project(req);
-    const stageName = typeof req.query.stage === 'string' ? req.query.stage : '';
+    const stageName =
+      typeof req.query.stage === 'string' ? req.query.stage : '';
     if (!stageName) throw new HttpError(400, 'stage should not be empty');
     sim.approve(ns, req.params.freight, stageName, actor);
     res.json({});
@@ -334,43 +483,81 @@ export function createApp(options: AppOptions): express.Express {
   // Promotions
   get('/projects/:project/promotions', (req, res) => {
     const ns = read(req, res, 'promotions');
-    const stageName = typeof req.query.stage === 'string' ? req.query.stage : '';
-    const matches = (o: KargoObject) => !stageName || (o as Promotion).spec.stage === stageName;
+    const stageName =
+      typeof req.query.stage === 'string' ? req.query.stage : '';
+    const matches = (o: KargoObject) =>
+      !stageName || (o as Promotion).spec.stage === stageName;
     if (isWatch(req)) {
       listOrWatch(req, res, 'Promotion', ns, matches);
       return;
     }
-    const items = store.list<Promotion>('Promotion', ns).filter(matches)
-      .sort((a, b) => b.metadata!.name!.split('.')[1]?.localeCompare(a.metadata!.name!.split('.')[1] ?? '') ?? 0);
+    const items = store
+      .list<Promotion>('Promotion', ns)
+      .filter(matches)
+      .sort(
+        (a, b) =>
+          b
+            .metadata!.name!.split('.')[1]
+            ?.localeCompare(a.metadata!.name!.split('.')[1] ?? '') ?? 0,
+      );
     res.json(listResult(items));
   });
   get('/projects/:project/promotions/:promotion', (req, res) => {
-    getOrWatch(req, res, 'Promotion', read(req, res, 'promotions'), req.params.promotion);
+    getOrWatch(
+      req,
+      res,
+      'Promotion',
+      read(req, res, 'promotions'),
+      req.params.promotion,
+    );
   });
   post('/projects/:project/promotions/:promotion/abort', (req, res) => {
     authorize(res, 'patch', 'promotions', req.params.project, 'promoter');
     const ns = project(req);
-    const promotion = store.require<Promotion>('Promotion', ns, req.params.promotion);
-    if (['Succeeded', 'Failed', 'Errored', 'Aborted'].includes(promotion.status?.phase ?? '')) {
-      throw new HttpError(400, `promotion "${req.params.promotion}" has already finished (${promotion.status?.phase})`);
+    const promotion = store.require<Promotion>(
+      'Promotion',
+      ns,
+      req.params.promotion,
+    );
+    if (
+      ['Succeeded', 'Failed', 'Errored', 'Aborted'].includes(
+        promotion.status?.phase ?? '',
+      )
+    ) {
+      throw new HttpError(
+        400,
+        `promotion "${req.params.promotion}" has already finished (${promotion.status?.phase})`,
+      );
     }
-    annotate('Promotion', ns, req.params.promotion, { [ABORT_ANNOTATION]: new Date().toISOString() });
+    annotate('Promotion', ns, req.params.promotion, {
+      [ABORT_ANNOTATION]: new Date().toISOString(),
+    });
     res.json({});
   });
   post('/projects/:project/promotions/:promotion/refresh', (req, res) => {
     authorize(res, 'patch', 'promotions', req.params.project, 'promoter');
     const ns = project(req);
-    res.json(annotate('Promotion', ns, req.params.promotion, { [REFRESH_ANNOTATION]: new Date().toISOString() }));
+    res.json(
+      annotate('Promotion', ns, req.params.promotion, {
+        [REFRESH_ANNOTATION]: new Date().toISOString(),
+      }),
+    );
   });
 
   // Raw manifests
   const manifests = (req: Request): KargoObject[] => {
-    const text = typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? '');
+    const text =
+      typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? '');
     let docs: KargoObject[];
     try {
-      docs = YAML.parseAllDocuments(text).map(d => d.toJS() as KargoObject).filter(Boolean);
+      docs = YAML.parseAllDocuments(text)
+        .map(d => d.toJS() as KargoObject)
+        .filter(Boolean);
     } catch (e) {
-      throw new HttpError(400, `error parsing manifests: ${(e as Error).message}`);
+      throw new HttpError(
+        400,
+        `error parsing manifests: ${(e as Error).message}`,
+      );
     }
     if (!docs.length) throw new HttpError(400, 'no manifests provided');
     return docs;
@@ -382,12 +569,18 @@ export function createApp(options: AppOptions): express.Express {
     namespace: o.metadata?.namespace,
     name: o.metadata?.name,
   });
-  const eachResource = (req: Request, res: Response, verb: string, apply: (kind: Kind, o: KargoObject) => Record<string, unknown>) => {
+  const eachResource = (
+    req: Request,
+    res: Response,
+    verb: string,
+    apply: (kind: Kind, o: KargoObject) => Record<string, unknown>,
+  ) => {
     const results = manifests(req).map(o => {
       try {
         const kind = kindOf(o.kind);
         if (!kind) throw new HttpError(400, `unsupported kind "${o.kind}"`);
-        const ns = kind === 'Project' ? o.metadata?.name : o.metadata?.namespace;
+        const ns =
+          kind === 'Project' ? o.metadata?.name : o.metadata?.namespace;
         authorize(res, verb, `${kind.toLowerCase()}s`, ns, 'admin');
         return apply(kind, o);
       } catch (e) {
@@ -398,36 +591,57 @@ export function createApp(options: AppOptions): express.Express {
   };
   post('/resources', (req, res) => {
     res.status(200).json({
-      results: eachResource(req, res, 'create', (_kind, o) => ({ createdResourceManifest: sim.createResource(o) })),
+      results: eachResource(req, res, 'create', (_kind, o) => ({
+        createdResourceManifest: sim.createResource(o),
+      })),
     });
   });
-  api.put('/resources', wrap((req, res) => {
-    const upsert = req.query.upsert === 'true';
-    res.json({
-      results: eachResource(req, res, 'update', (kind, o) => {
-        const ns = kind === 'Project' ? '' : o.metadata?.namespace ?? '';
-        const name = o.metadata?.name ?? '';
-        if (!store.get(kind, ns, name)) {
-          if (!upsert) throw new HttpError(404, `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`);
-          return { createdResourceManifest: sim.createResource(o) };
-        }
-        const updated = store.update(kind, ns, name, current => {
-          for (const key of Object.keys(current)) if (key !== 'metadata' && key !== 'status') delete current[key];
-          Object.assign(current, { ...o, metadata: { ...current.metadata, labels: o.metadata?.labels, annotations: o.metadata?.annotations }, status: current.status });
-        });
-        return { updatedResourceManifest: updated };
-      }),
-    });
-  }));
-  api.delete('/resources', wrap((req, res) => {
-    res.json({
-      results: eachResource(req, res, 'delete', (kind, o) => {
-        const ns = kind === 'Project' ? '' : o.metadata?.namespace ?? '';
-        store.delete(kind, ns, o.metadata?.name ?? '');
-        return { deletedResourceManifest: resourceRef(o) };
-      }),
-    });
-  }));
+  api.put(
+    '/resources',
+    wrap((req, res) => {
+      const upsert = req.query.upsert === 'true';
+      res.json({
+        results: eachResource(req, res, 'update', (kind, o) => {
+          const ns = kind === 'Project' ? '' : o.metadata?.namespace ?? '';
+          const name = o.metadata?.name ?? '';
+          if (!store.get(kind, ns, name)) {
+            if (!upsert)
+              throw new HttpError(
+                404,
+                `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`,
+              );
+            return { createdResourceManifest: sim.createResource(o) };
+          }
+          const updated = store.update(kind, ns, name, current => {
+            for (const key of Object.keys(current))
+              if (key !== 'metadata' && key !== 'status') delete current[key];
+            Object.assign(current, {
+              ...o,
+              metadata: {
+                ...current.metadata,
+                labels: o.metadata?.labels,
+                annotations: o.metadata?.annotations,
+              },
+              status: current.status,
+            });
+          });
+          return { updatedResourceManifest: updated };
+        }),
+      });
+    }),
+  );
+  api.delete(
+    '/resources',
+    wrap((req, res) => {
+      res.json({
+        results: eachResource(req, res, 'delete', (kind, o) => {
+          const ns = kind === 'Project' ? '' : o.metadata?.namespace ?? '';
+          store.delete(kind, ns, o.metadata?.name ?? '');
+          return { deletedResourceManifest: resourceRef(o) };
+        }),
+      });
+    }),
+  );
 
   app.use('/v1beta1', api);
   app.use((_req, _res, next) => next(new HttpError(404, 'not found')));
@@ -436,8 +650,14 @@ export function createApp(options: AppOptions): express.Express {
       res.end();
       return;
     }
-    const status = error instanceof HttpError ? error.status : (error as { status?: number }).status ?? 500;
-    const message = error instanceof HttpError || status < 500 ? error.message : 'internal server error';
+    const status =
+      error instanceof HttpError
+        ? error.status
+        : (error as { status?: number }).status ?? 500;
+    const message =
+      error instanceof HttpError || status < 500
+        ? error.message
+        : 'internal server error';
     res.status(status).json({ error: message });
   });
   return app;
@@ -463,22 +683,29 @@ function objectBody(req: Request): Record<string, any> {
 
 function isAvailableOrIn(freight: Freight, stage: Stage, now: number) {
   const name = stage.metadata!.name!;
-  return Boolean(freight.status?.currentlyIn?.[name]) || isFreightAvailable(stage, freight, now);
+  return (
+    Boolean(freight.status?.currentlyIn?.[name]) ||
+    isFreightAvailable(stage, freight, now)
+  );
 }
 
 /** queryFreight's grouping and ordering; see QueryFreightsRest in Kargo's OpenAPI document. */
 function queryFreight(items: Freight[], req: Request, resourceVersion: string) {
-  const orderBy = typeof req.query.orderBy === 'string' ? req.query.orderBy : 'FIRST_SEEN';
+  const orderBy =
+    typeof req.query.orderBy === 'string' ? req.query.orderBy : 'FIRST_SEEN';
   const reverse = req.query.reverse === 'true';
-  const groupBy = typeof req.query.groupBy === 'string' ? req.query.groupBy : '';
-  const group = typeof req.query.group === 'string' ? req.query.group : undefined;
+  const groupBy =
+    typeof req.query.groupBy === 'string' ? req.query.groupBy : '';
+  const group =
+    typeof req.query.group === 'string' ? req.query.group : undefined;
   const sorted = [...items].sort((a, b) => {
     if (orderBy === 'TAG') {
       const tag = (f: Freight) => f.images?.[0]?.tag ?? '';
       return tag(b).localeCompare(tag(a), undefined, { numeric: true });
     }
     return (
-      Date.parse(b.metadata!.creationTimestamp!) - Date.parse(a.metadata!.creationTimestamp!) ||
+      Date.parse(b.metadata!.creationTimestamp!) -
+        Date.parse(a.metadata!.creationTimestamp!) ||
       Number(b.metadata!.resourceVersion) - Number(a.metadata!.resourceVersion)
     );
   });

@@ -1,5 +1,10 @@
 import { Request, Response } from 'express';
-import { Kind, KargoObject, ResourceStore, StoreEvent } from '../store/ResourceStore';
+import {
+  Kind,
+  KargoObject,
+  ResourceStore,
+  StoreEvent,
+} from '../store/ResourceStore';
 import { Faults } from './faults';
 
 export interface WatchOptions {
@@ -61,7 +66,9 @@ export function serveWatch(
     }
     for (const event of missed.filter(relevant)) send(event.type, event.object);
   } else {
-    for (const object of store.list(options.kind, options.namespace).filter(options.matches)) {
+    for (const object of store
+      .list(options.kind, options.namespace)
+      .filter(options.matches)) {
       send('ADDED', object);
     }
   }
@@ -72,7 +79,10 @@ export function serveWatch(
     lastSent = event.resourceVersion;
     if (relevant(event) && !res.destroyed) send(event.type, event.object);
   });
-  const keepalive = setInterval(() => res.write(': keepalive\n\n'), options.keepaliveMs);
+  const keepalive = setInterval(
+    () => res.write(': keepalive\n\n'),
+    options.keepaliveMs,
+  );
   const stop = () => {
     clearInterval(keepalive);
     unsubscribe();

@@ -92,7 +92,8 @@ export class ResourceStore {
   }
 
   list<T extends KargoObject>(kind: Kind, namespace?: string): T[] {
-    const prefix = namespace === undefined ? `${kind}/` : `${kind}/${namespace}/`;
+    const prefix =
+      namespace === undefined ? `${kind}/` : `${kind}/${namespace}/`;
     return [...this.objects.entries()]
       .filter(([key]) => key.startsWith(prefix))
       .map(([, object]) => clone(object) as T)
@@ -177,7 +178,10 @@ export class ResourceStore {
     }
     this.objects.delete(key);
     const gone = clone(current);
-    gone.metadata = { ...gone.metadata, resourceVersion: this.nextResourceVersion() };
+    gone.metadata = {
+      ...gone.metadata,
+      resourceVersion: this.nextResourceVersion(),
+    };
     this.record('DELETED', kind, namespace, gone);
     return clone(gone);
   }

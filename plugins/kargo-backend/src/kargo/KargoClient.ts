@@ -124,11 +124,15 @@ export class KargoClient {
   listProjects(
     query: { filter?: string; page?: number; pageSize?: number } = {},
   ): Promise<ListProjectsResponse> {
-    return this.get('/v1beta1/projects', {}, {
-      filter: query.filter,
-      page: query.page?.toString(),
-      pageSize: query.pageSize?.toString(),
-    });
+    return this.get(
+      '/v1beta1/projects',
+      {},
+      {
+        filter: query.filter,
+        page: query.page?.toString(),
+        pageSize: query.pageSize?.toString(),
+      },
+    );
   }
 
   getProject(project: string): Promise<Project> {
@@ -160,7 +164,11 @@ export class KargoClient {
   }
 
   refreshStage(project: string, stage: string): Promise<Stage> {
-    return this.send('POST', '/v1beta1/projects/{project}/stages/{stage}/refresh', { project, stage });
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/stages/{stage}/refresh',
+      { project, stage },
+    );
   }
 
   /** Promotes freight (by name or alias, optionally with its origin) into a stage. */
@@ -192,7 +200,11 @@ export class KargoClient {
   }
 
   reverify(project: string, stage: string): Promise<void> {
-    return this.send('POST', '/v1beta1/projects/{project}/stages/{stage}/verification', { project, stage });
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/stages/{stage}/verification',
+      { project, stage },
+    );
   }
 
   abortVerification(project: string, stage: string): Promise<void> {
@@ -279,7 +291,11 @@ export class KargoClient {
     project: string,
     query: { stage?: string } = {},
   ): Promise<PromotionList> {
-    return this.get('/v1beta1/projects/{project}/promotions', { project }, query);
+    return this.get(
+      '/v1beta1/projects/{project}/promotions',
+      { project },
+      query,
+    );
   }
 
   getPromotion(project: string, promotion: string): Promise<Promotion> {
@@ -305,11 +321,19 @@ export class KargoClient {
   }
 
   /** Updates them; with `upsert`, creates those that do not exist. */
-  updateResources(manifest: string, options: { upsert?: boolean } = {}): Promise<ResourcesResponse> {
-    return this.send('PUT', '/v1beta1/resources', {}, {
-      text: manifest,
-      query: { upsert: options.upsert ? 'true' : undefined },
-    });
+  updateResources(
+    manifest: string,
+    options: { upsert?: boolean } = {},
+  ): Promise<ResourcesResponse> {
+    return this.send(
+      'PUT',
+      '/v1beta1/resources',
+      {},
+      {
+        text: manifest,
+        query: { upsert: options.upsert ? 'true' : undefined },
+      },
+    );
   }
 
   deleteResources(manifest: string): Promise<ResourcesResponse> {
@@ -326,43 +350,14 @@ export class KargoClient {
   async watch<T extends { metadata?: { resourceVersion?: string } }>(
     request: WatchRequest<T>,
   ): Promise<void> {
-    let resourceVersion = request.resourceVersion;
-    let failures = 0;
+    const position = { resourceVersion: request.resourceVersion, failures: 0 };
     while (!request.signal.aborted) {
       try {
-        const url = this.url(fill(request.path, request.params), {
-          ...request.query,
-          watch: 'true',
-          resourceVersion,
-        });
-        const response = await fetch(url, {
-          headers: this.headers({ accept: 'text/event-stream' }),
-          signal: request.signal,
-        });
-        if (!response.ok || !response.body) {
-          throw kargoResponseError(this.instance.name, response.status, await response.text());
-        }
-        let expired = false;
-        await readWatchStream(response.body, {
-          signal: request.signal,
-          idleTimeoutMs: request.idleTimeoutMs ?? 60_000,
-          onEvent: (event: KargoWatchEvent<T>) => {
-            failures = 0;
-            resourceVersion = event.object?.metadata?.resourceVersion ?? resourceVersion;
-            request.onEvent(event);
-          },
-          onError: (frame: WatchErrorFrame) => {
-            if (frame.code === 'out_of_range' || /expired|too old/i.test(frame.message ?? '')) {
-              expired = true;
-            } else {
-              throw new ServiceUnavailableError(
-                `Kargo instance "${this.instance.name}" watch error: ${frame.message ?? frame.code}`,
-              );
-            }
-          },
-        });
+        const expired = await this.watchOnce(request, position);
         if (expired) {
-          resourceVersion = request.onExpired ? await request.onExpired() : undefined;
+          position.resourceVersion = request.onExpired
+            ? await request.onExpired()
+            : undefined;
           continue;
         }
         throw new ServiceUnavailableError(
@@ -370,13 +365,68 @@ export class KargoClient {
         );
       } catch (error) {
         if (request.signal.aborted) return;
-        failures += 1;
+        position.failures += 1;
         const err = error instanceof Error ? error : new Error(String(error));
         request.onDisconnect?.(err);
-        this.logger.debug(`watch of ${request.path} interrupted: ${err.message}`);
-        await sleep(Math.min(30_000, this.retryDelayMs * 2 ** Math.min(failures - 1, 8)), request.signal);
+        this.logger.debug(
+          `watch of ${request.path} interrupted: ${err.message}`,
+        );
+        const backoff =
+          this.retryDelayMs * 2 ** Math.min(position.failures - 1, 8);
+        await sleep(Math.min(30_000, backoff), request.signal);
       }
     }
+  }
+
+  /** One watch connection; resolves true when Kargo reports the resourceVersion expired. */
+  private async watchOnce<
+    T extends { metadata?: { resourceVersion?: string } },
+  >(
+    request: WatchRequest<T>,
+    position: { resourceVersion?: string; failures: number },
+  ): Promise<boolean> {
+    const url = this.url(fill(request.path, request.params), {
+      ...request.query,
+      watch: 'true',
+      resourceVersion: position.resourceVersion,
+    });
+    const response = await fetch(url, {
+      headers: this.headers({ accept: 'text/event-stream' }),
+      signal: request.signal,
+    });
+    if (!response.ok || !response.body) {
+      throw kargoResponseError(
+        this.instance.name,
+        response.status,
+        await response.text(),
+      );
+    }
+    let expired = false;
+    await readWatchStream<T>(response.body, {
+      signal: request.signal,
+      idleTimeoutMs: request.idleTimeoutMs ?? 60_000,
+      onEvent: event => {
+        position.failures = 0;
+        position.resourceVersion =
+          event.object?.metadata?.resourceVersion ?? position.resourceVersion;
+        request.onEvent(event);
+      },
+      onError: (frame: WatchErrorFrame) => {
+        if (
+          frame.code === 'out_of_range' ||
+          /expired|too old/i.test(frame.message ?? '')
+        ) {
+          expired = true;
+          return;
+        }
+        throw new ServiceUnavailableError(
+          `Kargo instance "${this.instance.name}" watch error: ${
+            frame.message ?? frame.code
+          }`,
+        );
+      },
+    });
+    return expired;
   }
 
   // ---- transport ----
@@ -387,7 +437,9 @@ export class KargoClient {
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     return {
-      ...(this.instance.token ? { authorization: `Bearer ${this.instance.token}` } : {}),
+      ...(this.instance.token
+        ? { authorization: `Bearer ${this.instance.token}` }
+        : {}),
       ...extra,
     };
   }
@@ -397,7 +449,10 @@ export class KargoClient {
     params: Record<string, string>,
     query?: Query,
   ): Promise<T> {
-    return this.request<T>('GET', fill(template, params), { query, retry: true });
+    return this.request<T>('GET', fill(template, params), {
+      query,
+      retry: true,
+    });
   }
 
   private send<T>(
@@ -422,14 +477,20 @@ export class KargoClient {
         if (attempt >= attempts || !isTransient(error)) throw error;
         const delay = this.retryDelayMs * 2 ** (attempt - 1);
         this.logger.debug(
-          `Kargo ${method} ${path} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`,
+          `Kargo ${method} ${path} failed (${
+            (error as Error).message
+          }); retry ${attempt} in ${delay} ms`,
         );
         await sleep(delay + Math.random() * delay * 0.2);
       }
     }
   }
 
-  private async once<T>(method: string, path: string, options: RequestOptions): Promise<T> {
+  private async once<T>(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<T> {
     const { name, timeoutMs } = this.instance;
     let response: Response;
     try {
@@ -437,12 +498,18 @@ export class KargoClient {
         method,
         headers: this.headers({
           accept: 'application/json',
-          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(options.text !== undefined ? { 'content-type': 'application/yaml' } : {}),
+          ...(options.body !== undefined
+            ? { 'content-type': 'application/json' }
+            : {}),
+          ...(options.text !== undefined
+            ? { 'content-type': 'application/yaml' }
+            : {}),
         }),
         body:
           options.text ??
-          (options.body !== undefined ? JSON.stringify(options.body) : undefined),
+          (options.body !== undefined
+            ? JSON.stringify(options.body)
+            : undefined),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
@@ -451,7 +518,10 @@ export class KargoClient {
         err.name === 'TimeoutError'
           ? `did not answer within ${timeoutMs} ms`
           : `is unreachable (${(err.cause as Error)?.message ?? err.message})`;
-      throw new ServiceUnavailableError(`Kargo instance "${name}" ${reason}`, err);
+      throw new ServiceUnavailableError(
+        `Kargo instance "${name}" ${reason}`,
+        err,
+      );
     }
     let text: string;
     try {

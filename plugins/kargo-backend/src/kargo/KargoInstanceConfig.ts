@@ -30,7 +30,8 @@ export function readKargoInstances(config: Config): KargoInstanceConfig[] {
         `kargo.instances[${index}].url must be an http(s) URL, got "${url}"`,
       );
     }
-    const timeoutMs = instance.getOptionalNumber('timeoutMs') ?? DEFAULT_TIMEOUT_MS;
+    const timeoutMs =
+      instance.getOptionalNumber('timeoutMs') ?? DEFAULT_TIMEOUT_MS;
     if (!(timeoutMs > 0)) {
       throw new Error(`kargo.instances[${index}].timeoutMs must be positive`);
     }

@@ -38,16 +38,11 @@ export async function readWatchStream<T>(
   });
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let idle: NodeJS.Timeout | undefined;
   const cancel = () => reader.cancel().catch(() => {});
   options.signal.addEventListener('abort', cancel);
   try {
     for (;;) {
-      const timedOut = new Promise<'idle'>(resolve => {
-        idle = setTimeout(() => resolve('idle'), options.idleTimeoutMs);
-      });
-      const next = await Promise.race([reader.read(), timedOut]);
-      clearTimeout(idle);
+      const next = await readWithin(reader, options.idleTimeoutMs);
       if (next === 'idle') {
         cancel();
         throw new Error(`no data for ${options.idleTimeoutMs} ms`);
@@ -60,7 +55,21 @@ export async function readWatchStream<T>(
       }
     }
   } finally {
-    clearTimeout(idle);
     options.signal.removeEventListener('abort', cancel);
+  }
+}
+
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+): Promise<ReadableStreamReadResult<Uint8Array> | 'idle'> {
+  let timer: NodeJS.Timeout | undefined;
+  const idle = new Promise<'idle'>(resolve => {
+    timer = setTimeout(() => resolve('idle'), ms);
+  });
+  try {
+    return await Promise.race([reader.read(), idle]);
+  } finally {
+    clearTimeout(timer);
   }
 }
