@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { KargoInstances } from './kargo/KargoInstances';
 import { createRouter } from './service/router';
 
 /**
@@ -14,11 +15,14 @@ export const kargoPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         logger: coreServices.logger,
       },
-      async init({ httpRouter, logger }) {
-        httpRouter.use(await createRouter({ logger }));
+      async init({ config, httpRouter, logger }) {
+        // Invalid kargo.* config stops the backend here, with the key named.
+        const instances = KargoInstances.fromConfig(config, logger);
+        httpRouter.use(await createRouter({ logger, instances }));
         // Load balancers and uptime probes call this without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

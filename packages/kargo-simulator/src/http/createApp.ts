@@ -91,21 +91,23 @@ export function createApp(options: AppOptions): express.Express {
 
   // ---- Kargo's API -----------------------------------------------------------------------
   const api = express.Router();
-  api.use(async (_req, _res, next) => {
-    if (faults.latencyMs > 0) {
-      await new Promise(resolve => setTimeout(resolve, faults.latencyMs));
-    }
-    if (faults.failNextRequests > 0) {
-      faults.failNextRequests -= 1;
-      throw new HttpError(
-        503,
-        'the server is currently unable to handle the request',
-      );
-    }
-    if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
-      throw new HttpError(500, 'internal server error');
-    }
-    next();
+  api.use((_req, _res, next) => {
+    const delay = new Promise(resolve => setTimeout(resolve, faults.latencyMs));
+    delay
+      .then(() => {
+        if (faults.failNextRequests > 0) {
+          faults.failNextRequests -= 1;
+          throw new HttpError(
+            503,
+            'the server is currently unable to handle the request',
+          );
+        }
+        if (faults.errorRate > 0 && Math.random() < faults.errorRate) {
+          throw new HttpError(500, 'internal server error');
+        }
+        next();
+      })
+      .catch(next);
   });
   api.use(authenticate(options.tokens));
   api.use(express.json({ limit: '2mb' }));
@@ -550,9 +552,10 @@ export function createApp(options: AppOptions): express.Express {
       typeof req.body === 'string' ? req.body : JSON.stringify(req.body ?? '');
     let docs: KargoObject[];
     try {
-      docs = YAML.parseAllDocuments(text)
-        .map(d => d.toJS() as KargoObject)
-        .filter(Boolean);
+      const parsed = YAML.parseAllDocuments(text);
+      const broken = parsed.flatMap(d => d.errors);
+      if (broken.length) throw broken[0];
+      docs = parsed.map(d => d.toJS() as KargoObject).filter(Boolean);
     } catch (e) {
       throw new HttpError(
         400,

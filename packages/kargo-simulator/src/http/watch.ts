@@ -40,13 +40,16 @@ export function serveWatch(
     e.kind === options.kind &&
     e.namespace === options.namespace &&
     options.matches(e.object);
+  let cut = false;
   const send = (type: string, object: KargoObject) => {
-    res.write(`data: ${JSON.stringify({ type, object })}\n\n`);
+    if (cut) return;
     sent += 1;
     const cutAfter = options.faults.cutWatchAfterEvents;
-    if (cutAfter > 0 && sent >= cutAfter) {
-      res.destroy(); // a broken connection, not a clean end
-    }
+    cut = cutAfter > 0 && sent >= cutAfter;
+    // A cut is a broken connection after the frame went out, not a clean end.
+    res.write(`data: ${JSON.stringify({ type, object })}\n\n`, () => {
+      if (cut) res.destroy();
+    });
   };
 
   const fromParam = req.query.resourceVersion;
@@ -72,7 +75,7 @@ export function serveWatch(
       send('ADDED', object);
     }
   }
-  if (res.destroyed) return;
+  if (cut) return;
 
   const unsubscribe = store.subscribe(event => {
     if (event.resourceVersion <= lastSent) return;

@@ -515,7 +515,8 @@ export class KargoClient {
     } catch (error) {
       const err = error as Error;
       const reason =
-        err.name === 'TimeoutError'
+        // The only abort here is the timeout; some runtimes report it as AbortError.
+        err.name === 'TimeoutError' || err.name === 'AbortError'
           ? `did not answer within ${timeoutMs} ms`
           : `is unreachable (${(err.cause as Error)?.message ?? err.message})`;
       throw new ServiceUnavailableError(
