@@ -202,7 +202,7 @@ describe('KargoSimulator', () => {
         { freight: fresh.metadata!.name },
         'admin',
       ),
-    ).toThrow(expect.objectContaining({ status: 409 }));
+    ).toThrow(expect.objectContaining({ status: 400 }));
     expect(() =>
       sim.promote(
         'kargo-demo',
@@ -226,13 +226,22 @@ describe('KargoSimulator', () => {
       sim.promote(
         'kargo-demo',
         'test',
-        {
-          freight: fresh.metadata!.name,
-          origin: { kind: 'Warehouse', name: 'other' },
-        },
+        { freight: fresh.metadata!.name, origin: 'Warehouse/guestbook' },
         'admin',
       ),
-    ).toThrow(expect.objectContaining({ status: 400 }));
+    ).toThrow(expect.objectContaining({ status: 400 })); // exactly one way to name it
+    // By origin: the newest freight of the warehouse the stage may take.
+    expect(
+      sim.promote(
+        'kargo-demo',
+        'test',
+        { origin: 'Warehouse/guestbook' },
+        'admin',
+      ).spec,
+    ).toMatchObject({
+      freight: fresh.metadata!.name,
+      origin: { kind: 'Warehouse', name: 'guestbook' },
+    });
 
     // uat's freight is verified there but has not soaked the hour prod requires.
     const inUat = sim.store
@@ -248,7 +257,7 @@ describe('KargoSimulator', () => {
         { freight: inUat.metadata!.name },
         'admin',
       ),
-    ).toThrow(expect.objectContaining({ status: 409 }));
+    ).toThrow(expect.objectContaining({ status: 400 }));
     clock.advance(2 * 3_600_000);
     expect(
       sim.promote(

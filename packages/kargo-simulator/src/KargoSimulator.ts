@@ -76,11 +76,8 @@ const FIXTURES_DIR = resolvePackagePath(
   'src/fixtures',
 );
 
-type Promote = {
-  freight?: string;
-  freightAlias?: string;
-  origin?: { kind?: string; name?: string };
-};
+/** The body of PromoteToStage / PromoteDownstream: exactly one way to name the freight. */
+type Promote = { freight?: string; freightAlias?: string; origin?: string };
 
 /**
  * A test double of a Kargo control plane: the resources Kargo's API server serves, and the
@@ -318,29 +315,64 @@ export class KargoSimulator {
     return byAlias;
   }
 
-  private findFreight(project: string, target: Promote): Freight {
-    if (!target.freight && !target.freightAlias) {
+  /** Finds the freight a promote request names, with Kargo's messages when it cannot. */
+  private findFreight(project: string, target: Promote, stage: Stage): Freight {
+    if (target.freight) {
+      const freight = this.store.get<Freight>(
+        'Freight',
+        project,
+        target.freight,
+      );
+      if (!freight) {
+        throw new HttpError(
+          404,
+          `Freight "${target.freight}" not found in project "${project}"`,
+        );
+      }
+      return freight;
+    }
+    if (target.freightAlias) {
+      const freight = this.store
+        .list<Freight>('Freight', project)
+        .find(f => f.alias === target.freightAlias);
+      if (!freight) {
+        throw new HttpError(
+          404,
+          `Freight with alias "${target.freightAlias}" not found in project "${project}"`,
+        );
+      }
+      return freight;
+    }
+    // By origin: the newest freight from it that the stage may take, as auto-promotion picks.
+    const [kind, name] = target.origin!.includes('/')
+      ? target.origin!.split('/', 2)
+      : ['Warehouse', target.origin!];
+    if (kind !== 'Warehouse' || !name) {
       throw new HttpError(
         400,
-        'either freight or freightAlias should be provided',
+        `invalid origin "${target.origin}": expected Warehouse/<name>`,
       );
     }
-    const freight = this.resolveFreight(
-      project,
-      (target.freight ?? target.freightAlias)!,
-    );
-    if (
-      target.origin?.name &&
-      originKey(freight.origin) !== originKey(target.origin)
-    ) {
+    const freight = this.newestAvailableFreight(project, stage, { kind, name });
+    if (!freight) {
       throw new HttpError(
-        400,
-        `freight "${freight.metadata!.name}" does not come from ${originKey(
-          target.origin,
-        )}`,
+        404,
+        `no Freight from origin "${target.origin}" is available to Stage "${
+          stage.metadata!.name
+        }"`,
       );
     }
     return freight;
+  }
+
+  private requireStage(project: string, name: string): Stage {
+    const stage = this.store.get<Stage>('Stage', project, name);
+    if (!stage)
+      throw new HttpError(
+        404,
+        `Stage "${name}" not found in project "${project}"`,
+      );
+    return stage;
   }
 
   /** POST .../stages/{stage}/promotions: checks Kargo's rules, then creates a Pending Promotion. */
@@ -350,43 +382,51 @@ export class KargoSimulator {
     target: Promote,
     actor: string,
   ): Promotion {
-    this.store.require('Project', '', project);
-    const stage = this.store.require<Stage>('Stage', project, stageName);
-    const freight = this.findFreight(project, target);
-    if (isControlFlow(stage)) {
+    const named = [target.freight, target.freightAlias, target.origin].filter(
+      Boolean,
+    );
+    if (named.length !== 1) {
       throw new HttpError(
         400,
-        `stage "${stageName}" is a control flow stage and cannot be promoted to`,
+        'exactly one of freight, freightAlias, or origin must be provided',
       );
     }
-    if (!isFreightAvailable(stage, freight, this.clock.now())) {
+    this.store.require('Project', '', project);
+    const stage = this.requireStage(project, stageName);
+    const freight = this.findFreight(project, target, stage);
+    if (
+      isControlFlow(stage) ||
+      !isFreightAvailable(stage, freight, this.clock.now())
+    ) {
       throw new HttpError(
-        409,
+        400,
         `Freight "${
           freight.metadata!.name
         }" is not available to Stage "${stageName}"`,
       );
     }
-    return this.createPromotion(project, stage, freight, actor);
+    return this.createPromotion(project, stage, freight, actor, target.origin);
   }
 
-  /** POST .../stages/{stage}/promotions/downstream: promotes into every stage that takes freight from this one. */
+  /** POST .../stages/{stage}/promotions/downstream: one Promotion per stage fed by this one. */
   promoteDownstream(
     project: string,
     stageName: string,
     target: Promote,
     actor: string,
   ): Promotion[] {
-    this.store.require<Stage>('Stage', project, stageName);
-    const freight = this.findFreight(project, target);
-    if (!freight.status?.verifiedIn?.[stageName]) {
+    if ([target.freight, target.freightAlias].filter(Boolean).length !== 1) {
       throw new HttpError(
-        409,
-        `Freight "${
-          freight.metadata!.name
-        }" is not verified in Stage "${stageName}"`,
+        400,
+        'exactly one of freight or freightAlias must be provided',
       );
     }
+    const stage = this.requireStage(project, stageName);
+    const freight = this.findFreight(
+      project,
+      { freight: target.freight, freightAlias: target.freightAlias },
+      stage,
+    );
     const downstream = this.store
       .list<Stage>('Stage', project)
       .filter(s =>
@@ -397,16 +437,24 @@ export class KargoSimulator {
         ),
       );
     if (!downstream.length) {
-      throw new HttpError(
-        404,
-        `stage "${stageName}" has no downstream stages for freight origin ${originKey(
-          freight.origin,
-        )}`,
-      );
+      throw new HttpError(404, `Stage "${stageName}" has no downstream stages`);
     }
     const now = this.clock.now();
+    const unavailable = downstream.find(
+      s => !isFreightAvailable(s, freight, now),
+    );
+    if (unavailable) {
+      throw new HttpError(
+        400,
+        `Freight "${
+          freight.metadata!.name
+        }" is not available to downstream Stage "${
+          unavailable.metadata!.name
+        }"`,
+      );
+    }
     return downstream
-      .filter(s => !isControlFlow(s) && isFreightAvailable(s, freight, now))
+      .filter(s => !isControlFlow(s))
       .map(s => this.createPromotion(project, s, freight, actor));
   }
 
@@ -415,6 +463,7 @@ export class KargoSimulator {
     stage: Stage,
     freight: Freight,
     actor: string,
+    origin?: string,
   ): Promotion {
     const stageName = stage.metadata!.name!;
     const name = `${stageName}.${ulid(
@@ -445,6 +494,9 @@ export class KargoSimulator {
       spec: {
         stage: stageName,
         freight: freight.metadata!.name!,
+        ...(origin
+          ? { origin: { kind: 'Warehouse', name: freight.origin.name } }
+          : {}),
         vars: stage.spec.promotionTemplate?.spec?.vars,
         steps,
       },

@@ -233,7 +233,14 @@ describe('simulator REST API', () => {
         body: { freight: inTest.metadata!.name },
       },
     );
-    expect(unavailable.status).toBe(409);
+    expect(unavailable).toEqual({
+      status: 400,
+      body: {
+        error: `Freight "${
+          inTest.metadata!.name
+        }" is not available to Stage "prod"`,
+      },
+    });
     const malformed = await call(
       'POST',
       '/v1beta1/projects/kargo-demo/stages/uat/promotions',
@@ -271,8 +278,7 @@ describe('simulator REST API', () => {
       (
         await call(
           'PATCH',
-          `/v1beta1/projects/kargo-demo/freight/${inTest.alias}/alias`,
-          { body: { newAlias: 'release-candidate' } },
+          `/v1beta1/projects/kargo-demo/freight/${inTest.alias}/alias?newAlias=release-candidate`,
         )
       ).status,
     ).toBe(200);
@@ -286,8 +292,9 @@ describe('simulator REST API', () => {
       (
         await call(
           'PATCH',
-          `/v1beta1/projects/kargo-demo/freight/${other.metadata!.name}/alias`,
-          { body: { newAlias: 'release-candidate' } },
+          `/v1beta1/projects/kargo-demo/freight/${
+            other.metadata!.name
+          }/alias?newAlias=release-candidate`,
         )
       ).status,
     ).toBe(409);
@@ -295,8 +302,9 @@ describe('simulator REST API', () => {
       (
         await call(
           'PATCH',
-          `/v1beta1/projects/kargo-demo/freight/${other.metadata!.name}/alias`,
-          { body: { newAlias: 'Bad Alias!' } },
+          `/v1beta1/projects/kargo-demo/freight/${
+            other.metadata!.name
+          }/alias?newAlias=Bad%20Alias!`,
         )
       ).status,
     ).toBe(400);
@@ -305,8 +313,10 @@ describe('simulator REST API', () => {
       'POST',
       '/v1beta1/projects/kargo-demo/warehouses/guestbook/refresh',
     );
+    expect(refreshed).toEqual({ status: 200, body: undefined });
     expect(
-      refreshed.body.metadata.annotations['kargo.akuity.io/refresh'],
+      sim.store.require('Warehouse', 'kargo-demo', 'guestbook').metadata!
+        .annotations!['kargo.akuity.io/refresh'],
     ).toBeTruthy();
 
     expect(

@@ -4,7 +4,6 @@ import type {
   Freight,
   Promotion,
   Stage,
-  Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
 import {
   ABORT_ANNOTATION,
@@ -284,11 +283,10 @@ export function createApp(options: AppOptions): express.Express {
   post('/projects/:project/stages/:stage/refresh', (req, res) => {
     authorize(res, 'patch', 'stages', req.params.project, 'promoter');
     const ns = project(req);
-    res.json(
-      annotate('Stage', ns, req.params.stage, {
-        [REFRESH_ANNOTATION]: new Date().toISOString(),
-      }),
-    );
+    annotate('Stage', ns, req.params.stage, {
+      [REFRESH_ANNOTATION]: new Date().toISOString(),
+    });
+    res.status(200).end();
   });
   post('/projects/:project/stages/:stage/promotions', (req, res) => {
     const actor = authorize(
@@ -348,7 +346,7 @@ export function createApp(options: AppOptions): express.Express {
         .slice(2, 8)}`,
       [CREATE_ACTOR_ANNOTATION]: actor,
     });
-    res.status(200).json({});
+    res.status(200).end();
   });
   post('/projects/:project/stages/:stage/verification/abort', (req, res) => {
     authorize(res, 'patch', 'stages', req.params.project, 'promoter');
@@ -364,7 +362,7 @@ export function createApp(options: AppOptions): express.Express {
     annotate('Stage', ns, req.params.stage, {
       [ABORT_ANNOTATION]: running.id!,
     });
-    res.status(200).json({});
+    res.status(200).end();
   });
 
   // Warehouses
@@ -383,11 +381,10 @@ export function createApp(options: AppOptions): express.Express {
   post('/projects/:project/warehouses/:warehouse/refresh', (req, res) => {
     authorize(res, 'patch', 'warehouses', req.params.project, 'promoter');
     const ns = project(req);
-    res.json(
-      annotate('Warehouse', ns, req.params.warehouse, {
-        [REFRESH_ANNOTATION]: new Date().toISOString(),
-      }) as Warehouse,
-    );
+    annotate('Warehouse', ns, req.params.warehouse, {
+      [REFRESH_ANNOTATION]: new Date().toISOString(),
+    });
+    res.status(200).end();
   });
 
   // Freight
@@ -434,10 +431,11 @@ export function createApp(options: AppOptions): express.Express {
     wrap((req, res) => {
       authorize(res, 'patch', 'freights', req.params.project, 'promoter');
       const ns = project(req);
-      const body = objectBody(req);
       const alias =
-        typeof body.newAlias === 'string' ? body.newAlias.trim() : '';
-      if (!alias) throw new HttpError(400, 'newAlias should not be empty');
+        typeof req.query.newAlias === 'string' ? req.query.newAlias.trim() : '';
+      if (!alias) {
+        throw new HttpError(400, 'newAlias query parameter is required');
+      }
       if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(alias) || alias.length > 63) {
         throw new HttpError(
           400,
@@ -463,7 +461,7 @@ export function createApp(options: AppOptions): express.Express {
           labels: { ...f.metadata?.labels, [ALIAS_LABEL]: alias },
         };
       });
-      res.json({});
+      res.status(200).end();
     }),
   );
   post('/projects/:project/freight/:freight/approve', (req, res) => {
@@ -479,7 +477,7 @@ export function createApp(options: AppOptions): express.Express {
       typeof req.query.stage === 'string' ? req.query.stage : '';
     if (!stageName) throw new HttpError(400, 'stage should not be empty');
     sim.approve(ns, req.params.freight, stageName, actor);
-    res.json({});
+    res.status(200).end();
   });
 
   // Promotions
@@ -534,16 +532,15 @@ export function createApp(options: AppOptions): express.Express {
     annotate('Promotion', ns, req.params.promotion, {
       [ABORT_ANNOTATION]: new Date().toISOString(),
     });
-    res.json({});
+    res.status(200).end();
   });
   post('/projects/:project/promotions/:promotion/refresh', (req, res) => {
     authorize(res, 'patch', 'promotions', req.params.project, 'promoter');
     const ns = project(req);
-    res.json(
-      annotate('Promotion', ns, req.params.promotion, {
-        [REFRESH_ANNOTATION]: new Date().toISOString(),
-      }),
-    );
+    annotate('Promotion', ns, req.params.promotion, {
+      [REFRESH_ANNOTATION]: new Date().toISOString(),
+    });
+    res.status(200).end();
   });
 
   // Raw manifests
@@ -593,7 +590,7 @@ export function createApp(options: AppOptions): express.Express {
     return results;
   };
   post('/resources', (req, res) => {
-    res.status(200).json({
+    res.status(201).json({
       results: eachResource(req, res, 'create', (_kind, o) => ({
         createdResourceManifest: sim.createResource(o),
       })),

@@ -268,7 +268,7 @@ export class KargoClient {
       'PATCH',
       '/v1beta1/projects/{project}/freight/{freight-name-or-alias}/alias',
       { project, 'freight-name-or-alias': freightNameOrAlias },
-      { body: { newAlias } },
+      { query: { newAlias } },
     );
   }
 
