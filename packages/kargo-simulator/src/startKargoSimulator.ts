@@ -41,7 +41,7 @@ export async function startKargoSimulator(
     simulator,
     tokens: options.tokens ?? DEFAULT_TOKENS,
     faults,
-    keepaliveMs: options.keepaliveMs ?? 15_000,
+    keepaliveMs: options.keepaliveMs ?? 30_000,
     version: MIRRORED_KARGO_VERSION,
   });
   const server = http.createServer(app);

@@ -199,6 +199,51 @@ describe('simulator REST API', () => {
     expect(tags).not.toContain('1.29.1'); // not verified upstream
   });
 
+  it('orders freight oldest first unless reversed, by tag within a repository, and validates', async () => {
+    const tags = async (query: string) =>
+      (
+        await call('GET', `/v1beta1/projects/kargo-demo/freight${query}`)
+      ).body.groups[
+        query.includes('groupBy') ? 'ghcr.io/example/guestbook' : ''
+      ].items.map((f: Freight) => f.images![0].tag);
+    expect(await tags('')).toEqual(['1.28.4', '1.29.0', '1.29.1']);
+    expect(await tags('?reverse=true')).toEqual(['1.29.1', '1.29.0', '1.28.4']);
+    expect(await tags('?groupBy=image_repo&orderBy=tag&reverse=true')).toEqual([
+      '1.29.1',
+      '1.29.0',
+      '1.28.4',
+    ]);
+    expect(
+      await call('GET', '/v1beta1/projects/kargo-demo/freight?orderBy=tag'),
+    ).toEqual({
+      status: 400,
+      body: {
+        error:
+          'tag ordering only valid when grouping by: image_repo, chart_repo',
+      },
+    });
+    expect(
+      (await call('GET', '/v1beta1/projects/kargo-demo/freight?group=x'))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call('GET', '/v1beta1/projects/kargo-demo/freight?groupBy=nope'))
+        .status,
+    ).toBe(400);
+    expect(
+      (await call('GET', '/v1beta1/projects/kargo-demo/freight?stage=nope'))
+        .status,
+    ).toBe(404);
+    const both = await call(
+      'GET',
+      '/v1beta1/projects/microservices/freight?origins=cart&origins=checkout',
+    );
+    const origins = new Set(
+      both.body.groups[''].items.map((f: Freight) => f.origin.name),
+    );
+    expect(origins).toEqual(new Set(['cart', 'checkout']));
+  });
+
   it('promotes by alias, rejects unavailable freight, and gets freight by name or alias', async () => {
     const inTest = sim.store
       .list<Freight>('Freight', 'kargo-demo')

@@ -1,4 +1,5 @@
 import express, { NextFunction, Request, Response } from 'express';
+import semver from 'semver';
 import YAML from 'yaml';
 import type {
   Freight,
@@ -13,7 +14,7 @@ import {
   REFRESH_ANNOTATION,
   REVERIFY_ANNOTATION,
 } from '../KargoSimulator';
-import { isFreightAvailable, originKey } from '../controller/availability';
+import { isFreightAvailable } from '../controller/availability';
 import { Kind, KargoObject, kindOf } from '../store/ResourceStore';
 import { authenticate, authorize, SimulatorToken } from './auth';
 import { Faults } from './faults';
@@ -391,35 +392,39 @@ export function createApp(options: AppOptions): express.Express {
   get('/projects/:project/freight', (req, res) => {
     const ns = read(req, res, 'freights');
     const origins = list(req.query.origins);
-    const stageName =
-      typeof req.query.stage === 'string' ? req.query.stage : '';
-    const stage = stageName
-      ? store.require<Stage>('Stage', ns, stageName)
-      : undefined;
-    const now = sim.clock.now();
-    const matches = (o: KargoObject) => {
-      const f = o as Freight;
-      if (origins.length && !origins.includes(f.origin.name)) return false;
-      if (stage) {
-        const requested = (stage.spec.requestedFreight ?? []).some(
-          r => originKey(r.origin) === originKey(f.origin),
-        );
-        if (!requested) return false;
-        return isAvailableOrIn(f, stage, now);
-      }
-      return true;
-    };
     if (isWatch(req)) {
-      listOrWatch(req, res, 'Freight', ns, matches);
+      // Kargo's freight watch filters by origins only.
+      listOrWatch(
+        req,
+        res,
+        'Freight',
+        ns,
+        o => !origins.length || origins.includes((o as Freight).origin.name),
+      );
       return;
     }
-    res.json(
-      queryFreight(
-        store.list<Freight>('Freight', ns).filter(matches),
-        req,
-        store.currentResourceVersion(),
-      ),
+    validateGrouping(
+      queryParam(req, 'group'),
+      queryParam(req, 'groupBy'),
+      queryParam(req, 'orderBy'),
     );
+    const stageName = queryParam(req, 'stage');
+    let freight = store.list<Freight>('Freight', ns);
+    let resourceVersion = store.currentResourceVersion();
+    if (stageName) {
+      const stage = store.get<Stage>('Stage', ns, stageName);
+      if (!stage)
+        throw new HttpError(
+          404,
+          `Stage "${stageName}" not found in project "${ns}"`,
+        );
+      const now = sim.clock.now();
+      freight = freight.filter(f => isFreightAvailable(stage, f, now));
+      resourceVersion = ''; // Kargo returns none for the per-stage query
+    } else if (origins.length) {
+      freight = freight.filter(f => origins.includes(f.origin.name));
+    }
+    res.json(queryFreight(freight, req, resourceVersion));
   });
   get('/projects/:project/freight/:freight', (req, res) => {
     const ns = read(req, res, 'freights');
@@ -681,47 +686,79 @@ function objectBody(req: Request): Record<string, any> {
   return req.body;
 }
 
-function isAvailableOrIn(freight: Freight, stage: Stage, now: number) {
-  const name = stage.metadata!.name!;
-  return (
-    Boolean(freight.status?.currentlyIn?.[name]) ||
-    isFreightAvailable(stage, freight, now)
-  );
+const GROUP_BY = ['image_repo', 'git_repo', 'chart_repo', ''];
+
+function queryParam(req: Request, name: string): string {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : '';
 }
 
-/** queryFreight's grouping and ordering; see QueryFreightsRest in Kargo's OpenAPI document. */
-function queryFreight(items: Freight[], req: Request, resourceVersion: string) {
-  const orderBy =
-    typeof req.query.orderBy === 'string' ? req.query.orderBy : 'FIRST_SEEN';
-  const reverse = req.query.reverse === 'true';
-  const groupBy =
-    typeof req.query.groupBy === 'string' ? req.query.groupBy : '';
-  const group =
-    typeof req.query.group === 'string' ? req.query.group : undefined;
-  const sorted = [...items].sort((a, b) => {
-    if (orderBy === 'TAG') {
-      const tag = (f: Freight) => f.images?.[0]?.tag ?? '';
-      return tag(b).localeCompare(tag(a), undefined, { numeric: true });
-    }
-    return (
-      Date.parse(b.metadata!.creationTimestamp!) -
-        Date.parse(a.metadata!.creationTimestamp!) ||
-      Number(b.metadata!.resourceVersion) - Number(a.metadata!.resourceVersion)
+/** The checks of Kargo's validateGroupByOrderBy. */
+function validateGrouping(group: string, groupBy: string, orderBy: string) {
+  if (group && !groupBy)
+    throw new HttpError(400, 'cannot filter by group without group by');
+  if (!GROUP_BY.includes(groupBy))
+    throw new HttpError(400, `invalid group by: ${groupBy}`);
+  if (
+    orderBy === 'tag' &&
+    groupBy !== 'image_repo' &&
+    groupBy !== 'chart_repo'
+  ) {
+    throw new HttpError(
+      400,
+      'tag ordering only valid when grouping by: image_repo, chart_repo',
     );
-  });
-  if (reverse) sorted.reverse();
-  const keyOf = (f: Freight): string[] => {
-    if (groupBy === 'image_repo') return (f.images ?? []).map(i => i.repoURL!);
-    if (groupBy === 'git_repo') return (f.commits ?? []).map(c => c.repoURL!);
-    if (groupBy === 'chart_repo') return (f.charts ?? []).map(c => c.repoURL!);
-    return [''];
+  }
+  if (!['tag', 'first_seen', ''].includes(orderBy))
+    throw new HttpError(400, `invalid order by: ${orderBy}`);
+}
+
+const discoveredAt = (f: Freight) =>
+  Date.parse(f.discoveredAt ?? f.metadata!.creationTimestamp!);
+
+/**
+ * queryFreight as Kargo's handler does it: optional grouping by image, git or chart repository
+ * (one group per repository the freight references), oldest first unless `reverse`, or by tag
+ * (semantic version where both parse) within a repository.
+ */
+function queryFreight(items: Freight[], req: Request, resourceVersion: string) {
+  const orderBy = queryParam(req, 'orderBy');
+  const groupBy = queryParam(req, 'groupBy');
+  const group = queryParam(req, 'group');
+  const reverse = req.query.reverse === 'true';
+  const keysOf = (f: Freight): Array<[string, string | undefined]> => {
+    if (groupBy === 'image_repo')
+      return (f.images ?? []).map(i => [i.repoURL!, i.tag]);
+    if (groupBy === 'git_repo')
+      return (f.commits ?? []).map(c => [c.repoURL!, c.tag]);
+    if (groupBy === 'chart_repo') {
+      return (f.charts ?? []).map(c => [
+        c.name ? `${c.repoURL}/${c.name}` : c.repoURL!,
+        c.version,
+      ]);
+    }
+    return [['', undefined]];
   };
-  const groups: Record<string, { items: Freight[] }> = {};
-  for (const f of sorted) {
-    for (const key of keyOf(f)) {
-      if (group !== undefined && group !== '' && key !== group) continue;
-      (groups[key] ??= { items: [] }).items.push(f);
+  const groups: Record<string, Array<{ freight: Freight; tag?: string }>> = {};
+  for (const freight of items) {
+    for (const [key, tag] of keysOf(freight)) {
+      if (group && key !== group) continue;
+      (groups[key] ??= []).push({ freight, tag });
     }
   }
-  return { groups, resourceVersion };
+  const result: Record<string, { items: Freight[] }> = {};
+  for (const [key, entries] of Object.entries(groups)) {
+    entries.sort((a, b) => {
+      if (orderBy === 'tag') {
+        const va = semver.valid(a.tag?.replace(/^v/, '') ?? '');
+        const vb = semver.valid(b.tag?.replace(/^v/, '') ?? '');
+        if (va && vb) return semver.compare(va, vb);
+        return (a.tag ?? '').localeCompare(b.tag ?? '');
+      }
+      return discoveredAt(a.freight) - discoveredAt(b.freight);
+    });
+    if (reverse) entries.reverse();
+    result[key] = { items: entries.map(e => e.freight) };
+  }
+  return { groups: result, resourceVersion };
 }

@@ -52,7 +52,8 @@ function queryString(query: Query = {}): string {
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === '') continue;
     if (Array.isArray(value)) {
-      if (value.length) search.set(key, value.join(','));
+      // Kargo reads list parameters with gin's QueryArray: repeated keys, not commas.
+      for (const item of value) search.append(key, item);
     } else {
       search.set(key, String(value));
     }
