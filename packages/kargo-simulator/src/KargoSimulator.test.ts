@@ -175,14 +175,23 @@ describe('KargoSimulator', () => {
     ).toBeUndefined();
 
     outcomes.uat = 'Successful';
-    sim.store.update<Stage>('Stage', 'kargo-demo', 'uat', s => {
-      s.metadata!.annotations = { 'kargo.akuity.io/reverify': 'again' };
-    });
+    const failedRun = runs[0].id;
+    sim.reverify('kargo-demo', 'uat', 'email:dana@example.com');
+    expect(
+      JSON.parse(
+        stage(sim, 'uat').metadata!.annotations!['kargo.akuity.io/reverify'],
+      ),
+    ).toEqual({ id: failedRun, actor: 'email:dana@example.com' });
     sim.runUntilIdle();
     const rerun = stage(sim, 'uat').status!.freightHistory![0]
       .verificationHistory!;
-    expect(rerun[0]).toMatchObject({ id: 'again', phase: 'Successful' });
-    expect(rerun[1].phase).toBe('Failed');
+    expect(rerun).toHaveLength(2); // one new run, not one per tick
+    expect(rerun[0]).toMatchObject({
+      phase: 'Successful',
+      actor: 'email:dana@example.com',
+    });
+    expect(rerun[0].id).not.toBe(failedRun);
+    expect(rerun[1]).toMatchObject({ id: failedRun, phase: 'Failed' });
     expect(
       sim.store.require<Freight>(
         'Freight',
@@ -230,18 +239,24 @@ describe('KargoSimulator', () => {
         'admin',
       ),
     ).toThrow(expect.objectContaining({ status: 400 })); // exactly one way to name it
-    // By origin: the newest freight of the warehouse the stage may take.
-    expect(
-      sim.promote(
-        'kargo-demo',
-        'test',
-        { origin: 'Warehouse/guestbook' },
-        'admin',
-      ).spec,
-    ).toMatchObject({
-      freight: fresh.metadata!.name,
-      origin: { kind: 'Warehouse', name: 'guestbook' },
-    });
+    // By origin: the newest freight of the warehouse the stage may take; the answer names it.
+    const byOrigin = sim.promote(
+      'kargo-demo',
+      'test',
+      { origin: 'Warehouse/guestbook' },
+      'admin',
+    );
+    expect(byOrigin.spec.freight).toBe(fresh.metadata!.name);
+    expect(byOrigin.spec.origin).toBeUndefined();
+    expect(() =>
+      sim.promote('kargo-demo', 'test', { origin: 'guestbook' }, 'admin'),
+    ).toThrow(
+      expect.objectContaining({
+        status: 400,
+        message:
+          'invalid origin "guestbook": invalid Freight origin string "guestbook"',
+      }),
+    );
 
     // uat's freight is verified there but has not soaked the hour prod requires.
     const inUat = sim.store
@@ -310,7 +325,7 @@ describe('KargoSimulator', () => {
         { freight: staged.metadata!.name },
         'admin',
       ),
-    ).toThrow(expect.objectContaining({ status: 400 }));
+    ).toThrow(expect.objectContaining({ status: 422 }));
     expect(
       sim.promote(
         'microservices',
@@ -326,7 +341,9 @@ describe('KargoSimulator', () => {
     const testFreight = sim.store
       .list<Freight>('Freight', 'kargo-demo')
       .find(f => f.status?.currentlyIn?.test)!;
-    const [down] = sim.promoteDownstream(
+    const {
+      promotions: [down],
+    } = sim.promoteDownstream(
       'kargo-demo',
       'test',
       { freight: testFreight.metadata!.name },

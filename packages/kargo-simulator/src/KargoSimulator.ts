@@ -28,7 +28,12 @@ import { freightAlias, freightName } from './controller/freightIdentity';
 import { PullRequest, runStep } from './controller/promotionSteps';
 import { ArtifactRegistry } from './controller/registry';
 import { HttpError } from './http/HttpError';
-import { KargoObject, kindOf, ResourceStore } from './store/ResourceStore';
+import {
+  Kind,
+  KargoObject,
+  kindOf,
+  ResourceStore,
+} from './store/ResourceStore';
 
 export const ALIAS_LABEL = 'kargo.akuity.io/alias';
 export const REFRESH_ANNOTATION = 'kargo.akuity.io/refresh';
@@ -36,6 +41,13 @@ export const REVERIFY_ANNOTATION = 'kargo.akuity.io/reverify';
 export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
 export const CREATE_ACTOR_ANNOTATION = 'kargo.akuity.io/create-actor';
 const TERMINAL = ['Succeeded', 'Failed', 'Errored', 'Aborted'];
+const VERIFICATION_TERMINAL = [
+  'Successful',
+  'Failed',
+  'Error',
+  'Aborted',
+  'Inconclusive',
+];
 const VERIFIED_CONDITION: Record<string, string> = {
   Successful: 'True',
   Running: 'Unknown',
@@ -70,6 +82,42 @@ interface SeedStep {
 }
 
 type Condition = KargoSchemas['V1Condition'];
+
+/** The JSON value of Kargo's reverify/abort annotations: {"id","actor"} or {"action","actor"}. */
+function parseAnnotation(
+  value: string | undefined,
+): { id?: string; actor?: string; action?: string } | undefined {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Kargo's ParseFreightOrigin: "Warehouse/<name>". */
+function parseOrigin(text: string): { kind: string; name: string } {
+  const parts = text.split('/');
+  if (parts.length !== 2) {
+    throw new HttpError(
+      400,
+      `invalid origin "${text}": invalid Freight origin string "${text}"`,
+    );
+  }
+  if (parts[0] !== 'Warehouse') {
+    throw new HttpError(
+      400,
+      `invalid origin "${text}": invalid Freight origin kind "${parts[0]}"`,
+    );
+  }
+  if (!parts[1]) {
+    throw new HttpError(
+      400,
+      `invalid origin "${text}": Freight origin name must not be empty`,
+    );
+  }
+  return { kind: parts[0], name: parts[1] };
+}
 
 const FIXTURES_DIR = resolvePackagePath(
   '@kargo-backstage/kargo-simulator',
@@ -203,7 +251,7 @@ export class KargoSimulator {
   }
 
   private findNamespace(kind: 'Warehouse' | 'Stage', name: string): string {
-    const found = this.store.list(kind).find(o => o.metadata!.name === name);
+    const found = this.store.scan(kind).find(o => o.metadata!.name === name);
     if (!found) throw new Error(`seed refers to unknown ${kind} ${name}`);
     return found.metadata!.namespace!;
   }
@@ -213,7 +261,7 @@ export class KargoSimulator {
   /** One pass of every controller. */
   tick(): void {
     const now = this.clock.now();
-    for (const warehouse of this.store.list<Warehouse>('Warehouse')) {
+    for (const warehouse of this.store.scan<Warehouse>('Warehouse')) {
       const ns = warehouse.metadata!.namespace!;
       const name = warehouse.metadata!.name!;
       const refresh = warehouse.metadata!.annotations?.[REFRESH_ANNOTATION];
@@ -224,11 +272,11 @@ export class KargoSimulator {
         now - last >= parseDuration(warehouse.spec.interval ?? '5m0s');
       if (refreshRequested || due) this.discoverWarehouse(ns, name, refresh);
     }
-    for (const promotion of this.store.list<Promotion>('Promotion')) {
+    for (const promotion of this.store.scan<Promotion>('Promotion')) {
       if (!TERMINAL.includes(promotion.status?.phase ?? ''))
         this.advancePromotion(promotion);
     }
-    for (const stage of this.store.list<Stage>('Stage')) {
+    for (const stage of this.store.scan<Stage>('Stage')) {
       this.reconcileStage(stage);
     }
     if (this.autoPromotion) this.autoPromote();
@@ -278,7 +326,7 @@ export class KargoSimulator {
     const name = freightName(freight);
     if (this.store.get('Freight', project, name)) return undefined;
     const taken = new Set(
-      this.store.list<Freight>('Freight', project).map(f => f.alias ?? ''),
+      this.store.scan<Freight>('Freight', project).map(f => f.alias ?? ''),
     );
     const alias = freightAlias(name, taken);
     const created = this.store.create<Freight>('Freight', {
@@ -300,82 +348,63 @@ export class KargoSimulator {
 
   // ---- promotions --------------------------------------------------------------------------
 
+  /** GET .../freight/{name-or-alias}: by name, else by the alias label. */
   resolveFreight(project: string, nameOrAlias: string): Freight {
     const byName = this.store.get<Freight>('Freight', project, nameOrAlias);
     if (byName) return byName;
     const byAlias = this.store
-      .list<Freight>('Freight', project)
-      .find(f => f.alias === nameOrAlias);
+      .scan<Freight>('Freight', project)
+      .find(f => f.metadata?.labels?.[ALIAS_LABEL] === nameOrAlias);
     if (!byAlias) {
       throw new HttpError(
         404,
-        `freight "${nameOrAlias}" not found in namespace "${project}"`,
+        `Freight with name or alias "${nameOrAlias}" not found in project "${project}"`,
       );
     }
-    return byAlias;
+    return structuredClone(byAlias);
   }
 
-  /** Finds the freight a promote request names, with Kargo's messages when it cannot. */
-  private findFreight(project: string, target: Promote, stage: Stage): Freight {
-    if (target.freight) {
-      const freight = this.store.get<Freight>(
-        'Freight',
-        project,
-        target.freight,
-      );
-      if (!freight) {
-        throw new HttpError(
-          404,
-          `Freight "${target.freight}" not found in project "${project}"`,
-        );
-      }
-      return freight;
-    }
-    if (target.freightAlias) {
-      const freight = this.store
-        .list<Freight>('Freight', project)
-        .find(f => f.alias === target.freightAlias);
-      if (!freight) {
-        throw new HttpError(
-          404,
-          `Freight with alias "${target.freightAlias}" not found in project "${project}"`,
-        );
-      }
-      return freight;
-    }
-    // By origin: the newest freight from it that the stage may take, as auto-promotion picks.
-    const [kind, name] = target.origin!.includes('/')
-      ? target.origin!.split('/', 2)
-      : ['Warehouse', target.origin!];
-    if (kind !== 'Warehouse' || !name) {
-      throw new HttpError(
-        400,
-        `invalid origin "${target.origin}": expected Warehouse/<name>`,
-      );
-    }
-    const freight = this.newestAvailableFreight(project, stage, { kind, name });
+  private freightByName(project: string, name: string): Freight {
+    const freight = this.store.get<Freight>('Freight', project, name);
     if (!freight) {
       throw new HttpError(
         404,
-        `no Freight from origin "${target.origin}" is available to Stage "${
-          stage.metadata!.name
-        }"`,
+        `Freight "${name}" not found in project "${project}"`,
       );
     }
     return freight;
   }
 
+  private freightByAlias(project: string, alias: string): Freight {
+    const freight = this.store
+      .scan<Freight>('Freight', project)
+      .find(f => f.metadata?.labels?.[ALIAS_LABEL] === alias);
+    if (!freight) {
+      throw new HttpError(
+        404,
+        `Freight with alias "${alias}" not found in project "${project}"`,
+      );
+    }
+    return structuredClone(freight);
+  }
+
   private requireStage(project: string, name: string): Stage {
     const stage = this.store.get<Stage>('Stage', project, name);
-    if (!stage)
+    if (!stage) {
       throw new HttpError(
         404,
         `Stage "${name}" not found in project "${project}"`,
       );
+    }
     return stage;
   }
 
-  /** POST .../stages/{stage}/promotions: checks Kargo's rules, then creates a Pending Promotion. */
+  /**
+   * POST .../stages/{stage}/promotions, with the checks of Kargo's handler and admission
+   * webhook: exactly one of freight, freightAlias or origin ("Warehouse/<name>", resolved to the
+   * auto-promotion candidate); the freight must be available to the stage; the stage must
+   * have promotion steps.
+   */
   promote(
     project: string,
     stageName: string,
@@ -391,42 +420,58 @@ export class KargoSimulator {
         'exactly one of freight, freightAlias, or origin must be provided',
       );
     }
-    this.store.require('Project', '', project);
     const stage = this.requireStage(project, stageName);
-    const freight = this.findFreight(project, target, stage);
-    if (
-      isControlFlow(stage) ||
-      !isFreightAvailable(stage, freight, this.clock.now())
-    ) {
-      throw new HttpError(
-        400,
-        `Freight "${
-          freight.metadata!.name
-        }" is not available to Stage "${stageName}"`,
-      );
+    let freight: Freight;
+    if (target.origin) {
+      const origin = parseOrigin(target.origin);
+      const candidate = this.newestAvailableFreight(project, stage, origin);
+      if (!candidate) {
+        throw new HttpError(
+          422,
+          `admission webhook "promotion.kargo.akuity.io" denied the request: Promotion.kargo.akuity.io "" is invalid: ` +
+            `spec.origin: Invalid value: "${target.origin}": no auto-promotion candidate found for origin "${target.origin}" on Stage "${stageName}"`,
+        );
+      }
+      freight = structuredClone(candidate);
+    } else {
+      freight = target.freight
+        ? this.freightByName(project, target.freight)
+        : this.freightByAlias(project, target.freightAlias!);
+      if (!isFreightAvailable(stage, freight, this.clock.now())) {
+        throw new HttpError(
+          400,
+          `Freight "${
+            freight.metadata!.name
+          }" is not available to Stage "${stageName}"`,
+        );
+      }
     }
-    return this.createPromotion(project, stage, freight, actor, target.origin);
+    return this.createPromotion(project, stage, freight, actor);
   }
 
-  /** POST .../stages/{stage}/promotions/downstream: one Promotion per stage fed by this one. */
+  /**
+   * POST .../stages/{stage}/promotions/downstream: a Promotion for every stage that takes this
+   * freight's origin from `stage`. Kargo authorizes `promote` on each downstream stage (the
+   * callback), checks availability to all of them before creating any, and reports create
+   * failures (e.g. a downstream without steps) next to what it created.
+   */
   promoteDownstream(
     project: string,
     stageName: string,
-    target: Promote,
+    target: { freight?: string; freightAlias?: string },
     actor: string,
-  ): Promotion[] {
+    authorizeStage: (stage: string) => void = () => {},
+  ): { promotions: Promotion[]; errors?: string } {
     if ([target.freight, target.freightAlias].filter(Boolean).length !== 1) {
       throw new HttpError(
         400,
         'exactly one of freight or freightAlias must be provided',
       );
     }
-    const stage = this.requireStage(project, stageName);
-    const freight = this.findFreight(
-      project,
-      { freight: target.freight, freightAlias: target.freightAlias },
-      stage,
-    );
+    this.requireStage(project, stageName);
+    const freight = target.freight
+      ? this.freightByName(project, target.freight)
+      : this.freightByAlias(project, target.freightAlias!);
     const downstream = this.store
       .list<Stage>('Stage', project)
       .filter(s =>
@@ -439,6 +484,7 @@ export class KargoSimulator {
     if (!downstream.length) {
       throw new HttpError(404, `Stage "${stageName}" has no downstream stages`);
     }
+    downstream.forEach(s => authorizeStage(s.metadata!.name!));
     const now = this.clock.now();
     const unavailable = downstream.find(
       s => !isFreightAvailable(s, freight, now),
@@ -453,33 +499,56 @@ export class KargoSimulator {
         }"`,
       );
     }
-    return downstream
-      .filter(s => !isControlFlow(s))
-      .map(s => this.createPromotion(project, s, freight, actor));
+    const promotions: Promotion[] = [];
+    const errors: string[] = [];
+    for (const s of downstream) {
+      try {
+        promotions.push(this.createPromotion(project, s, freight, actor));
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+    }
+    return errors.length
+      ? { promotions, errors: errors.join('\n') }
+      : { promotions };
   }
 
+  /** Creates a Promotion the way Kargo's API server and its mutating webhook shape it. */
   private createPromotion(
     project: string,
     stage: Stage,
     freight: Freight,
     actor: string,
-    origin?: string,
   ): Promotion {
     const stageName = stage.metadata!.name!;
+    if (isControlFlow(stage)) {
+      throw new HttpError(
+        422,
+        `admission webhook "promotion.kargo.akuity.io" denied the request: Stage "${stageName}" in namespace "${project}" defines no promotion steps`,
+      );
+    }
     const name = `${stageName}.${ulid(
       this.clock.now(),
     ).toLowerCase()}.${freight.metadata!.name!.slice(0, 7)}`;
     const steps = (stage.spec.promotionTemplate?.spec?.steps ?? []).map(
       (step, i) => ({
         ...step,
-        as: step.as ?? `step-${i}`,
+        as: step.as || `step-${i + 1}`,
       }),
     );
+    const vars = [
+      ...(stage.spec.vars ?? []),
+      ...(stage.spec.promotionTemplate?.spec?.vars ?? []),
+    ];
     const promotion = this.store.create<Promotion>('Promotion', {
       metadata: {
         name,
+        generateName: 'promo-',
         namespace: project,
-        annotations: { [CREATE_ACTOR_ANNOTATION]: actor },
+        annotations: {
+          [CREATE_ACTOR_ANNOTATION]: actor,
+          'kargo.akuity.io/stage': stageName,
+        },
         labels: { 'kargo.akuity.io/stage': stageName },
         ownerReferences: [
           {
@@ -487,6 +556,7 @@ export class KargoSimulator {
             kind: 'Stage',
             name: stageName,
             uid: stage.metadata!.uid!,
+            controller: true,
             blockOwnerDeletion: true,
           },
         ],
@@ -494,19 +564,21 @@ export class KargoSimulator {
       spec: {
         stage: stageName,
         freight: freight.metadata!.name!,
-        ...(origin
-          ? { origin: { kind: 'Warehouse', name: freight.origin.name } }
-          : {}),
-        vars: stage.spec.promotionTemplate?.spec?.vars,
+        ...(vars.length ? { vars } : {}),
         steps,
       },
+      status: {},
     } as Promotion);
     this.recordEvent(
       project,
       'Promotion',
       name,
       'PromotionCreated',
-      `Promotion created for Stage ${stageName} by ${actor}`,
+      `Promotion created for Stage "${stageName}" by "${actor}"`,
+      {
+        actor,
+        component: 'api',
+      },
     );
     return promotion;
   }
@@ -534,7 +606,7 @@ export class KargoSimulator {
     const phase = promotion.status?.phase;
     if (!phase || phase === 'Pending') {
       const busy = this.store
-        .list<Promotion>('Promotion', ns)
+        .scan<Promotion>('Promotion', ns)
         .some(p => p.spec.stage === stageName && p.status?.phase === 'Running');
       if (busy) {
         if (!phase)
@@ -789,7 +861,7 @@ export class KargoSimulator {
     const verifies = Boolean(
       stage.spec.verification?.analysisTemplates?.length,
     );
-    for (const freight of this.store.list<Freight>('Freight', project)) {
+    for (const freight of this.store.scan<Freight>('Freight', project)) {
       const isArrived = freight.metadata!.name === arrived.metadata!.name;
       const wasHere = freight.status?.currentlyIn?.[stageName];
       const sameOrigin =
@@ -852,18 +924,21 @@ export class KargoSimulator {
         s.status = { ...s.status, lastHandledRefresh: refresh };
       });
     }
+    // Reverify names the verification it repeats; a new run (new id) answers it once.
+    const reverifyOf = parseAnnotation(reverify)?.id;
     if (
       current &&
-      reverify &&
-      !current.verificationHistory?.some(v => v.id === reverify)
+      verification &&
+      reverifyOf &&
+      reverifyOf === verification.id
     ) {
       this.updateVerification(
         stage,
         {
-          id: reverify,
+          id: randomUUID(),
           phase: 'Pending',
           startTime: this.clock.isoNow(),
-          actor: annotations[CREATE_ACTOR_ANNOTATION] ?? 'admin',
+          actor: parseAnnotation(reverify)?.actor ?? 'unknown actor',
         },
         true,
       );
@@ -876,12 +951,17 @@ export class KargoSimulator {
       this.syncAutoPromotionFlag(stage);
       return;
     }
-    if (abort && abort === verification.id) {
+    if (parseAnnotation(abort)?.id === verification.id) {
       this.updateVerification(stage, {
         ...verification,
         phase: 'Aborted',
-        message: 'Verification aborted by user',
+        message: `Verification aborted by ${
+          parseAnnotation(abort)?.actor ?? 'user'
+        }`,
         finishTime: this.clock.isoNow(),
+        ...(verification.analysisRun
+          ? { analysisRun: { ...verification.analysisRun, phase: 'Aborted' } }
+          : {}),
       });
       return;
     }
@@ -962,7 +1042,7 @@ export class KargoSimulator {
     const ns = stage.metadata!.namespace!;
     const name = stage.metadata!.name!;
     const now = this.clock.now();
-    for (const freight of this.store.list<Freight>('Freight', ns)) {
+    for (const freight of this.store.scan<Freight>('Freight', ns)) {
       if (freight.status?.verifiedIn?.[name]) continue;
       if (!isFreightAvailable(stage, freight, now)) continue;
       this.store.update<Freight>('Freight', ns, freight.metadata!.name!, f => {
@@ -1018,12 +1098,12 @@ export class KargoSimulator {
   }
 
   private autoPromote() {
-    for (const stage of this.store.list<Stage>('Stage')) {
+    for (const stage of this.store.scan<Stage>('Stage')) {
       if (isControlFlow(stage) || !this.autoPromotionEnabled(stage)) continue;
       const ns = stage.metadata!.namespace!;
       const name = stage.metadata!.name!;
       const active = this.store
-        .list<Promotion>('Promotion', ns)
+        .scan<Promotion>('Promotion', ns)
         .some(
           p =>
             p.spec.stage === name && !TERMINAL.includes(p.status?.phase ?? ''),
@@ -1033,7 +1113,7 @@ export class KargoSimulator {
         const freight = this.newestAvailableFreight(ns, stage, request.origin);
         if (!freight || freight.status?.currentlyIn?.[name]) continue;
         const tried = this.store
-          .list<Promotion>('Promotion', ns)
+          .scan<Promotion>('Promotion', ns)
           .some(
             p =>
               p.spec.stage === name &&
@@ -1053,7 +1133,7 @@ export class KargoSimulator {
   ) {
     const now = this.clock.now();
     return this.store
-      .list<Freight>('Freight', project)
+      .scan<Freight>('Freight', project)
       .filter(
         f =>
           originKey(f.origin) === originKey(origin) &&
@@ -1071,14 +1151,34 @@ export class KargoSimulator {
 
   // ---- small operations the API server exposes --------------------------------------------
 
+  /**
+   * POST .../freight/{name-or-alias}/approve?stage=: the stage must request the freight's
+   * origin; approval then skips verification and soak. Approving twice changes nothing.
+   */
   approve(
     project: string,
     nameOrAlias: string,
     stageName: string,
     actor: string,
+    authorizeStage: (stage: string) => void = () => {},
   ): void {
-    this.store.require<Stage>('Stage', project, stageName);
+    if (!stageName)
+      throw new HttpError(400, 'stage query parameter is required');
     const freight = this.resolveFreight(project, nameOrAlias);
+    const stage = this.store.require<Stage>('Stage', project, stageName);
+    authorizeStage(stageName);
+    const requested = stage.spec.requestedFreight?.some(
+      r => originKey(r.origin) === originKey(freight.origin),
+    );
+    if (!requested) {
+      throw new HttpError(
+        400,
+        `Stage "${stageName}" does not request Freight from origin "${originKey(
+          freight.origin,
+        )}"`,
+      );
+    }
+    if (freight.status?.approvedFor?.[stageName]) return;
     this.store.update<Freight>(
       'Freight',
       project,
@@ -1098,8 +1198,109 @@ export class KargoSimulator {
       'Freight',
       freight.metadata!.name!,
       'FreightApproved',
-      `Freight approved for Stage ${stageName} by ${actor}`,
+      `Freight approved for Stage "${stageName}" by "${actor}"`,
+      {
+        actor,
+        component: 'api',
+      },
     );
+  }
+
+  /** POST .../promotions/{p}/abort: annotates a running promotion; a finished one is left alone. */
+  abortPromotion(project: string, name: string, actor: string): void {
+    const promotion = this.store.get<Promotion>('Promotion', project, name);
+    if (!promotion) throw new HttpError(500, 'internal server error'); // Kargo's handler returns an untyped error here
+    if (TERMINAL.includes(promotion.status?.phase ?? '')) return;
+    this.annotate(
+      'Promotion',
+      project,
+      name,
+      ABORT_ANNOTATION,
+      JSON.stringify({ action: 'terminate', actor }),
+    );
+  }
+
+  /** POST .../stages/{s}/verification: asks the controller to verify the current freight again. */
+  reverify(project: string, stageName: string, actor: string): void {
+    const current = this.currentVerification(project, stageName);
+    this.annotate(
+      'Stage',
+      project,
+      stageName,
+      REVERIFY_ANNOTATION,
+      JSON.stringify({ id: current.id, actor }),
+    );
+  }
+
+  /** POST .../stages/{s}/verification/abort: stops the running verification, if any. */
+  abortVerification(project: string, stageName: string, actor: string): void {
+    const current = this.currentVerification(project, stageName);
+    if (VERIFICATION_TERMINAL.includes(current.phase ?? '')) return;
+    this.annotate(
+      'Stage',
+      project,
+      stageName,
+      ABORT_ANNOTATION,
+      JSON.stringify({ id: current.id, actor }),
+    );
+  }
+
+  /** Kargo answers a missing stage, freight or verification here with an untyped 500. */
+  private currentVerification(
+    project: string,
+    stageName: string,
+  ): VerificationInfo {
+    const stage = this.store.get<Stage>('Stage', project, stageName);
+    const current = stage?.status?.freightHistory?.[0];
+    const verification = current?.verificationHistory?.[0];
+    if (
+      !stage ||
+      !current ||
+      !Object.keys(current.items ?? {}).length ||
+      !verification?.id
+    ) {
+      throw new HttpError(500, 'internal server error');
+    }
+    return verification;
+  }
+
+  /** POST .../{stages|warehouses|promotions}/{n}/refresh: the refresh annotation, RFC 3339 to the second. */
+  refresh(
+    kind: 'Stage' | 'Warehouse' | 'Promotion',
+    project: string,
+    name: string,
+  ): void {
+    const token = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const plural = `${kind.toLowerCase()}s`;
+    if (!this.store.get(kind, project, name)) {
+      throw new HttpError(
+        404,
+        `patch annotation: ${plural}.kargo.akuity.io "${name}" not found`,
+      );
+    }
+    this.annotate(kind, project, name, REFRESH_ANNOTATION, token);
+    if (kind === 'Stage') {
+      const current = this.store.get<Stage>('Stage', project, name)?.status
+        ?.currentPromotion?.name;
+      if (current && this.store.get('Promotion', project, current)) {
+        this.annotate('Promotion', project, current, REFRESH_ANNOTATION, token);
+      }
+    }
+  }
+
+  private annotate(
+    kind: Kind,
+    project: string,
+    name: string,
+    key: string,
+    value: string,
+  ) {
+    this.store.update(kind, project, name, o => {
+      o.metadata = {
+        ...o.metadata,
+        annotations: { ...o.metadata?.annotations, [key]: value },
+      };
+    });
   }
 
   openPullRequest(repoURL: string): PullRequest {
@@ -1127,12 +1328,14 @@ export class KargoSimulator {
     return pr;
   }
 
+  /** A Kubernetes Event about a Kargo object, as `GET .../events` lists them. */
   recordEvent(
     project: string,
     kind: string,
     name: string,
     reason: string,
     message: string,
+    extras: { actor?: string; component?: string } = {},
   ) {
     const now = this.clock.isoNow();
     this.events.push({
@@ -1142,6 +1345,9 @@ export class KargoSimulator {
         name: `${name}.${randomUUID().slice(0, 8)}`,
         namespace: project,
         creationTimestamp: now,
+        ...(extras.actor
+          ? { annotations: { 'event.kargo.akuity.io/actor': extras.actor } }
+          : {}),
       },
       involvedObject: {
         apiVersion: 'kargo.akuity.io/v1alpha1',
@@ -1151,11 +1357,8 @@ export class KargoSimulator {
       },
       reason,
       message,
-      type:
-        reason.endsWith('Failed') || reason.endsWith('Errored')
-          ? 'Warning'
-          : 'Normal',
-      source: { component: 'kargo-simulator' },
+      type: /(Failed|Errored)$/.test(reason) ? 'Warning' : 'Normal',
+      source: { component: extras.component ?? 'kargo-controller' },
       firstTimestamp: now,
       lastTimestamp: now,
       count: 1,

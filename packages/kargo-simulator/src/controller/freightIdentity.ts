@@ -1,16 +1,45 @@
 import { createHash } from 'node:crypto';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 
+/** Kargo's git URL normalisation for freight IDs: lower case, no credentials, no .git. */
+function normalizeGitURL(url: string): string {
+  const lower = url.trim().toLowerCase();
+  const scp = /^([^@/]+@[^:/]+):(.+)$/.exec(lower);
+  if (scp) return `ssh://${scp[1]}/${scp[2]}`;
+  if (!/^https?:\/\//.test(lower) || lower.includes('?')) return lower;
+  return lower
+    .replace(/\/\/[^@/]+@/, '//')
+    .replace(/\/$/, '')
+    .replace(/\.git$/, '');
+}
+
+/** Kargo's chart URL normalisation: lower case, no oci://, no docker.io/library prefixes. */
+function normalizeChartURL(url: string): string {
+  return url
+    .trim()
+    .toLowerCase()
+    .replace(/^oci:\/\//, '')
+    .replace(/^(index\.)?docker\.io\//, '')
+    .replace(/^library\//, '');
+}
+
 /**
- * Freight is named by its content, as Kargo does: the SHA-1 of its origin and its sorted
- * artifact references, so the same artifacts always make the same Freight.
+ * Freight is named by its content, as Kargo's Freight.GenerateID does: the SHA-1 of its origin
+ * and its sorted artifact references, so the same artifacts always make the same Freight.
  */
 export function freightName(freight: Freight): string {
   const artifacts = [
-    ...(freight.commits ?? []).map(c => `${c.repoURL}:${c.tag ? c.tag : c.id}`),
-    ...(freight.images ?? []).map(i => `${i.repoURL}@${i.digest}`),
+    ...(freight.commits ?? []).map(c =>
+      c.tag
+        ? `${normalizeGitURL(c.repoURL ?? '')}:${c.tag}:${c.id}`
+        : `${normalizeGitURL(c.repoURL ?? '')}:${c.id}`,
+    ),
+    ...(freight.images ?? []).map(i => `${i.repoURL}:${i.tag}@${i.digest}`),
     ...(freight.charts ?? []).map(
-      c => `${c.name ? `${c.repoURL}/${c.name}` : c.repoURL}:${c.version}`,
+      c =>
+        `${[normalizeChartURL(c.repoURL ?? ''), c.name]
+          .filter(Boolean)
+          .join('/')}:${c.version}`,
     ),
   ].sort();
   const origin = `${freight.origin.kind}/${freight.origin.name}`;

@@ -120,10 +120,12 @@ describe('simulator REST API', () => {
       },
     );
     expect(denied.status).toBe(403);
-    expect(denied.body.error).toContain('not permitted to promote');
+    expect(denied.body.error).toContain(
+      'is forbidden: promote is not permitted',
+    );
     const otherProject = await call(
       'POST',
-      '/v1beta1/projects/microservices/stages/cart-dev/refresh',
+      '/v1beta1/projects/microservices/stages/cart-dev/verification',
       {
         token: 'promoter-demo',
       },
@@ -219,7 +221,7 @@ describe('simulator REST API', () => {
       status: 400,
       body: {
         error:
-          'tag ordering only valid when grouping by: image_repo, chart_repo',
+          'invalid_argument: tag ordering only valid when grouping by: image_repo, chart_repo',
       },
     });
     expect(
@@ -352,7 +354,7 @@ describe('simulator REST API', () => {
           }/alias?newAlias=Bad%20Alias!`,
         )
       ).status,
-    ).toBe(400);
+    ).toBe(422);
 
     const refreshed = await call(
       'POST',
@@ -393,10 +395,10 @@ describe('simulator REST API', () => {
       (
         await call(
           'POST',
-          '/v1beta1/projects/kargo-demo/stages/test/verification',
+          '/v1beta1/projects/kargo-demo/stages/test/verification', // no verification: Kargo answers an untyped 500
         )
       ).status,
-    ).toBe(400);
+    ).toBe(500);
 
     const promo = sim.promote(
       'kargo-demo',
@@ -431,7 +433,7 @@ describe('simulator REST API', () => {
           }/abort`,
         )
       ).status,
-    ).toBe(400);
+    ).toBe(200); // already finished: a no-op, as in Kargo
   });
 
   it('creates, updates and deletes resources from YAML manifests', async () => {
@@ -455,9 +457,14 @@ spec:
     expect(created.body.results[0].createdResourceManifest.metadata.name).toBe(
       'extra',
     );
-    expect((await post('POST', manifest)).body.results[0].error).toContain(
-      'already exists',
-    );
+    // One manifest: its error is the response's (409), as in Kargo.
+    expect(await post('POST', manifest)).toEqual({
+      status: 409,
+      body: {
+        error:
+          'create resource: warehouse.kargo.akuity.io "extra" already exists',
+      },
+    });
     const updated = await post('PUT', manifest.replace('extra }', 'extra-2 }'));
     expect(
       updated.body.results[0].updatedResourceManifest.spec.subscriptions[0]
@@ -465,8 +472,8 @@ spec:
     ).toBe('ghcr.io/example/extra-2');
     expect(
       (await post('DELETE', manifest)).body.results[0].deletedResourceManifest
-        .name,
-    ).toBe('extra');
+        .metadata.name,
+    ).toBe('extra'); // the manifest as submitted
     expect(sim.store.get('Warehouse', 'kargo-demo', 'extra')).toBeUndefined();
     expect((await post('POST', 'kind: [unclosed')).status).toBe(400);
   });
@@ -511,6 +518,33 @@ spec:
       'ADDED uat',
     ]);
     expect(frames.some(f => f.startsWith(': keepalive'))).toBe(true);
+  });
+
+  it('sends a change that leaves a filtered watch as DELETED, like Kargo', async () => {
+    const listed = await call(
+      'GET',
+      '/v1beta1/projects/microservices/stages?freightOrigins=cart',
+    );
+    const frames = await readFrames(
+      `/v1beta1/projects/microservices/stages?freightOrigins=cart&watch=true&resourceVersion=${listed.body.metadata.resourceVersion}`,
+      dataFrames(2),
+      () =>
+        setTimeout(() => {
+          sim.store.update('Stage', 'microservices', 'checkout-dev', s => {
+            s.metadata!.annotations = { note: 'not a cart stage' };
+          });
+          sim.store.update('Stage', 'microservices', 'cart-dev', s => {
+            s.metadata!.annotations = { note: 'a cart stage' };
+          });
+        }, 20),
+    );
+    const data = frames
+      .filter(f => f.startsWith('data: '))
+      .map(f => JSON.parse(f.slice(6)));
+    expect(data.map(d => `${d.type} ${d.object.metadata.name}`)).toEqual([
+      'DELETED checkout-dev',
+      'MODIFIED cart-dev',
+    ]);
   });
 
   it('sends event: error when the resourceVersion is too old', async () => {

@@ -12,6 +12,11 @@ export interface WatchOptions {
   namespace: string;
   /** Which objects of the kind this watch is about (a name, a filter). */
   matches: (object: KargoObject) => boolean;
+  /**
+   * A single-object watch (fieldSelector on the name): resourceVersion is ignored and other
+   * objects never appear. A collection watch filters in process, as Kargo does.
+   */
+  single?: boolean;
   keepaliveMs: number;
   faults: Faults;
 }
@@ -21,6 +26,8 @@ export interface WatchOptions {
  * `data: {"type":"ADDED|MODIFIED|DELETED","object":{...}}` frame per change, keepalive comments,
  * and `event: error` when the requested resourceVersion is too old to resume from.
  * Without a resourceVersion the current objects come first as ADDED, as a Kubernetes watch does.
+ * Filtered collection watches behave like Kargo's FilteredWatchEventType: a matching event goes
+ * out unchanged, a MODIFIED that no longer matches goes out as DELETED, others are dropped.
  */
 export function serveWatch(
   store: ResourceStore,
@@ -36,10 +43,14 @@ export function serveWatch(
   res.flushHeaders();
 
   let sent = 0;
-  const relevant = (e: StoreEvent) =>
-    e.kind === options.kind &&
-    e.namespace === options.namespace &&
-    options.matches(e.object);
+  const inScope = (e: StoreEvent) =>
+    e.kind === options.kind && e.namespace === options.namespace;
+  /** The frame type to send for a change, or undefined to drop it. */
+  const frameType = (e: StoreEvent): string | undefined => {
+    if (!inScope(e)) return undefined;
+    if (options.matches(e.object)) return e.type;
+    return !options.single && e.type === 'MODIFIED' ? 'DELETED' : undefined;
+  };
   let cut = false;
   const send = (type: string, object: KargoObject) => {
     if (cut) return;
@@ -52,7 +63,7 @@ export function serveWatch(
     });
   };
 
-  const fromParam = req.query.resourceVersion;
+  const fromParam = options.single ? undefined : req.query.resourceVersion;
   let lastSent = Number(store.currentResourceVersion());
   if (typeof fromParam === 'string' && fromParam !== '' && fromParam !== '0') {
     const from = Number(fromParam);
@@ -67,11 +78,13 @@ export function serveWatch(
       res.end();
       return;
     }
-    for (const event of missed.filter(relevant)) send(event.type, event.object);
+    for (const event of missed) {
+      const type = frameType(event);
+      if (type) send(type, event.object);
+    }
   } else {
-    for (const object of store
-      .list(options.kind, options.namespace)
-      .filter(options.matches)) {
+    const current = store.list(options.kind, options.namespace);
+    for (const object of current.filter(options.matches)) {
       send('ADDED', object);
     }
   }
@@ -80,7 +93,8 @@ export function serveWatch(
   const unsubscribe = store.subscribe(event => {
     if (event.resourceVersion <= lastSent) return;
     lastSent = event.resourceVersion;
-    if (relevant(event) && !res.destroyed) send(event.type, event.object);
+    const type = frameType(event);
+    if (type && !res.destroyed) send(type, event.object);
   });
   const keepalive = setInterval(
     () => res.write(': keepalive\n\n'),

@@ -79,14 +79,11 @@ export class ResourceStore {
     return object ? (clone(object) as T) : undefined;
   }
 
-  /** Like get, but a missing object is Kargo's 404. */
+  /** Like get, but a missing object is a 404 worded as Kargo's cached client words it. */
   require<T extends KargoObject>(kind: Kind, namespace: string, name: string) {
     const object = this.get<T>(kind, namespace, name);
     if (!object) {
-      throw new HttpError(
-        404,
-        `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`,
-      );
+      throw new HttpError(404, `${kind}.kargo.akuity.io "${name}" not found`);
     }
     return object;
   }
@@ -98,6 +95,20 @@ export class ResourceStore {
       .filter(([key]) => key.startsWith(prefix))
       .map(([, object]) => clone(object) as T)
       .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
+  }
+
+  /**
+   * The stored objects themselves, without copies, for read-only scans in the controllers'
+   * hot paths (thousands of freight). Callers must not modify them.
+   */
+  scan<T extends KargoObject>(kind: Kind, namespace?: string): readonly T[] {
+    const prefix =
+      namespace === undefined ? `${kind}/` : `${kind}/${namespace}/`;
+    const found: T[] = [];
+    for (const [key, object] of this.objects) {
+      if (key.startsWith(prefix)) found.push(object as T);
+    }
+    return found;
   }
 
   create<T extends KargoObject>(kind: Kind, object: T): T {

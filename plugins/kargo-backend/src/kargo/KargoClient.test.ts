@@ -202,8 +202,15 @@ describe('KargoClient against the simulator', () => {
       message: expect.stringContaining('Kargo instance "sim"'),
     });
     await expect(
-      clientFor({ token: 'viewer' }).refreshStage('kargo-demo', 'test'),
-    ).rejects.toMatchObject({ name: 'NotAllowedError' });
+      clientFor({ token: 'viewer' }).promoteToStage('kargo-demo', 'uat', {
+        freight: inStage('test').metadata!.name,
+      }),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining(
+        'is forbidden: promote is not permitted',
+      ),
+    });
     await expect(
       clientFor().getStage('kargo-demo', 'nope'),
     ).rejects.toMatchObject({ name: 'NotFoundError' });

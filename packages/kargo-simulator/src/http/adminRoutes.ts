@@ -1,0 +1,58 @@
+import express from 'express';
+import { KargoSimulator } from '../KargoSimulator';
+import { generateLargeProject } from '../fixtures/largeProject';
+import { Faults } from './faults';
+import { HttpError } from './HttpError';
+
+/** The simulator's own controls under /simulator: not part of Kargo's API. */
+export function adminRoutes(
+  sim: KargoSimulator,
+  faults: Faults,
+): express.Router {
+  const admin = express.Router();
+  admin.use(express.json());
+  admin.get('/faults', (_req, res) => {
+    res.json(faults);
+  });
+  admin.put('/faults', (req, res) => {
+    for (const key of Object.keys(faults) as (keyof Faults)[]) {
+      if (typeof req.body?.[key] === 'number') faults[key] = req.body[key];
+    }
+    res.json(faults);
+  });
+  admin.get('/pull-requests', (_req, res) => {
+    res.json({ items: [...sim.pullRequests.values()] });
+  });
+  // "Merges" a pull request a promotion waits for (git-wait-for-pr).
+  admin.post('/pull-requests/:id/merge', (req, res) => {
+    const pr = sim.mergePullRequest(Number(req.params.id));
+    sim.tick();
+    res.json(pr);
+  });
+  // Publishes an artifact upstream for warehouses to discover.
+  admin.post('/artifacts', (req, res) => {
+    const { image, tag, git, message, author, chart, version } = req.body ?? {};
+    if (image && tag) {
+      res.status(201).json(sim.registry.publishImage(image, tag));
+    } else if (git) {
+      res
+        .status(201)
+        .json(sim.registry.publishCommit(git, { message, author }));
+    } else if (chart && version) {
+      res.status(201).json(sim.registry.publishChart(chart, version));
+    } else {
+      throw new HttpError(400, 'give image and tag, git, or chart and version');
+    }
+  });
+  admin.post('/tick', (_req, res) => {
+    sim.tick();
+    res.json({ resourceVersion: sim.store.currentResourceVersion() });
+  });
+  // The benchmark fixture on request: {"name","stages","warehouses","freight"}.
+  admin.post('/fixtures/large', (req, res) => {
+    res
+      .status(201)
+      .json({ project: generateLargeProject(sim, req.body ?? {}) });
+  });
+  return admin;
+}

@@ -1,0 +1,424 @@
+import express, { Request, Response } from 'express';
+import type {
+  Freight,
+  Promotion,
+  Stage,
+} from '@kargo-backstage/plugin-kargo-common';
+import { ALIAS_LABEL, KargoSimulator } from '../KargoSimulator';
+import { isFreightAvailable } from '../controller/availability';
+import { Kind, KargoObject } from '../store/ResourceStore';
+import { actorOf, authorize, callerOf } from './auth';
+import { Faults } from './faults';
+import { HttpError } from './HttpError';
+import { applyManifests, parseManifests, ResourceVerb } from './resources';
+import { groupFreight, validateGrouping } from './queryFreight';
+import {
+  bodyText,
+  Handler,
+  isWatch,
+  jsonBody,
+  queryArray,
+  queryParam,
+  rawBody,
+  stringField,
+  wrap,
+} from './requests';
+import { serveWatch } from './watch';
+
+export interface KargoRoutesOptions {
+  simulator: KargoSimulator;
+  faults: Faults;
+  keepaliveMs: number;
+  version: string;
+}
+
+const PLURAL: Record<Kind, string> = {
+  Project: 'projects',
+  ProjectConfig: 'projectconfigs',
+  Warehouse: 'warehouses',
+  Freight: 'freights',
+  Stage: 'stages',
+  Promotion: 'promotions',
+  AnalysisTemplate: 'analysistemplates',
+  PromotionTask: 'promotiontasks',
+};
+
+/** The /v1beta1 routes the plugins use, with the semantics of Kargo's handlers (pkg/server). */
+export function kargoRoutes(options: KargoRoutesOptions): express.Router {
+  const { simulator: sim, faults } = options;
+  const store = sim.store;
+  const api = express.Router();
+  const get = (path: string, handler: Handler) => api.get(path, wrap(handler));
+  const post = (path: string, handler: Handler) =>
+    api.post(path, wrap(handler));
+
+  api.use('/resources', rawBody('4mb'));
+  api.use(rawBody('1mb'));
+
+  // Every /projects/:project route first checks that the project exists, before authorization.
+  api.use('/projects/:project', (req, _res, next) => {
+    next(
+      store.get('Project', '', req.params.project)
+        ? undefined
+        : new HttpError(
+            404,
+            `Project.kargo.akuity.io "${req.params.project}" not found`,
+          ),
+    );
+  });
+
+  const canRead = (
+    res: Response,
+    verb: 'get' | 'list',
+    kind: Kind,
+    project: string,
+    name?: string,
+  ) => authorize(res, verb, PLURAL[kind], project, 'viewer', name);
+
+  /** A collection: listed, or with ?watch=true streamed, filtered in process like Kargo. */
+  const listOrWatch = (
+    req: Request,
+    res: Response,
+    kind: Kind,
+    matches: (o: KargoObject) => boolean = () => true,
+  ) => {
+    const ns = req.params.project;
+    canRead(res, isWatch(req) ? 'list' : 'list', kind, ns);
+    if (isWatch(req)) {
+      serveWatch(store, req, res, {
+        kind,
+        namespace: ns,
+        matches,
+        keepaliveMs: options.keepaliveMs,
+        faults,
+      });
+      return;
+    }
+    res.json({
+      metadata: { resourceVersion: store.currentResourceVersion() },
+      items: store.list(kind, ns).filter(matches),
+    });
+  };
+  /** One object: read, or with ?watch=true streamed (resourceVersion ignored). */
+  const getOrWatch = (
+    req: Request,
+    res: Response,
+    kind: Kind,
+    name: string,
+  ) => {
+    const ns = req.params.project;
+    canRead(res, 'get', kind, ns, name);
+    const object = store.require(kind, ns, name);
+    if (isWatch(req)) {
+      serveWatch(store, req, res, {
+        kind,
+        namespace: ns,
+        matches: o => o.metadata?.name === name,
+        single: true,
+        keepaliveMs: options.keepaliveMs,
+        faults,
+      });
+      return;
+    }
+    res.json(object);
+  };
+  const promoteRight = (res: Response, project: string) => (stage: string) =>
+    authorize(res, 'promote', 'stages', project, 'promoter', stage);
+  const ok = (res: Response) => res.status(200).end();
+
+  // ---- system and projects ----
+  get('/system/server-version', (_req, res) => {
+    res.json({
+      version: options.version,
+      gitCommit: 'kargo-simulator',
+      gitTreeDirty: false,
+      buildDate: '2026-08-17T00:00:00Z',
+      goVersion: 'n/a (kargo-simulator)',
+      compiler: 'n/a',
+      platform: `${process.platform}/${process.arch}`,
+    });
+  });
+  get('/projects', (req, res) => {
+    authorize(res, 'list', 'projects', undefined, 'viewer');
+    const token = callerOf(res);
+    const filter = queryParam(req, 'filter').toLowerCase();
+    const uids = queryArray(req, 'uid');
+    const all = store
+      .list('Project')
+      .filter(
+        p => !token.projects || token.projects.includes(p.metadata!.name!),
+      )
+      // mine=true keeps projects mapped to the caller's OIDC claims; tokens here have none.
+      .filter(() => queryParam(req, 'mine') !== 'true')
+      .filter(p => !filter || p.metadata!.name!.toLowerCase().includes(filter))
+      .filter(p => !uids.length || uids.includes(p.metadata!.uid!));
+    const int = (name: string) =>
+      /^-?\d+$/.test(queryParam(req, name)) ? Number(queryParam(req, name)) : 0;
+    const pageSize = int('pageSize');
+    const page = int('page');
+    if (pageSize > 0 && page < 0)
+      throw new HttpError(500, 'internal server error'); // Kargo panics here
+    const start = page * pageSize;
+    const items = pageSize > 0 ? all.slice(start, start + pageSize) : all;
+    res.json({ items, total: all.length });
+  });
+  get('/projects/:project', (req, res) => {
+    canRead(res, 'get', 'Project', req.params.project, req.params.project);
+    res.json(store.require('Project', '', req.params.project));
+  });
+  get('/projects/:project/config', (req, res) => {
+    getOrWatch(req, res, 'ProjectConfig', req.params.project);
+  });
+  get('/projects/:project/events', (req, res) => {
+    authorize(res, 'list', 'events', req.params.project, 'viewer');
+    const items = sim.events
+      .filter(e => e.metadata?.namespace === req.params.project)
+      .sort((a, b) =>
+        String(b.lastTimestamp).localeCompare(String(a.lastTimestamp)),
+      );
+    res.json({ metadata: {}, items });
+  });
+
+  // ---- stages ----
+  get('/projects/:project/stages', (req, res) => {
+    const origins = queryArray(req, 'freightOrigins');
+    listOrWatch(
+      req,
+      res,
+      'Stage',
+      o =>
+        !origins.length ||
+        ((o as Stage).spec.requestedFreight ?? []).some(
+          r => r.origin.kind === 'Warehouse' && origins.includes(r.origin.name),
+        ),
+    );
+  });
+  get('/projects/:project/stages/:stage', (req, res) => {
+    getOrWatch(req, res, 'Stage', req.params.stage);
+  });
+  // Kargo patches refresh annotations with its own identity: no authorization check.
+  post('/projects/:project/stages/:stage/refresh', (req, res) => {
+    sim.refresh('Stage', req.params.project, req.params.stage);
+    ok(res);
+  });
+  post('/projects/:project/stages/:stage/promotions', (req, res) => {
+    const body = jsonBody(req);
+    const target = {
+      freight: stringField(body, 'freight'),
+      freightAlias: stringField(body, 'freightAlias'),
+      origin: stringField(body, 'origin'),
+    };
+    const { project, stage } = req.params;
+    if (
+      [target.freight, target.freightAlias, target.origin].filter(Boolean)
+        .length === 1 &&
+      store.get('Stage', project, stage)
+    ) {
+      promoteRight(res, project)(stage);
+    }
+    res.status(201).json(sim.promote(project, stage, target, actorOf(res)));
+  });
+  post('/projects/:project/stages/:stage/promotions/downstream', (req, res) => {
+    const body = jsonBody(req);
+    const result = sim.promoteDownstream(
+      req.params.project,
+      req.params.stage,
+      {
+        freight: stringField(body, 'freight'),
+        freightAlias: stringField(body, 'freightAlias'),
+      },
+      actorOf(res),
+      promoteRight(res, req.params.project),
+    );
+    res.status(result.errors ? 207 : 201).json(result);
+  });
+  post('/projects/:project/stages/:stage/verification', (req, res) => {
+    authorize(
+      res,
+      'patch',
+      'stages',
+      req.params.project,
+      'promoter',
+      req.params.stage,
+    );
+    sim.reverify(req.params.project, req.params.stage, actorOf(res));
+    ok(res);
+  });
+  post('/projects/:project/stages/:stage/verification/abort', (req, res) => {
+    authorize(
+      res,
+      'patch',
+      'stages',
+      req.params.project,
+      'promoter',
+      req.params.stage,
+    );
+    sim.abortVerification(req.params.project, req.params.stage, actorOf(res));
+    ok(res);
+  });
+
+  // ---- warehouses ----
+  get('/projects/:project/warehouses', (req, res) => {
+    listOrWatch(req, res, 'Warehouse');
+  });
+  get('/projects/:project/warehouses/:warehouse', (req, res) => {
+    getOrWatch(req, res, 'Warehouse', req.params.warehouse);
+  });
+  post('/projects/:project/warehouses/:warehouse/refresh', (req, res) => {
+    sim.refresh('Warehouse', req.params.project, req.params.warehouse);
+    ok(res);
+  });
+
+  // ---- freight ----
+  get('/projects/:project/freight', (req, res) => {
+    const ns = req.params.project;
+    const origins = queryArray(req, 'origins');
+    const byOrigin = (o: KargoObject) =>
+      !origins.length || origins.includes((o as Freight).origin.name);
+    if (isWatch(req)) {
+      listOrWatch(req, res, 'Freight', byOrigin); // a freight watch ignores stage and grouping
+      return;
+    }
+    canRead(res, 'list', 'Freight', ns);
+    const groupBy = queryParam(req, 'groupBy');
+    const group = queryParam(req, 'group');
+    const orderBy = queryParam(req, 'orderBy');
+    validateGrouping(group, groupBy, orderBy);
+    const stageName = queryParam(req, 'stage');
+    let freight = store.list<Freight>('Freight', ns);
+    let resourceVersion: string | undefined = store.currentResourceVersion();
+    if (stageName) {
+      const stage = store.get<Stage>('Stage', ns, stageName);
+      if (!stage)
+        throw new HttpError(
+          404,
+          `Stage "${stageName}" not found in project "${ns}"`,
+        );
+      const now = sim.clock.now();
+      freight = freight.filter(f => isFreightAvailable(stage, f, now));
+      resourceVersion = undefined; // Kargo leaves it out for the per-stage query
+    } else {
+      freight = freight.filter(byOrigin);
+    }
+    const groups = groupFreight(freight, {
+      groupBy,
+      group,
+      orderBy,
+      reverse: queryParam(req, 'reverse') === 'true',
+    });
+    res.json(
+      resourceVersion === undefined ? { groups } : { groups, resourceVersion },
+    );
+  });
+  get('/projects/:project/freight/:freight', (req, res) => {
+    const freight = sim.resolveFreight(req.params.project, req.params.freight);
+    getOrWatch(req, res, 'Freight', freight.metadata!.name!);
+  });
+  api.patch(
+    '/projects/:project/freight/:freight/alias',
+    wrap((req, res) => {
+      const ns = req.params.project;
+      const alias = queryParam(req, 'newAlias');
+      if (!alias)
+        throw new HttpError(400, 'newAlias query parameter is required');
+      const freight = sim.resolveFreight(ns, req.params.freight);
+      authorize(
+        res,
+        'patch',
+        'freights',
+        ns,
+        'promoter',
+        freight.metadata!.name,
+      );
+      const holders = store
+        .scan<Freight>('Freight', ns)
+        .filter(f => f.metadata?.labels?.[ALIAS_LABEL] === alias);
+      if (
+        holders.length > 1 ||
+        holders.some(f => f.metadata!.name !== freight.metadata!.name)
+      ) {
+        throw new HttpError(
+          409,
+          `alias "${alias}" already used by another piece of Freight in namespace "${ns}"`,
+        );
+      }
+      if (
+        alias.length > 63 ||
+        !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(alias)
+      ) {
+        throw new HttpError(
+          422,
+          `Freight.kargo.akuity.io "${
+            freight.metadata!.name
+          }" is invalid: metadata.labels: Invalid value: "${alias}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
+        );
+      }
+      store.update<Freight>('Freight', ns, freight.metadata!.name!, f => {
+        f.alias = alias;
+        f.metadata = {
+          ...f.metadata,
+          labels: { ...f.metadata?.labels, [ALIAS_LABEL]: alias },
+        };
+      });
+      ok(res);
+    }),
+  );
+  post('/projects/:project/freight/:freight/approve', (req, res) => {
+    sim.approve(
+      req.params.project,
+      req.params.freight,
+      queryParam(req, 'stage'),
+      actorOf(res),
+      promoteRight(res, req.params.project),
+    );
+    ok(res);
+  });
+
+  // ---- promotions ----
+  get('/projects/:project/promotions', (req, res) => {
+    const stage = queryParam(req, 'stage');
+    const matches = (o: KargoObject) =>
+      !stage || (o as Promotion).spec.stage === stage;
+    listOrWatch(req, res, 'Promotion', matches); // by name: the ULID makes that creation order
+  });
+  get('/projects/:project/promotions/:promotion', (req, res) => {
+    getOrWatch(req, res, 'Promotion', req.params.promotion);
+  });
+  post('/projects/:project/promotions/:promotion/abort', (req, res) => {
+    authorize(
+      res,
+      'patch',
+      'promotions',
+      req.params.project,
+      'promoter',
+      req.params.promotion,
+    );
+    sim.abortPromotion(req.params.project, req.params.promotion, actorOf(res));
+    ok(res);
+  });
+  post('/projects/:project/promotions/:promotion/refresh', (req, res) => {
+    sim.refresh('Promotion', req.params.project, req.params.promotion);
+    ok(res);
+  });
+
+  // ---- raw manifests ----
+  const resources =
+    (verb: ResourceVerb, status: number) => (req: Request, res: Response) => {
+      const results = applyManifests(verb, parseManifests(bodyText(req)), {
+        simulator: sim,
+        actor: actorOf(res),
+        upsert: queryParam(req, 'upsert') === 'true',
+        authorize: (v, kind, namespace, name) => {
+          const needs =
+            kind === 'Promotion' && v === 'create' ? 'promoter' : 'admin';
+          authorize(res, v, PLURAL[kind], namespace, needs, name);
+        },
+      });
+      res.status(status).json({ results });
+    };
+  post('/resources', resources('create', 201));
+  api.put('/resources', wrap(resources('update', 200)));
+  api.delete('/resources', wrap(resources('delete', 200)));
+
+  return api;
+}
