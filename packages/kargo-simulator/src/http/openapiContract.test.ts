@@ -273,6 +273,13 @@ describe("simulator responses match Kargo's OpenAPI schemas", () => {
         `${p}/promotions/${promotion.metadata!.name}/abort`,
       ),
     ).toEqual(ok('AbortPromotion'));
+    expect(
+      await check(
+        'RefreshPromotion',
+        'POST',
+        `${p}/promotions/${promotion.metadata!.name}/refresh`,
+      ),
+    ).toEqual(ok('RefreshPromotion'));
     sim.runUntilIdle();
     expect(
       await check(
