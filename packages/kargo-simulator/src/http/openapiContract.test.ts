@@ -136,6 +136,16 @@ const ok = (operationId: OperationId, status = 200) => ({
 });
 
 describe("simulator responses match Kargo's OpenAPI schemas", () => {
+  it('rejects what Kargo would not send, so the checks can fail', () => {
+    const stage = validatorFor('GetStage', '200');
+    expect(stage({ metadata: { name: 'x' } })).toBe(false); // spec is required
+    expect(stage({ spec: { requestedFreight: [{ sources: {} }] } })).toBe(
+      false,
+    ); // origin is required
+    expect(stage({ spec: { requestedFreight: 'test' } })).toBe(false); // wrong type
+    expect(stage({ spec: {} })).toBe(true);
+  });
+
   const inTest = () =>
     sim.store
       .list<Freight>('Freight', 'kargo-demo')
