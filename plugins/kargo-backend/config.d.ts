@@ -1,6 +1,11 @@
 export interface Config {
   /** Configuration of the Kargo plugins. */
   kargo?: {
+    /** How long Kargo reads are cached per project; watches invalidate sooner. */
+    cache?: {
+      /** Seconds (default 30). */
+      ttlSeconds?: number;
+    };
     /**
      * The Kargo API servers the portal talks to. Entities pick one with the
      * `kargo.akuity.io/instance` annotation; the first is the default.

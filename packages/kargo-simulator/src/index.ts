@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export { KargoSimulator } from './KargoSimulator';
+export { generateLargeProject } from './fixtures/largeProject';
+export type { LargeProjectOptions } from './fixtures/largeProject';
 export type { KargoSimulatorOptions } from './KargoSimulator';
 export {
   startKargoSimulator,

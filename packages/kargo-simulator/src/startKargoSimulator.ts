@@ -25,6 +25,8 @@ export interface RunningKargoSimulator {
   port: number;
   simulator: KargoSimulator;
   faults: Faults;
+  /** Every Kargo API request received, "METHOD /v1beta1/...": clear it with `length = 0`. */
+  requestLog: string[];
   close(): Promise<void>;
 }
 
@@ -37,12 +39,14 @@ export async function startKargoSimulator(
 ): Promise<RunningKargoSimulator> {
   const simulator = options.simulator ?? new KargoSimulator(options);
   const faults = noFaults();
+  const requestLog: string[] = [];
   const app = createApp({
     simulator,
     tokens: options.tokens ?? DEFAULT_TOKENS,
     faults,
     keepaliveMs: options.keepaliveMs ?? 30_000,
     version: MIRRORED_KARGO_VERSION,
+    requestLog,
   });
   const server = http.createServer(app);
   const sockets = new Set<import('node:net').Socket>();
@@ -82,6 +86,7 @@ export async function startKargoSimulator(
     port,
     simulator,
     faults,
+    requestLog,
     close: async () => {
       timers.forEach(clearInterval);
       for (const socket of sockets) socket.destroy();

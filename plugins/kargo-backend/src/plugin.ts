@@ -2,7 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { kargoPermissions } from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from './kargo/KargoInstances';
+import { ProjectSnapshots } from './service/ProjectSnapshots';
+import { ProjectWatchers } from './service/ProjectWatchers';
 import { createRouter } from './service/router';
 
 /**
@@ -17,12 +22,40 @@ export const kargoPlugin = createBackendPlugin({
       deps: {
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
         logger: coreServices.logger,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        cache: coreServices.cache,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
-      async init({ config, httpRouter, logger }) {
+      async init(deps) {
+        const { config, httpRouter, logger, cache, lifecycle } = deps;
         // Invalid kargo.* config stops the backend here, with the key named.
         const instances = KargoInstances.fromConfig(config, logger);
-        httpRouter.use(await createRouter({ logger, instances }));
+        deps.permissionsRegistry.addPermissions(kargoPermissions);
+        const ttlMs =
+          (config.getOptionalNumber('kargo.cache.ttlSeconds') ?? 30) * 1000;
+        const snapshots = new ProjectSnapshots(cache, ttlMs);
+        const watchers = new ProjectWatchers({
+          snapshots,
+          signals: deps.signals,
+          logger,
+        });
+        lifecycle.addShutdownHook(() => watchers.stopAll());
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            instances,
+            snapshots,
+            watchers,
+          }),
+        );
         // Load balancers and uptime probes call this without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

@@ -1,8 +1,10 @@
 /**
- * Isomorphic parts of the Kargo plugins: catalog annotations, Kargo's resource types
- * (generated from its OpenAPI document), and later permissions.
+ * Isomorphic parts of the Kargo plugins: catalog annotations, permissions, Kargo's resource types
+ * (generated from its OpenAPI document), and the views the backend serves.
  *
  * @packageDocumentation
  */
 export * from './annotations';
 export * from './kargoResources';
+export * from './permissions';
+export * from './views';

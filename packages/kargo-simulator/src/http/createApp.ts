@@ -12,6 +12,8 @@ export interface AppOptions {
   faults: Faults;
   keepaliveMs: number;
   version: string;
+  /** Every /v1beta1 request as "METHOD /path?query", for tests that count Kargo calls. */
+  requestLog: string[];
 }
 
 /** Injected faults: latency, failed requests, and JSON bodies cut in half. */
@@ -57,6 +59,10 @@ export function createApp(options: AppOptions): express.Express {
   app.use('/simulator', adminRoutes(options.simulator, options.faults));
 
   const v1beta1 = express.Router();
+  v1beta1.use((req, _res, next) => {
+    options.requestLog.push(`${req.method} ${req.originalUrl}`);
+    next();
+  });
   v1beta1.use(injectFaults(options.faults));
   v1beta1.use(authenticate(options.tokens));
   v1beta1.use(kargoRoutes(options));

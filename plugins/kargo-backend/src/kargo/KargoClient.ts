@@ -348,9 +348,9 @@ export class KargoClient {
    * backoff after a cut, resuming from the last resourceVersion seen, and re-lists (through
    * onExpired) when Kargo says that version expired.
    */
-  async watch<T extends { metadata?: { resourceVersion?: string } }>(
-    request: WatchRequest<T>,
-  ): Promise<void> {
+  async watch<
+    T extends { metadata?: { resourceVersion?: string; name?: string } },
+  >(request: WatchRequest<T>): Promise<void> {
     const position = { resourceVersion: request.resourceVersion, failures: 0 };
     while (!request.signal.aborted) {
       try {
@@ -381,7 +381,7 @@ export class KargoClient {
 
   /** One watch connection; resolves true when Kargo reports the resourceVersion expired. */
   private async watchOnce<
-    T extends { metadata?: { resourceVersion?: string } },
+    T extends { metadata?: { resourceVersion?: string; name?: string } },
   >(
     request: WatchRequest<T>,
     position: { resourceVersion?: string; failures: number },

@@ -1,23 +1,161 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  serializeError,
+} from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  getKargoAnnotations,
+  KargoEntityView,
+  KargoProjectError,
+  KargoProjectView,
+  kargoProjectReadPermission,
+  KARGO_PROJECT_ANNOTATION,
+} from '@kargo-backstage/plugin-kargo-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod/v3';
 import { KargoInstances } from '../kargo/KargoInstances';
+import { ProjectSnapshots } from './ProjectSnapshots';
+import { ProjectWatchers } from './ProjectWatchers';
+import { buildProjectView } from './views/buildProjectView';
 
 export interface RouterOptions {
   logger: LoggerService;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
   instances: KargoInstances;
+  snapshots: ProjectSnapshots;
+  watchers: ProjectWatchers;
+}
+
+const entityViewQuery = z.object({
+  entityRef: z
+    .string({ required_error: 'entityRef is required' })
+    .min(1)
+    .max(500)
+    .refine(ref => {
+      try {
+        parseEntityRef(ref);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'entityRef must look like kind:namespace/name'),
+  freightLimit: z.coerce.number().int().min(1).max(500).default(50),
+  promotionLimit: z.coerce.number().int().min(1).max(500).default(30),
+});
+
+function parse<S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new InputError(
+      parsed.error.issues
+        .map(i => `${i.path.join('.') || 'query'}: ${i.message}`)
+        .join('; '),
+    );
+  }
+  return parsed.data;
 }
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { instances } = options;
+  const { httpAuth, permissions, catalog, instances, snapshots, watchers } =
+    options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '100kb' }));
 
-  // Says whether the plugin runs, and which instances it knows; it does not call Kargo.
+  // Says whether the plugin runs and which instances it knows; it does not call Kargo.
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok', instances: instances.names() });
+  });
+
+  /**
+   * Everything the Kargo tab shows for a catalog entity: one view per project it names.
+   * A project whose Kargo fails is reported in place; when all fail, the error is the answer.
+   */
+  router.get('/entity-view', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const query = parse(entityViewQuery, req.query);
+    const [decision] = await permissions.authorize(
+      [{ permission: kargoProjectReadPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `Not allowed to read Kargo projects (${kargoProjectReadPermission.name})`,
+      );
+    }
+    const entityRef = stringifyEntityRef(parseEntityRef(query.entityRef));
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity)
+      throw new NotFoundError(`No entity ${entityRef} in the catalog`);
+    const annotations = getKargoAnnotations(entity);
+    if (!annotations) {
+      throw new NotFoundError(
+        `Entity ${entityRef} has no ${KARGO_PROJECT_ANNOTATION} annotation`,
+      );
+    }
+    const client = instances.get(annotations.instance);
+    const projects = await Promise.all(
+      annotations.projects.map(
+        async (project): Promise<KargoProjectView | KargoProjectError> => {
+          try {
+            const snapshot = await snapshots.get(client, project);
+            watchers.ensure(client, project, snapshot);
+            return buildProjectView(snapshot, {
+              instance: client.instance.name,
+              project,
+              uiUrl: client.instance.uiUrl,
+              stages: annotations.stages,
+              warehouses: annotations.warehouses,
+              freightLimit: query.freightLimit,
+              promotionLimit: query.promotionLimit,
+            });
+          } catch (error) {
+            const e = serializeError(error as Error);
+            return {
+              instance: client.instance.name,
+              project,
+              error: {
+                name: e.name,
+                message: e.message,
+                statusCode: (error as { statusCode?: number }).statusCode,
+              },
+            };
+          }
+        },
+      ),
+    );
+    const failed = projects.filter((p): p is KargoProjectError => 'error' in p);
+    if (failed.length === projects.length) {
+      const first = failed[0].error;
+      res.status(first.statusCode ?? 503).json({
+        error: { name: first.name, message: first.message },
+        request: { method: req.method, url: req.originalUrl },
+        response: { statusCode: first.statusCode ?? 503 },
+      });
+      return;
+    }
+    const body: KargoEntityView = {
+      entityRef,
+      stages: annotations.stages,
+      warehouses: annotations.warehouses,
+      projects,
+    };
+    res.json(body);
   });
 
   return router;

@@ -1,0 +1,275 @@
+import type {
+  Freight,
+  FreightView,
+  KargoProjectView,
+  Promotion,
+  PromotionView,
+  Stage,
+  StageView,
+  Warehouse,
+  WarehouseView,
+} from '@kargo-backstage/plugin-kargo-common';
+
+/** The Kargo reads one view is built from: four list calls, whatever the project's size. */
+export interface ProjectSnapshot {
+  /** The lists' resourceVersions, where watches of the project resume from. */
+  resourceVersions: Partial<
+    Record<'stages' | 'warehouses' | 'freight' | 'promotions', string>
+  >;
+  stages: Stage[];
+  warehouses: Warehouse[];
+  freight: Freight[];
+  promotions: Promotion[];
+  fetchedAt: string;
+}
+
+export interface ViewOptions {
+  instance: string;
+  project: string;
+  uiUrl?: string;
+  /** From `kargo.akuity.io/stages`: only these stages. */
+  stages?: string[];
+  /** From `kargo.akuity.io/warehouses`: only these freightlines. */
+  warehouses?: string[];
+  /** Freight per warehouse, newest first. */
+  freightLimit: number;
+  promotionLimit: number;
+}
+
+const originKey = (o: { kind?: string; name?: string }) =>
+  `${o.kind ?? 'Warehouse'}/${o.name}`;
+
+function warehouseView(w: Warehouse): WarehouseView {
+  const status = w.status ?? {};
+  return {
+    name: w.metadata!.name!,
+    subscriptions: (w.spec.subscriptions ?? []) as Array<
+      Record<string, unknown>
+    >,
+    interval: w.spec.interval,
+    freightCreationPolicy: w.spec.freightCreationPolicy,
+    lastDiscoveredAt: status.discoveredArtifacts?.discoveredAt,
+    lastFreight: status.lastFreightID,
+    problems: (status.conditions ?? [])
+      .filter(c => c.type === 'Ready' && c.status !== 'True' && c.message)
+      .map(c => c.message!),
+  };
+}
+
+function freightView(f: Freight): FreightView {
+  const pick = <T extends object>(
+    m: Record<string, T> | undefined,
+    field: keyof T,
+  ) =>
+    Object.fromEntries(
+      Object.entries(m ?? {}).map(([k, v]) => [
+        k,
+        v[field] as string | undefined,
+      ]),
+    );
+  return {
+    name: f.metadata!.name!,
+    alias: f.alias ?? f.metadata?.labels?.['kargo.akuity.io/alias'],
+    origin: f.origin,
+    discoveredAt: f.discoveredAt ?? f.metadata?.creationTimestamp,
+    images: f.images ?? [],
+    commits: f.commits ?? [],
+    charts: f.charts ?? [],
+    currentlyIn: pick(f.status?.currentlyIn, 'since'),
+    verifiedIn: pick(f.status?.verifiedIn, 'verifiedAt'),
+    approvedFor: pick(f.status?.approvedFor, 'approvedAt'),
+    metadata: (f.status?.metadata ?? {}) as Record<string, unknown>,
+  };
+}
+
+/** The pull request a promotion opened: git-wait-for-pr's or git-open-pr's `pr.url`. */
+function pullRequestUrl(state: Record<string, any>): string | undefined {
+  const outputs = Object.values(state ?? {});
+  const urls = outputs
+    .map(o => o?.pr?.url)
+    .filter((u): u is string => typeof u === 'string');
+  return urls[urls.length - 1];
+}
+
+/** The rendered commit: the merged PR's commit, else git-commit's output. */
+function renderedCommit(p: Promotion): string | undefined {
+  const state = (p.status?.state ?? {}) as Record<string, any>;
+  const steps = p.spec.steps ?? [];
+  const output = (uses: string) =>
+    steps
+      .filter(s => s.uses === uses)
+      .map(s => state[s.as ?? '']?.commit)
+      .find(Boolean);
+  return (
+    output('git-wait-for-pr') ?? output('git-merge-pr') ?? output('git-commit')
+  );
+}
+
+export function promotionView(p: Promotion): PromotionView {
+  const metas = p.status?.stepExecutionMetadata ?? [];
+  return {
+    name: p.metadata!.name!,
+    stage: p.spec.stage,
+    freight: p.spec.freight ?? p.status?.freight?.name,
+    phase: p.status?.phase || 'Pending',
+    message: p.status?.message,
+    createdAt: p.metadata?.creationTimestamp,
+    startedAt: p.status?.startedAt,
+    finishedAt: p.status?.finishedAt,
+    actor: p.metadata?.annotations?.['kargo.akuity.io/create-actor'],
+    steps: (p.spec.steps ?? []).map((step, i) => ({
+      alias: step.as ?? `step-${i + 1}`,
+      uses: step.uses,
+      task: step.task?.name,
+      status: metas[i]?.status,
+      message: metas[i]?.message,
+    })),
+    currentStep: p.status?.currentStep,
+    pullRequestUrl: pullRequestUrl(p.status?.state as Record<string, any>),
+    commit: renderedCommit(p),
+  };
+}
+
+function stageView(s: Stage, promotions: Map<string, Promotion>): StageView {
+  const status = s.status ?? {};
+  const current = status.freightHistory?.[0];
+  const last = status.lastPromotion;
+  const lastSucceeded = [...promotions.values()]
+    .filter(
+      p => p.spec.stage === s.metadata!.name && p.status?.phase === 'Succeeded',
+    )
+    .sort((a, b) => (b.metadata!.name! > a.metadata!.name! ? 1 : -1))[0];
+  return {
+    name: s.metadata!.name!,
+    description: s.metadata?.annotations?.['kargo.akuity.io/description'],
+    requestedFreight: (s.spec.requestedFreight ?? []).map(r => ({
+      origin: r.origin,
+      direct: Boolean(r.sources?.direct),
+      stages: r.sources?.stages ?? [],
+      requiredSoakTime: r.sources?.requiredSoakTime,
+      availabilityStrategy: r.sources?.availabilityStrategy,
+    })),
+    controlFlow: !s.spec.promotionTemplate?.spec?.steps?.length,
+    currentFreight: Object.fromEntries(
+      Object.entries(current?.items ?? {}).map(([origin, ref]) => [
+        origin,
+        ref.name ?? '',
+      ]),
+    ),
+    health: status.health?.status,
+    healthIssues: status.health?.issues ?? [],
+    verification: current?.verificationHistory?.[0],
+    conditions: (status.conditions ?? []).map(c => ({
+      type: c.type,
+      status: c.status,
+      reason: c.reason,
+      message: c.message,
+    })),
+    currentPromotion: status.currentPromotion?.name,
+    lastPromotion: last
+      ? {
+          name: last.name,
+          phase: last.status?.phase,
+          finishedAt: last.finishedAt,
+        }
+      : undefined,
+    autoPromotionEnabled: Boolean(status.autoPromotionEnabled),
+    renderedCommit: lastSucceeded ? renderedCommit(lastSucceeded) : undefined,
+    history: (status.freightHistory ?? []).map(h => ({
+      id: h.id,
+      freight: Object.fromEntries(
+        Object.entries(h.items ?? {}).map(([o, ref]) => [o, ref.name ?? '']),
+      ),
+      verifications: h.verificationHistory ?? [],
+    })),
+  };
+}
+
+const discovered = (f: Freight) =>
+  Date.parse(f.discoveredAt ?? f.metadata?.creationTimestamp ?? '') || 0;
+
+/**
+ * Turns one project's Kargo lists into the entity view: stages and warehouses limited by the
+ * entity's annotations, freight newest first and paged per warehouse, recent promotions.
+ */
+export function buildProjectView(
+  snapshot: ProjectSnapshot,
+  options: ViewOptions,
+): KargoProjectView {
+  const warehouseFilter = options.warehouses?.length
+    ? new Set(options.warehouses)
+    : undefined;
+  const stageFilter = options.stages?.length
+    ? new Set(options.stages)
+    : undefined;
+
+  const warehouses = snapshot.warehouses
+    .filter(w => !warehouseFilter || warehouseFilter.has(w.metadata!.name!))
+    .map(warehouseView);
+  const keep = new Set(
+    warehouses.map(w => originKey({ kind: 'Warehouse', name: w.name })),
+  );
+
+  const promotionsByName = new Map(
+    snapshot.promotions.map(p => [p.metadata!.name!, p]),
+  );
+  const stages = snapshot.stages
+    .filter(s => !stageFilter || stageFilter.has(s.metadata!.name!))
+    .filter(
+      s =>
+        !warehouseFilter ||
+        (s.spec.requestedFreight ?? []).some(r =>
+          keep.has(originKey(r.origin)),
+        ),
+    )
+    .map(s => stageView(s, promotionsByName));
+  const stageNames = new Set(stages.map(s => s.name));
+
+  const freightTotal: Record<string, number> = {};
+  const byWarehouse = new Map<string, Freight[]>();
+  for (const f of snapshot.freight) {
+    if (!keep.has(originKey(f.origin))) continue;
+    const list = byWarehouse.get(f.origin.name) ?? [];
+    list.push(f);
+    byWarehouse.set(f.origin.name, list);
+  }
+  const freight: FreightView[] = [];
+  for (const [warehouse, list] of byWarehouse) {
+    freightTotal[warehouse] = list.length;
+    list.sort(
+      (a, b) =>
+        discovered(b) - discovered(a) ||
+        b.metadata!.name!.localeCompare(a.metadata!.name!),
+    );
+    freight.push(...list.slice(0, options.freightLimit).map(freightView));
+  }
+  freight.sort(
+    (a, b) =>
+      (Date.parse(b.discoveredAt ?? '') || 0) -
+      (Date.parse(a.discoveredAt ?? '') || 0),
+  );
+
+  const promotions = snapshot.promotions
+    .filter(p => stageNames.has(p.spec.stage))
+    .sort((a, b) =>
+      (b.metadata!.name!.split('.')[1] ?? '').localeCompare(
+        a.metadata!.name!.split('.')[1] ?? '',
+      ),
+    )
+    .slice(0, options.promotionLimit)
+    .map(promotionView);
+
+  return {
+    instance: options.instance,
+    project: options.project,
+    url: options.uiUrl
+      ? `${options.uiUrl}/project/${encodeURIComponent(options.project)}`
+      : undefined,
+    warehouses,
+    stages,
+    freight,
+    freightTotal,
+    promotions,
+    fetchedAt: snapshot.fetchedAt,
+  };
+}

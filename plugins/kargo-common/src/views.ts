@@ -1,0 +1,163 @@
+import type {
+  Chart,
+  FreightOrigin,
+  GitCommit,
+  Image,
+  KargoSchemas,
+  PromotionStep,
+  StepExecutionMetadata,
+  VerificationInfo,
+} from './kargoResources';
+
+/**
+ * What the Kargo backend plugin serves for a catalog entity: one normalized view per Kargo
+ * project the entity names, computed from a constant number of Kargo calls.
+ */
+
+/** A warehouse: what it subscribes to and what it last discovered. @public */
+export interface WarehouseView {
+  name: string;
+  /** Kargo's subscription objects as configured (image / git / chart with their filters). */
+  subscriptions: Array<Record<string, unknown>>;
+  interval?: string;
+  freightCreationPolicy?: string;
+  lastDiscoveredAt?: string;
+  lastFreight?: string;
+  /** Condition messages that are not True (discovery errors). */
+  problems: string[];
+}
+
+/** Freight as a row of the timeline. @public */
+export interface FreightView {
+  name: string;
+  alias?: string;
+  origin: FreightOrigin;
+  discoveredAt?: string;
+  images: Image[];
+  commits: GitCommit[];
+  charts: Chart[];
+  /** Stage name → since when. */
+  currentlyIn: Record<string, string | undefined>;
+  /** Stage name → verified at. */
+  verifiedIn: Record<string, string | undefined>;
+  /** Stage name → approved at. */
+  approvedFor: Record<string, string | undefined>;
+  /** Kargo's own freight metadata (`status.metadata`, set by promotion steps). */
+  metadata: Record<string, unknown>;
+}
+
+/** A promotion, with its steps and the pull request it opened, if any. @public */
+export interface PromotionView {
+  name: string;
+  stage: string;
+  freight?: string;
+  phase: string;
+  message?: string;
+  createdAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Who started it (`kargo.akuity.io/create-actor`): `admin`, `email:…`, `controller:…`. */
+  actor?: string;
+  steps: Array<{
+    alias: string;
+    uses?: string;
+    task?: string;
+    status?: string;
+    message?: string;
+  }>;
+  currentStep?: number;
+  /** URL of the pull request a git-open-pr / git-wait-for-pr step reported. */
+  pullRequestUrl?: string;
+  /** The commit the promotion rendered (git-commit output or the merged PR's commit). */
+  commit?: string;
+}
+
+/** A stage: what it asks for, what it runs, and how that went. @public */
+export interface StageView {
+  name: string;
+  description?: string;
+  /** Requested origins and where each comes from. */
+  requestedFreight: Array<{
+    origin: FreightOrigin;
+    direct: boolean;
+    stages: string[];
+    requiredSoakTime?: string;
+    availabilityStrategy?: string;
+  }>;
+  /** No promotion steps: it only passes freight on (merges freightlines). */
+  controlFlow: boolean;
+  /** Current freight per origin ("Warehouse/<name>" → freight name). */
+  currentFreight: Record<string, string>;
+  health?: string;
+  healthIssues: string[];
+  /** The current freight's newest verification. */
+  verification?: VerificationInfo;
+  conditions: Array<{
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+  }>;
+  currentPromotion?: string;
+  lastPromotion?: { name?: string; phase?: string; finishedAt?: string };
+  autoPromotionEnabled: boolean;
+  /** The commit the stage runs: rendered by its last successful promotion. */
+  renderedCommit?: string;
+  /** Freight history, newest first: freight names per origin and their verifications. */
+  history: Array<{
+    id?: string;
+    freight: Record<string, string>;
+    verifications: VerificationInfo[];
+  }>;
+}
+
+/** The whole view of one project. @public */
+export interface KargoProjectView {
+  instance: string;
+  project: string;
+  /** Link to the project in Kargo's UI, when configured. */
+  url?: string;
+  warehouses: WarehouseView[];
+  stages: StageView[];
+  /** Newest first, at most `freightLimit` per warehouse. */
+  freight: FreightView[];
+  /** Freight per warehouse in Kargo (before the limit). */
+  freightTotal: Record<string, number>;
+  /** Recent promotions, newest first. */
+  promotions: PromotionView[];
+  fetchedAt: string;
+}
+
+/** A project the backend could not read: the error names the instance. @public */
+export interface KargoProjectError {
+  instance: string;
+  project: string;
+  error: { name: string; message: string; statusCode?: number };
+}
+
+/** `GET /api/kargo/entity-view?entityRef=…`. @public */
+export interface KargoEntityView {
+  entityRef: string;
+  /** The entity's optional limits from its annotations. */
+  stages?: string[];
+  warehouses?: string[];
+  projects: Array<KargoProjectView | KargoProjectError>;
+}
+
+/** The signal channel of a project; messages say what changed. @public */
+export function kargoProjectChannel(instance: string, project: string): string {
+  return `kargo:${instance}:${project}`;
+}
+
+/** The message published on a project's channel when Kargo reports a change. @public */
+export interface KargoProjectChangedSignal {
+  instance: string;
+  project: string;
+  kind: 'Stage' | 'Warehouse' | 'Freight' | 'Promotion';
+  name?: string;
+}
+
+/** @public */
+export type KargoCondition = KargoSchemas['V1Condition'];
+/** @public */
+export type { PromotionStep, StepExecutionMetadata };
