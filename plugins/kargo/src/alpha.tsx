@@ -5,7 +5,10 @@ import {
   fetchApiRef,
   OverridableFrontendPlugin,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { KargoClient, kargoApiRef } from './api';
 import { isKargoAvailable } from './conditions';
 
@@ -31,6 +34,14 @@ const kargoEntityContent = EntityContentBlueprint.make({
   },
 });
 
+const kargoEntityCard = EntityCardBlueprint.make({
+  params: {
+    filter: isKargoAvailable,
+    loader: () =>
+      import('./components/EntityKargoCard').then(m => <m.EntityKargoCard />),
+  },
+});
+
 /**
  * The Kargo plugin for apps on the new frontend system.
  * @alpha
@@ -38,7 +49,7 @@ const kargoEntityContent = EntityContentBlueprint.make({
 const kargoPlugin: OverridableFrontendPlugin = createFrontendPlugin({
   pluginId: 'kargo',
   info: { packageJson: () => import('../package.json') },
-  extensions: [kargoApi, kargoEntityContent],
+  extensions: [kargoApi, kargoEntityContent, kargoEntityCard],
 });
 
 export default kargoPlugin;

@@ -3,6 +3,6 @@
  *
  * @packageDocumentation
  */
-export { kargoPlugin, EntityKargoContent } from './plugin';
+export { kargoPlugin, EntityKargoContent, EntityKargoCard } from './plugin';
 export { isKargoAvailable } from './conditions';
 export * from './api';

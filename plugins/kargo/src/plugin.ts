@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -35,5 +36,19 @@ export const EntityKargoContent = kargoPlugin.provide(
     component: () =>
       import('./components/EntityKargoContent').then(m => m.EntityKargoContent),
     mountPoint: entityContentRouteRef,
+  }),
+);
+
+/**
+ * The Kargo card for an entity's overview page (classic frontend system).
+ * @public
+ */
+export const EntityKargoCard = kargoPlugin.provide(
+  createComponentExtension({
+    name: 'EntityKargoCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityKargoCard').then(m => m.EntityKargoCard),
+    },
   }),
 );

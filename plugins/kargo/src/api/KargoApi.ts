@@ -1,4 +1,5 @@
 import { createApiRef } from '@backstage/core-plugin-api';
+import type { KargoEntityView } from '@kargo-backstage/plugin-kargo-common';
 
 /** What the Kargo backend plugin reports about itself. @public */
 export interface KargoBackendHealth {
@@ -12,6 +13,11 @@ export interface KargoBackendHealth {
  */
 export interface KargoApi {
   getHealth(): Promise<KargoBackendHealth>;
+  /** Everything the Kargo tab shows for an entity: one view per project it names. */
+  getEntityView(
+    entityRef: string,
+    options?: { freightLimit?: number },
+  ): Promise<KargoEntityView>;
 }
 
 /** @public */

@@ -1,5 +1,6 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import type { KargoEntityView } from '@kargo-backstage/plugin-kargo-common';
 import { KargoApi, KargoBackendHealth } from './KargoApi';
 
 /** Talks to the Kargo backend plugin with the signed-in user's Backstage token. @public */
@@ -14,6 +15,15 @@ export class KargoClient implements KargoApi {
 
   async getHealth(): Promise<KargoBackendHealth> {
     return this.get<KargoBackendHealth>('/health');
+  }
+
+  async getEntityView(
+    entityRef: string,
+    options: { freightLimit?: number } = {},
+  ): Promise<KargoEntityView> {
+    const query = new URLSearchParams({ entityRef });
+    if (options.freightLimit) query.set('freightLimit', String(options.freightLimit));
+    return this.get<KargoEntityView>(`/entity-view?${query}`);
   }
 
   private async get<T>(path: string): Promise<T> {

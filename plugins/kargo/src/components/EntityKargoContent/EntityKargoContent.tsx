@@ -1,58 +1,49 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-  StructuredMetadataTable,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { Progress, ResponseErrorPanel, WarningPanel } from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
 import {
   getKargoAnnotations,
   KARGO_PROJECT_ANNOTATION,
+  KargoProjectError,
+  KargoProjectView,
 } from '@kargo-backstage/plugin-kargo-common';
 import Grid from '@material-ui/core/Grid';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { kargoApiRef } from '../../api';
+import { useKargoEntityView } from '../../hooks/useKargoEntityView';
+import { KargoProjectPanel } from '../KargoProjectPanel';
+
+const isError = (p: KargoProjectView | KargoProjectError): p is KargoProjectError => 'error' in p;
 
 /**
- * The "Kargo" tab of a catalog entity.
+ * The "Kargo" tab of a catalog entity: each project it names, with its freight and pipeline.
  * @public
  */
 export function EntityKargoContent() {
   const { entity } = useEntity();
   const annotations = getKargoAnnotations(entity);
-  const kargoApi = useApi(kargoApiRef);
-  const health = useAsyncRetry(() => kargoApi.getHealth(), [kargoApi]);
-
   if (!annotations) {
-    return (
-      <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />
-    );
+    return <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />;
   }
-  if (health.loading) {
-    return <Progress />;
-  }
-  if (health.error) {
-    return <ResponseErrorPanel error={health.error} />;
-  }
+  return <KargoProjects entityRef={stringifyEntityRef(entity)} />;
+}
 
+function KargoProjects(props: { entityRef: string }) {
+  const { view, loading, error, refresh } = useKargoEntityView(props.entityRef);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!view) return null;
   return (
     <Grid container spacing={3}>
-      {annotations.projects.map(project => (
-        <Grid item xs={12} md={6} key={project}>
-          <InfoCard title={`Kargo · project ${project}`}>
-            <StructuredMetadataTable
-              metadata={{
-                instance: annotations.instance ?? 'default',
-                stages: annotations.stages?.join(', ') ?? 'all',
-                warehouses: annotations.warehouses?.join(', ') ?? 'all',
-                'kargo backend': health.value?.status,
-              }}
+      {view.projects.map(project => (
+        <Grid item xs={12} key={`${project.instance}/${project.project}`}>
+          {isError(project) ? (
+            <WarningPanel
+              severity="error"
+              title={`Kargo project ${project.project} on instance ${project.instance} could not be read`}
+              message={project.error.message}
             />
-          </InfoCard>
+          ) : (
+            <KargoProjectPanel view={project} onChange={refresh} />
+          )}
         </Grid>
       ))}
     </Grid>

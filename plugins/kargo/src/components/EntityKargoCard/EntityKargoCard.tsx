@@ -1,0 +1,77 @@
+import { InfoCard, Progress, ResponseErrorPanel, Table } from '@backstage/core-components';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  getKargoAnnotations,
+  KARGO_PROJECT_ANNOTATION,
+  KargoProjectView,
+} from '@kargo-backstage/plugin-kargo-common';
+import Typography from '@material-ui/core/Typography';
+import { freightTitle, freightVersion } from '../../freightLabels';
+import { useKargoEntityView } from '../../hooks/useKargoEntityView';
+import { KargoStatus } from '../KargoStatus';
+
+function rows(project: KargoProjectView) {
+  const freight = new Map(project.freight.map(f => [f.name, f]));
+  return project.stages
+    .filter(s => !s.controlFlow)
+    .map(s => ({
+      id: s.name,
+      stage: s.name,
+      freight: Object.values(s.currentFreight)
+        .map(n => {
+          const f = freight.get(n);
+          return f ? `${freightVersion(f)} (${freightTitle(f)})` : n.slice(0, 7);
+        })
+        .join(', '),
+      health: s.health,
+      promoting: s.currentPromotion ? 'Running' : undefined,
+    }));
+}
+
+/**
+ * A compact card for the entity overview: per stage, what runs there and whether it is healthy.
+ * @public
+ */
+export function EntityKargoCard() {
+  const { entity } = useEntity();
+  const annotations = getKargoAnnotations(entity);
+  if (!annotations) return <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />;
+  return <KargoCardBody entityRef={stringifyEntityRef(entity)} />;
+}
+
+function KargoCardBody(props: { entityRef: string }) {
+  const { view, loading, error } = useKargoEntityView(props.entityRef);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  return (
+    <>
+      {view?.projects.map(project =>
+        'error' in project ? (
+          <InfoCard key={project.project} title={`Kargo · ${project.project}`}>
+            <Typography color="error">{project.error.message}</Typography>
+          </InfoCard>
+        ) : (
+          <Table
+            key={project.project}
+            title={`Kargo · ${project.project}`}
+            options={{ paging: false, search: false, padding: 'dense', toolbar: true }}
+            data={rows(project)}
+            columns={[
+              { title: 'Stage', field: 'stage' },
+              { title: 'Freight', field: 'freight' },
+              {
+                title: 'Status',
+                render: row => (
+                  <>
+                    <KargoStatus phase={row.health} /> <KargoStatus phase={row.promoting} label="promoting" />
+                  </>
+                ),
+              },
+            ]}
+          />
+        ),
+      )}
+    </>
+  );
+}

@@ -1,0 +1,1 @@
+export { EntityKargoCard } from './EntityKargoCard';

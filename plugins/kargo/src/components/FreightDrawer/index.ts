@@ -1,0 +1,2 @@
+export { FreightDrawer } from './FreightDrawer';
+export type { FreightDrawerProps } from './FreightDrawer';

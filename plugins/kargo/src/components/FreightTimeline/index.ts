@@ -1,0 +1,2 @@
+export { FreightTimeline } from './FreightTimeline';
+export type { FreightTimelineProps } from './FreightTimeline';

@@ -1,0 +1,87 @@
+import { InfoCard, Link } from '@backstage/core-components';
+import type { FreightView, KargoProjectView, StageView } from '@kargo-backstage/plugin-kargo-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import FormControl from '@material-ui/core/FormControl';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import { useProjectUpdates } from '../../hooks/useProjectUpdates';
+import { FreightDrawer } from '../FreightDrawer';
+import { FreightTimeline } from '../FreightTimeline';
+import { PipelineGraph } from '../PipelineGraph';
+import { StageDrawer } from '../StageDrawer';
+
+export interface KargoProjectPanelProps {
+  view: KargoProjectView;
+  /** Refetch the entity view; called on live updates. */
+  onChange(): void;
+}
+
+/** One Kargo project on the entity page: warehouse filter, freight timeline, pipeline graph, drawers. */
+export function KargoProjectPanel(props: KargoProjectPanelProps) {
+  const { view, onChange } = props;
+  useProjectUpdates(view.instance, view.project, onChange);
+  const [warehouseFilter, setWarehouseFilter] = useState<string[]>([]);
+  const [stageName, setStageName] = useState<string>();
+  const [freightName, setFreightName] = useState<string>();
+
+  const stage = view.stages.find(s => s.name === stageName);
+  const selectedFreight = view.freight.find(f => f.name === freightName);
+  const freight = warehouseFilter.length
+    ? view.freight.filter(f => warehouseFilter.includes(f.origin.name))
+    : view.freight;
+  const hidden = Object.values(view.freightTotal).reduce((a, b) => a + b, 0) - view.freight.length;
+
+  const header = (
+    <Box display="flex" alignItems="center" style={{ gap: 16 }} flexWrap="wrap">
+      {view.warehouses.length > 1 && (
+        <FormControl size="small" style={{ minWidth: 220 }}>
+          <InputLabel id={`${view.project}-warehouses`}>Warehouses</InputLabel>
+          <Select
+            labelId={`${view.project}-warehouses`}
+            multiple
+            value={warehouseFilter}
+            onChange={e => setWarehouseFilter(e.target.value as string[])}
+            renderValue={v => (v as string[]).join(', ')}
+          >
+            {view.warehouses.map(w => (
+              <MenuItem key={w.name} value={w.name}>
+                {w.name}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+      )}
+      {view.url && <Link to={view.url}>Open in Kargo</Link>}
+    </Box>
+  );
+
+  return (
+    <InfoCard title={`Kargo · project ${view.project}`} subheader={`instance ${view.instance}`} action={header}>
+      {view.warehouses.flatMap(w => w.problems).map(problem => (
+        <Chip key={problem} color="secondary" label={problem} />
+      ))}
+      <Typography variant="subtitle2" gutterBottom>
+        Freight, newest first{hidden > 0 ? ` (latest ${view.freight.length}; ${hidden} older not shown)` : ''}
+      </Typography>
+      <FreightTimeline
+        freight={freight}
+        stages={view.stages.map(s => s.name)}
+        onSelect={(f: FreightView) => setFreightName(f.name)}
+      />
+      <Typography variant="subtitle2" gutterBottom style={{ marginTop: 16 }}>
+        Pipeline
+      </Typography>
+      <PipelineGraph
+        view={view}
+        warehouseFilter={warehouseFilter}
+        onSelectStage={(s: StageView) => setStageName(s.name)}
+      />
+      <StageDrawer view={view} stage={stage} onClose={() => setStageName(undefined)} />
+      <FreightDrawer freight={selectedFreight} onClose={() => setFreightName(undefined)} />
+    </InfoCard>
+  );
+}

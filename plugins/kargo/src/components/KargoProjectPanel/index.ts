@@ -1,0 +1,2 @@
+export { KargoProjectPanel } from './KargoProjectPanel';
+export type { KargoProjectPanelProps } from './KargoProjectPanel';
