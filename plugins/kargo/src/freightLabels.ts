@@ -15,7 +15,18 @@ export function freightTitle(freight: FreightView): string {
   return freight.alias ?? freight.name.slice(0, 7);
 }
 
-const PALETTE = ['#1f77b4', '#2ca02c', '#9467bd', '#d62728', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22'];
+const PALETTE = [
+  '#1f77b4',
+  '#2ca02c',
+  '#9467bd',
+  '#d62728',
+  '#ff7f0e',
+  '#17becf',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 /** A stable colour per stage, so a stage looks the same in the graph and the timeline. */
 export function stageColor(stages: string[], stage: string): string {

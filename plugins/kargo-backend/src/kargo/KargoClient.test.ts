@@ -332,9 +332,9 @@ describe('KargoClient against the simulator', () => {
       signal: controller.signal,
       onEvent: e => events.push(e.type),
       onExpired: async () => {
-        relisted += 1;
-        return (await client.listStages('kargo-demo')).metadata
-          ?.resourceVersion;
+        const list = await client.listStages('kargo-demo');
+        relisted += 1; // only once the list is read, so the change below comes after it
+        return list.metadata?.resourceVersion;
       },
     });
     for (let i = 0; i < 50 && relisted === 0; i++)

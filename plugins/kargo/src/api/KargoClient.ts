@@ -22,7 +22,8 @@ export class KargoClient implements KargoApi {
     options: { freightLimit?: number } = {},
   ): Promise<KargoEntityView> {
     const query = new URLSearchParams({ entityRef });
-    if (options.freightLimit) query.set('freightLimit', String(options.freightLimit));
+    if (options.freightLimit)
+      query.set('freightLimit', String(options.freightLimit));
     return this.get<KargoEntityView>(`/entity-view?${query}`);
   }
 

@@ -12,7 +12,10 @@ export const FALLBACK_POLL_MS = 10_000;
  */
 export function useKargoEntityView(entityRef: string) {
   const kargoApi = useApi(kargoApiRef);
-  const state = useAsyncRetry(() => kargoApi.getEntityView(entityRef), [kargoApi, entityRef]);
+  const state = useAsyncRetry(
+    () => kargoApi.getEntityView(entityRef),
+    [kargoApi, entityRef],
+  );
   const last = useRef(state.value);
   if (state.value) last.current = state.value;
 

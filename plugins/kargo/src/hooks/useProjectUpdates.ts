@@ -7,8 +7,14 @@ import { FALLBACK_POLL_MS } from './useKargoEntityView';
  * Calls `onChange` when Kargo reports a change in the project (a Backstage signal from the
  * backend's watch), or every FALLBACK_POLL_MS when signals are not installed.
  */
-export function useProjectUpdates(instance: string, project: string, onChange: () => void) {
-  const { lastSignal, isSignalsAvailable } = useSignal(kargoProjectChannel(instance, project));
+export function useProjectUpdates(
+  instance: string,
+  project: string,
+  onChange: () => void,
+) {
+  const { lastSignal, isSignalsAvailable } = useSignal(
+    kargoProjectChannel(instance, project),
+  );
   useEffect(() => {
     if (lastSignal) onChange();
   }, [lastSignal, onChange]);

@@ -1,6 +1,14 @@
-import { InfoCard, Progress, ResponseErrorPanel, Table } from '@backstage/core-components';
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+} from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import {
   getKargoAnnotations,
   KARGO_PROJECT_ANNOTATION,
@@ -21,7 +29,9 @@ function rows(project: KargoProjectView) {
       freight: Object.values(s.currentFreight)
         .map(n => {
           const f = freight.get(n);
-          return f ? `${freightVersion(f)} (${freightTitle(f)})` : n.slice(0, 7);
+          return f
+            ? `${freightVersion(f)} (${freightTitle(f)})`
+            : n.slice(0, 7);
         })
         .join(', '),
       health: s.health,
@@ -36,7 +46,10 @@ function rows(project: KargoProjectView) {
 export function EntityKargoCard() {
   const { entity } = useEntity();
   const annotations = getKargoAnnotations(entity);
-  if (!annotations) return <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />;
+  if (!annotations)
+    return (
+      <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />
+    );
   return <KargoCardBody entityRef={stringifyEntityRef(entity)} />;
 }
 
@@ -55,7 +68,12 @@ function KargoCardBody(props: { entityRef: string }) {
           <Table
             key={project.project}
             title={`Kargo · ${project.project}`}
-            options={{ paging: false, search: false, padding: 'dense', toolbar: true }}
+            options={{
+              paging: false,
+              search: false,
+              padding: 'dense',
+              toolbar: true,
+            }}
             data={rows(project)}
             columns={[
               { title: 'Stage', field: 'stage' },
@@ -64,7 +82,8 @@ function KargoCardBody(props: { entityRef: string }) {
                 title: 'Status',
                 render: row => (
                   <>
-                    <KargoStatus phase={row.health} /> <KargoStatus phase={row.promoting} label="promoting" />
+                    <KargoStatus phase={row.health} />{' '}
+                    <KargoStatus phase={row.promoting} label="promoting" />
                   </>
                 ),
               },

@@ -1,18 +1,23 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { KargoApi, kargoApiRef } from '../../api';
+import { shopView } from '../testViews';
 import { EntityKargoContent } from './EntityKargoContent';
 
 const entity = (annotations?: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'guestbook', annotations },
+  metadata: { name: 'storefront', namespace: 'default', annotations },
   spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
 });
 
-function renderContent(e: Entity, api: KargoApi) {
+function renderContent(e: Entity, getEntityView: KargoApi['getEntityView']) {
+  const api: KargoApi = {
+    getHealth: async () => ({ status: 'ok' }),
+    getEntityView,
+  };
   return renderInTestApp(
     <TestApiProvider apis={[[kargoApiRef, api]]}>
       <EntityProvider entity={e}>
@@ -23,41 +28,88 @@ function renderContent(e: Entity, api: KargoApi) {
 }
 
 describe('EntityKargoContent', () => {
-  const healthy: KargoApi = { getHealth: async () => ({ status: 'ok' }) };
+  const annotated = entity({ 'kargo.akuity.io/project': 'shop,gone' });
 
-  it('shows each annotated project', async () => {
-    await renderContent(
-      entity({
-        'kargo.akuity.io/project': 'kargo-demo,microservices',
-        'kargo.akuity.io/warehouses': 'checkout',
-      }),
-      healthy,
+  it('shows each project, and a failing one as an error naming its instance', async () => {
+    const getEntityView = jest.fn(async () => ({
+      entityRef: 'component:default/storefront',
+      projects: [
+        shopView(),
+        {
+          instance: 'sim',
+          project: 'gone',
+          error: {
+            name: 'NotFoundError',
+            message:
+              'Kargo instance "sim": Project.kargo.akuity.io "gone" not found',
+          },
+        },
+      ],
+    }));
+    await renderContent(annotated, getEntityView);
+    expect(await screen.findByText('Kargo · project shop')).toBeInTheDocument();
+    expect(getEntityView).toHaveBeenCalledWith('component:default/storefront');
+    expect(
+      screen.getByText(/Kargo project gone on instance sim could not be read/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Open in Kargo').closest('a')).toHaveAttribute(
+      'href',
+      'https://kargo.example.com/project/shop',
     );
     expect(
-      await screen.findByText('Kargo · project kargo-demo'),
+      screen.getByText(/latest 3; 10 older not shown/),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('Kargo · project microservices'),
-    ).toBeInTheDocument();
-    expect(screen.getAllByText('checkout')).toHaveLength(2);
   });
 
-  it('explains the missing annotation', async () => {
-    await renderContent(entity(), healthy);
+  it('filters freight and stages by warehouse', async () => {
+    await renderContent(annotated, async () => ({
+      entityRef: 'x',
+      projects: [shopView()],
+    }));
+    await screen.findByText('Kargo · project shop');
+    expect(screen.getAllByRole('listitem')).toHaveLength(3);
+    fireEvent.mouseDown(screen.getByRole('button', { name: /Warehouses/ }));
+    const listbox = screen.getByRole('listbox');
+    fireEvent.click(within(listbox).getByText('checkout'));
+    fireEvent.keyDown(listbox, { key: 'Escape' });
+    await waitFor(() =>
+      expect(screen.getAllByRole('listitem')).toHaveLength(1),
+    );
+    expect(screen.queryByLabelText('Stage cart-dev')).not.toBeInTheDocument();
+  });
+
+  it('opens the stage and freight drawers', async () => {
+    await renderContent(annotated, async () => ({
+      entityRef: 'x',
+      projects: [shopView()],
+    }));
+    fireEvent.click(await screen.findByLabelText('Stage prod'));
+    expect(await screen.findByText('Stage prod')).toBeInTheDocument();
+    fireEvent.click(
+      screen.getByRole('button', { name: 'Close', hidden: true }),
+    );
+    fireEvent.click(
+      screen.getByRole('listitem', { name: 'Freight daring-dingo 2.3.0' }),
+    );
     expect(
-      await screen.findAllByText(/kargo\.akuity\.io\/project/),
-    ).not.toHaveLength(0);
+      await screen.findByText('Freight daring-dingo · 2.3.0'),
+    ).toBeInTheDocument();
+  });
+
+  it('explains the missing annotation with the YAML to add', async () => {
+    await renderContent(entity(), jest.fn());
+    expect(
+      (await screen.findAllByText(/kargo\.akuity\.io\/project/)).length,
+    ).toBeGreaterThan(0);
   });
 
   it('shows the backend error instead of a blank page', async () => {
-    await renderContent(entity({ 'kargo.akuity.io/project': 'kargo-demo' }), {
-      getHealth: async () => {
-        throw new Error('backend unreachable');
-      },
+    await renderContent(annotated, async () => {
+      throw new Error('Kargo instance "sim" is unreachable');
     });
-    expect(await screen.findAllByText(/backend unreachable/)).not.toHaveLength(
-      0,
-    );
+    expect(
+      (await screen.findAllByText(/is unreachable/)).length,
+    ).toBeGreaterThan(0);
     expect(screen.queryByText(/Kargo · project/)).not.toBeInTheDocument();
   });
 });

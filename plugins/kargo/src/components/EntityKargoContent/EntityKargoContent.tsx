@@ -1,6 +1,13 @@
-import { Progress, ResponseErrorPanel, WarningPanel } from '@backstage/core-components';
+import {
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { MissingAnnotationEmptyState, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  MissingAnnotationEmptyState,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import {
   getKargoAnnotations,
   KARGO_PROJECT_ANNOTATION,
@@ -11,7 +18,9 @@ import Grid from '@material-ui/core/Grid';
 import { useKargoEntityView } from '../../hooks/useKargoEntityView';
 import { KargoProjectPanel } from '../KargoProjectPanel';
 
-const isError = (p: KargoProjectView | KargoProjectError): p is KargoProjectError => 'error' in p;
+const isError = (
+  p: KargoProjectView | KargoProjectError,
+): p is KargoProjectError => 'error' in p;
 
 /**
  * The "Kargo" tab of a catalog entity: each project it names, with its freight and pipeline.
@@ -21,7 +30,9 @@ export function EntityKargoContent() {
   const { entity } = useEntity();
   const annotations = getKargoAnnotations(entity);
   if (!annotations) {
-    return <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />;
+    return (
+      <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />
+    );
   }
   return <KargoProjects entityRef={stringifyEntityRef(entity)} />;
 }

@@ -11,7 +11,11 @@ import { freightTitle, freightVersion } from '../../freightLabels';
 const useStyles = makeStyles(theme => ({
   paper: { width: 560, maxWidth: '100vw', padding: theme.spacing(2) },
   section: { marginTop: theme.spacing(3) },
-  row: { padding: theme.spacing(0.5, 0), borderBottom: `1px solid ${theme.palette.divider}`, wordBreak: 'break-all' },
+  row: {
+    padding: theme.spacing(0.5, 0),
+    borderBottom: `1px solid ${theme.palette.divider}`,
+    wordBreak: 'break-all',
+  },
   mono: { fontFamily: 'monospace' },
 }));
 
@@ -25,12 +29,23 @@ export function FreightDrawer(props: FreightDrawerProps) {
   const { freight, onClose } = props;
   const classes = useStyles();
   const list = (m: Record<string, string | undefined>) =>
-    Object.entries(m).map(([stage, at]) => `${stage}${at ? ` (${at})` : ''}`).join(', ') || 'none';
+    Object.entries(m)
+      .map(([stage, at]) => `${stage}${at ? ` (${at})` : ''}`)
+      .join(', ') || 'none';
   return (
-    <Drawer anchor="right" open={Boolean(freight)} onClose={onClose} classes={{ paper: classes.paper }}>
+    <Drawer
+      anchor="right"
+      open={Boolean(freight)}
+      onClose={onClose}
+      classes={{ paper: classes.paper }}
+    >
       {freight && (
         <>
-          <Box display="flex" justifyContent="space-between" alignItems="center">
+          <Box
+            display="flex"
+            justifyContent="space-between"
+            alignItems="center"
+          >
             <Typography variant="h5">
               Freight {freightTitle(freight)} · {freightVersion(freight)}
             </Typography>
@@ -52,18 +67,34 @@ export function FreightDrawer(props: FreightDrawerProps) {
             <Typography variant="h6">Contents</Typography>
             {freight.images.map(i => (
               <div key={`${i.repoURL}:${i.tag}`} className={classes.row}>
-                image <b>{i.repoURL}:{i.tag}</b> <span className={classes.mono}>{i.digest}</span>
+                image{' '}
+                <b>
+                  {i.repoURL}:{i.tag}
+                </b>{' '}
+                <span className={classes.mono}>{i.digest}</span>
               </div>
             ))}
             {freight.commits.map(c => (
               <div key={`${c.repoURL}@${c.id}`} className={classes.row}>
-                commit <b>{c.repoURL}</b> <span className={classes.mono}>{c.tag ?? c.id?.slice(0, 12)}</span>
-                {c.branch && ` on ${c.branch}`}: {c.message} {c.author && `— ${c.author}`}
+                commit <b>{c.repoURL}</b>{' '}
+                <span className={classes.mono}>
+                  {c.tag ?? c.id?.slice(0, 12)}
+                </span>
+                {c.branch && ` on ${c.branch}`}: {c.message}{' '}
+                {c.author && `— ${c.author}`}
               </div>
             ))}
             {freight.charts.map(c => (
-              <div key={`${c.repoURL}/${c.name}:${c.version}`} className={classes.row}>
-                chart <b>{c.repoURL}{c.name ? `/${c.name}` : ''}</b> {c.version}
+              <div
+                key={`${c.repoURL}/${c.name}:${c.version}`}
+                className={classes.row}
+              >
+                chart{' '}
+                <b>
+                  {c.repoURL}
+                  {c.name ? `/${c.name}` : ''}
+                </b>{' '}
+                {c.version}
               </div>
             ))}
           </div>
@@ -71,10 +102,17 @@ export function FreightDrawer(props: FreightDrawerProps) {
             <Typography variant="h6">Metadata (from Kargo)</Typography>
             {Object.keys(freight.metadata).length ? (
               <StructuredMetadataTable
-                metadata={Object.fromEntries(Object.entries(freight.metadata).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}
+                metadata={Object.fromEntries(
+                  Object.entries(freight.metadata).map(([k, v]) => [
+                    k,
+                    typeof v === 'string' ? v : JSON.stringify(v),
+                  ]),
+                )}
               />
             ) : (
-              <Typography color="textSecondary">No metadata set by promotion steps.</Typography>
+              <Typography color="textSecondary">
+                No metadata set by promotion steps.
+              </Typography>
             )}
           </div>
         </>

@@ -25,7 +25,13 @@ const useStyles = makeStyles(theme => ({
     background: theme.palette.background.paper,
     '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}` },
   },
-  alias: { fontWeight: 600, fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  alias: {
+    fontWeight: 600,
+    fontSize: 13,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
   version: { fontFamily: 'monospace', fontSize: 12 },
   marks: { display: 'flex', flexWrap: 'wrap', gap: 4, marginTop: 4 },
   stage: { color: '#fff', borderRadius: 8, padding: '0 6px', fontSize: 11 },
@@ -46,13 +52,23 @@ export function FreightTimeline(props: FreightTimelineProps) {
   const { freight, stages, onSelect } = props;
   const classes = useStyles();
   if (!freight.length) {
-    return <Typography color="textSecondary">No freight yet: the warehouses have not discovered anything.</Typography>;
+    return (
+      <Typography color="textSecondary">
+        No freight yet: the warehouses have not discovered anything.
+      </Typography>
+    );
   }
   return (
-    <div className={classes.strip} role="list" aria-label="Freight, newest first">
+    <div
+      className={classes.strip}
+      role="list"
+      aria-label="Freight, newest first"
+    >
       {freight.map(f => {
         const inStages = stages.filter(s => f.currentlyIn[s] !== undefined);
-        const verified = stages.filter(s => f.verifiedIn[s] !== undefined && !inStages.includes(s));
+        const verified = stages.filter(
+          s => f.verifiedIn[s] !== undefined && !inStages.includes(s),
+        );
         const approved = Object.keys(f.approvedFor);
         return (
           <ButtonBase
@@ -66,7 +82,11 @@ export function FreightTimeline(props: FreightTimelineProps) {
             <div className={classes.version}>{freightVersion(f)}</div>
             <div className={classes.marks}>
               {inStages.map(s => (
-                <span key={s} className={classes.stage} style={{ background: stageColor(stages, s) }}>
+                <span
+                  key={s}
+                  className={classes.stage}
+                  style={{ background: stageColor(stages, s) }}
+                >
                   {s}
                 </span>
               ))}
@@ -74,7 +94,8 @@ export function FreightTimeline(props: FreightTimelineProps) {
             {(verified.length > 0 || approved.length > 0) && (
               <Tooltip title="✓ verified in, ✔︎ approved for">
                 <div className={classes.verified}>
-                  {verified.map(s => `✓${s}`).join(' ')} {approved.map(s => `✔︎${s}`).join(' ')}
+                  {verified.map(s => `✓${s}`).join(' ')}{' '}
+                  {approved.map(s => `✔︎${s}`).join(' ')}
                 </div>
               </Tooltip>
             )}

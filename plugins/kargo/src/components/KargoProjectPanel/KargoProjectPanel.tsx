@@ -1,5 +1,9 @@
 import { InfoCard, Link } from '@backstage/core-components';
-import type { FreightView, KargoProjectView, StageView } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  FreightView,
+  KargoProjectView,
+  StageView,
+} from '@kargo-backstage/plugin-kargo-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import FormControl from '@material-ui/core/FormControl';
@@ -33,7 +37,9 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
   const freight = warehouseFilter.length
     ? view.freight.filter(f => warehouseFilter.includes(f.origin.name))
     : view.freight;
-  const hidden = Object.values(view.freightTotal).reduce((a, b) => a + b, 0) - view.freight.length;
+  const hidden =
+    Object.values(view.freightTotal).reduce((a, b) => a + b, 0) -
+    view.freight.length;
 
   const header = (
     <Box display="flex" alignItems="center" style={{ gap: 16 }} flexWrap="wrap">
@@ -60,12 +66,21 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
   );
 
   return (
-    <InfoCard title={`Kargo · project ${view.project}`} subheader={`instance ${view.instance}`} action={header}>
-      {view.warehouses.flatMap(w => w.problems).map(problem => (
-        <Chip key={problem} color="secondary" label={problem} />
-      ))}
+    <InfoCard
+      title={`Kargo · project ${view.project}`}
+      subheader={`instance ${view.instance}`}
+      action={header}
+    >
+      {view.warehouses
+        .flatMap(w => w.problems)
+        .map(problem => (
+          <Chip key={problem} color="secondary" label={problem} />
+        ))}
       <Typography variant="subtitle2" gutterBottom>
-        Freight, newest first{hidden > 0 ? ` (latest ${view.freight.length}; ${hidden} older not shown)` : ''}
+        Freight, newest first
+        {hidden > 0
+          ? ` (latest ${view.freight.length}; ${hidden} older not shown)`
+          : ''}
       </Typography>
       <FreightTimeline
         freight={freight}
@@ -80,8 +95,15 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
         warehouseFilter={warehouseFilter}
         onSelectStage={(s: StageView) => setStageName(s.name)}
       />
-      <StageDrawer view={view} stage={stage} onClose={() => setStageName(undefined)} />
-      <FreightDrawer freight={selectedFreight} onClose={() => setFreightName(undefined)} />
+      <StageDrawer
+        view={view}
+        stage={stage}
+        onClose={() => setStageName(undefined)}
+      />
+      <FreightDrawer
+        freight={selectedFreight}
+        onClose={() => setFreightName(undefined)}
+      />
     </InfoCard>
   );
 }

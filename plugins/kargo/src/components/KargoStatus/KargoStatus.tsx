@@ -8,7 +8,10 @@ import {
 } from '@backstage/core-components';
 
 /** Kargo's health, verification and promotion phases in Backstage's status vocabulary. */
-const STATUS: Record<string, (props: { children?: React.ReactNode }) => JSX.Element> = {
+const STATUS: Record<
+  string,
+  (props: { children?: React.ReactNode }) => JSX.Element
+> = {
   Healthy: StatusOK,
   Successful: StatusOK,
   Succeeded: StatusOK,

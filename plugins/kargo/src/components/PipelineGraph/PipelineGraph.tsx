@@ -1,5 +1,14 @@
-import { DependencyGraph, DependencyGraphTypes, Link } from '@backstage/core-components';
-import type { FreightView, KargoProjectView, PromotionView, StageView } from '@kargo-backstage/plugin-kargo-common';
+import {
+  DependencyGraph,
+  DependencyGraphTypes,
+  Link,
+} from '@backstage/core-components';
+import type {
+  FreightView,
+  KargoProjectView,
+  PromotionView,
+  StageView,
+} from '@kargo-backstage/plugin-kargo-common';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
@@ -25,8 +34,16 @@ const useStyles = makeStyles(theme => ({
     cursor: 'pointer',
     '&:focus': { outline: `2px solid ${theme.palette.primary.main}` },
   },
-  warehouse: { background: theme.palette.background.default, cursor: 'default' },
-  title: { fontWeight: 600, fontSize: 14, display: 'flex', justifyContent: 'space-between' },
+  warehouse: {
+    background: theme.palette.background.default,
+    cursor: 'default',
+  },
+  title: {
+    fontWeight: 600,
+    fontSize: 14,
+    display: 'flex',
+    justifyContent: 'space-between',
+  },
   muted: { color: theme.palette.text.secondary },
   line: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
 }));
@@ -34,8 +51,15 @@ const useStyles = makeStyles(theme => ({
 function subscriptionSummary(subscription: Record<string, any>): string {
   const [kind, spec] = Object.entries(subscription)[0] ?? [];
   if (!spec) return '';
-  const filter = spec.constraint ?? spec.semverConstraint ?? spec.branch ?? spec.allowTags ?? '';
-  return `${kind}: ${spec.repoURL}${spec.name ? `/${spec.name}` : ''}${filter ? ` (${filter})` : ''}`;
+  const filter =
+    spec.constraint ??
+    spec.semverConstraint ??
+    spec.branch ??
+    spec.allowTags ??
+    '';
+  return `${kind}: ${spec.repoURL}${spec.name ? `/${spec.name}` : ''}${
+    filter ? ` (${filter})` : ''
+  }`;
 }
 
 export interface PipelineGraphProps {
@@ -48,16 +72,36 @@ export interface PipelineGraphProps {
 export function PipelineGraph(props: PipelineGraphProps) {
   const { view, warehouseFilter, onSelectStage } = props;
   const classes = useStyles();
-  const { nodes, edges } = useMemo(() => pipelineModel(view, warehouseFilter), [view, warehouseFilter]);
-  const freight = useMemo(() => new Map(view.freight.map(f => [f.name, f])), [view.freight]);
-  const promotions = useMemo(() => new Map(view.promotions.map(p => [p.name, p])), [view.promotions]);
+  const { nodes, edges } = useMemo(
+    () => pipelineModel(view, warehouseFilter),
+    [view, warehouseFilter],
+  );
+  const freight = useMemo(
+    () => new Map(view.freight.map(f => [f.name, f])),
+    [view.freight],
+  );
+  const promotions = useMemo(
+    () => new Map(view.promotions.map(p => [p.name, p])),
+    [view.promotions],
+  );
   const stageNames = view.stages.map(s => s.name);
 
   const renderStage = (stage: StageView) => {
-    const current = Object.values(stage.currentFreight)
-      .map(name => freight.get(name) ?? ({ name, images: [], commits: [], charts: [] } as unknown as FreightView));
-    const running: PromotionView | undefined = stage.currentPromotion ? promotions.get(stage.currentPromotion) : undefined;
-    const done = running?.steps.filter(s => s.status === 'Succeeded').length ?? 0;
+    const current = Object.values(stage.currentFreight).map(
+      name =>
+        freight.get(name) ??
+        ({
+          name,
+          images: [],
+          commits: [],
+          charts: [],
+        } as unknown as FreightView),
+    );
+    const running: PromotionView | undefined = stage.currentPromotion
+      ? promotions.get(stage.currentPromotion)
+      : undefined;
+    const done =
+      running?.steps.filter(s => s.status === 'Succeeded').length ?? 0;
     return (
       <div
         className={classes.node}
@@ -66,30 +110,47 @@ export function PipelineGraph(props: PipelineGraphProps) {
         tabIndex={0}
         aria-label={`Stage ${stage.name}`}
         onClick={() => onSelectStage(stage)}
-        onKeyDown={e => (e.key === 'Enter' || e.key === ' ') && onSelectStage(stage)}
+        onKeyDown={e =>
+          (e.key === 'Enter' || e.key === ' ') && onSelectStage(stage)
+        }
       >
         <div className={classes.title}>
           <span>{stage.name}</span>
-          {stage.autoPromotionEnabled && <span className={classes.muted}>auto</span>}
+          {stage.autoPromotionEnabled && (
+            <span className={classes.muted}>auto</span>
+          )}
         </div>
         {stage.controlFlow ? (
           <div className={classes.muted}>control flow: merges freightlines</div>
         ) : (
           <div className={classes.line}>
             {current.length
-              ? current.map(f => `${freightTitle(f)} · ${freightVersion(f)}`).join(', ')
+              ? current
+                  .map(f => `${freightTitle(f)} · ${freightVersion(f)}`)
+                  .join(', ')
               : 'no freight yet'}
           </div>
         )}
         <div className={classes.line}>
           <KargoStatus phase={stage.health} />{' '}
-          {stage.verification && <KargoStatus phase={stage.verification.phase} label={`verification ${stage.verification.phase}`} />}
+          {stage.verification && (
+            <KargoStatus
+              phase={stage.verification.phase}
+              label={`verification ${stage.verification.phase}`}
+            />
+          )}
         </div>
         {running && (
           <div className={classes.line}>
-            <KargoStatus phase={running.phase} label={`promoting ${done}/${running.steps.length}`} />{' '}
+            <KargoStatus
+              phase={running.phase}
+              label={`promoting ${done}/${running.steps.length}`}
+            />{' '}
             {running.pullRequestUrl && (
-              <Link to={running.pullRequestUrl} onClick={e => e.stopPropagation()}>
+              <Link
+                to={running.pullRequestUrl}
+                onClick={e => e.stopPropagation()}
+              >
                 PR
               </Link>
             )}
@@ -99,9 +160,14 @@ export function PipelineGraph(props: PipelineGraphProps) {
     );
   };
 
-  const renderNode = ({ node }: DependencyGraphTypes.RenderNodeProps<PipelineNode>) => {
+  const renderNode = ({
+    node,
+  }: DependencyGraphTypes.RenderNodeProps<PipelineNode>) => {
     const size = node.kind === 'stage' ? STAGE : WAREHOUSE;
-    const warehouse = node.kind === 'warehouse' ? view.warehouses.find(w => w.name === node.name) : undefined;
+    const warehouse =
+      node.kind === 'warehouse'
+        ? view.warehouses.find(w => w.name === node.name)
+        : undefined;
     return (
       <foreignObject width={size.width} height={size.height} x={0} y={0}>
         {node.kind === 'stage' ? (
@@ -124,7 +190,11 @@ export function PipelineGraph(props: PipelineGraphProps) {
   };
 
   if (!nodes.length) {
-    return <Typography className={classes.muted}>No stages in this freightline.</Typography>;
+    return (
+      <Typography className={classes.muted}>
+        No stages in this freightline.
+      </Typography>
+    );
   }
   return (
     <DependencyGraph<PipelineNode, {}>

@@ -1,7 +1,10 @@
 import type { StageView } from '@kargo-backstage/plugin-kargo-common';
 import { pipelineModel } from './pipelineModel';
 
-const stage = (name: string, requests: Array<[string, { direct?: boolean; stages?: string[] }]>): StageView => ({
+const stage = (
+  name: string,
+  requests: Array<[string, { direct?: boolean; stages?: string[] }]>,
+): StageView => ({
   name,
   requestedFreight: requests.map(([warehouse, sources]) => ({
     origin: { kind: 'Warehouse', name: warehouse },
@@ -17,7 +20,11 @@ const stage = (name: string, requests: Array<[string, { direct?: boolean; stages
 });
 
 const view = {
-  warehouses: ['cart', 'checkout'].map(name => ({ name, subscriptions: [], problems: [] })),
+  warehouses: ['cart', 'checkout'].map(name => ({
+    name,
+    subscriptions: [],
+    problems: [],
+  })),
   stages: [
     stage('cart-dev', [['cart', { direct: true }]]),
     stage('checkout-dev', [['checkout', { direct: true }]]),
@@ -54,7 +61,12 @@ describe('pipelineModel', () => {
 
   it('keeps only the freightlines of the filtered warehouses', () => {
     const { nodes, edges } = pipelineModel(view, ['cart']);
-    expect(nodes.map(n => n.id)).toEqual(['warehouse:cart', 'stage:cart-dev', 'stage:integration', 'stage:prod']);
+    expect(nodes.map(n => n.id)).toEqual([
+      'warehouse:cart',
+      'stage:cart-dev',
+      'stage:integration',
+      'stage:prod',
+    ]);
     expect(edges).toEqual([
       { from: 'warehouse:cart', to: 'stage:cart-dev' },
       { from: 'stage:cart-dev', to: 'stage:integration' },

@@ -1,4 +1,7 @@
-import type { KargoProjectView, StageView } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  KargoProjectView,
+  StageView,
+} from '@kargo-backstage/plugin-kargo-common';
 
 export type PipelineNode =
   | { id: string; kind: 'warehouse'; name: string }
@@ -22,22 +25,37 @@ export function pipelineModel(
   view: Pick<KargoProjectView, 'stages' | 'warehouses'>,
   warehouseFilter: string[] = [],
 ): { nodes: PipelineNode[]; edges: PipelineEdge[] } {
-  const keep = (origin: string) => !warehouseFilter.length || warehouseFilter.includes(origin);
-  const stages = view.stages.filter(s => s.requestedFreight.some(r => keep(r.origin.name)));
+  const keep = (origin: string) =>
+    !warehouseFilter.length || warehouseFilter.includes(origin);
+  const stages = view.stages.filter(s =>
+    s.requestedFreight.some(r => keep(r.origin.name)),
+  );
   const stageNames = new Set(stages.map(s => s.name));
   const warehouses = view.warehouses.filter(w => keep(w.name));
   const warehouseNames = new Set(warehouses.map(w => w.name));
 
   const nodes: PipelineNode[] = [
-    ...warehouses.map(w => ({ id: warehouseId(w.name), kind: 'warehouse' as const, name: w.name })),
-    ...stages.map(s => ({ id: stageId(s.name), kind: 'stage' as const, name: s.name, stage: s })),
+    ...warehouses.map(w => ({
+      id: warehouseId(w.name),
+      kind: 'warehouse' as const,
+      name: w.name,
+    })),
+    ...stages.map(s => ({
+      id: stageId(s.name),
+      kind: 'stage' as const,
+      name: s.name,
+      stage: s,
+    })),
   ];
   const edges = new Map<string, PipelineEdge>();
   for (const stage of stages) {
     for (const request of stage.requestedFreight) {
       if (!keep(request.origin.name)) continue;
       if (request.direct && warehouseNames.has(request.origin.name)) {
-        const edge = { from: warehouseId(request.origin.name), to: stageId(stage.name) };
+        const edge = {
+          from: warehouseId(request.origin.name),
+          to: stageId(stage.name),
+        };
         edges.set(`${edge.from}>${edge.to}`, edge);
       }
       for (const upstream of request.stages) {

@@ -1,5 +1,9 @@
 import { Link, StructuredMetadataTable } from '@backstage/core-components';
-import type { FreightView, KargoProjectView, StageView } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  FreightView,
+  KargoProjectView,
+  StageView,
+} from '@kargo-backstage/plugin-kargo-common';
 import Box from '@material-ui/core/Box';
 import Drawer from '@material-ui/core/Drawer';
 import IconButton from '@material-ui/core/IconButton';
@@ -12,7 +16,10 @@ import { KargoStatus } from '../KargoStatus';
 const useStyles = makeStyles(theme => ({
   paper: { width: 560, maxWidth: '100vw', padding: theme.spacing(2) },
   section: { marginTop: theme.spacing(3) },
-  row: { padding: theme.spacing(0.5, 0), borderBottom: `1px solid ${theme.palette.divider}` },
+  row: {
+    padding: theme.spacing(0.5, 0),
+    borderBottom: `1px solid ${theme.palette.divider}`,
+  },
   mono: { fontFamily: 'monospace' },
 }));
 
@@ -31,29 +38,65 @@ export function StageDrawer(props: StageDrawerProps) {
     const f: FreightView | undefined = freight.get(name);
     return f ? `${freightTitle(f)} (${freightVersion(f)})` : name.slice(0, 7);
   };
-  const promotions = stage ? view.promotions.filter(p => p.stage === stage.name) : [];
+  const promotions = stage
+    ? view.promotions.filter(p => p.stage === stage.name)
+    : [];
 
   return (
-    <Drawer anchor="right" open={Boolean(stage)} onClose={onClose} classes={{ paper: classes.paper }}>
+    <Drawer
+      anchor="right"
+      open={Boolean(stage)}
+      onClose={onClose}
+      classes={{ paper: classes.paper }}
+    >
       {stage && (
         <>
-          <Box display="flex" justifyContent="space-between" alignItems="center">
+          <Box
+            display="flex"
+            justifyContent="space-between"
+            alignItems="center"
+          >
             <Typography variant="h5">Stage {stage.name}</Typography>
             <IconButton aria-label="Close" onClick={onClose}>
               <CloseIcon />
             </IconButton>
           </Box>
-          {stage.description && <Typography color="textSecondary">{stage.description}</Typography>}
+          {stage.description && (
+            <Typography color="textSecondary">{stage.description}</Typography>
+          )}
           <StructuredMetadataTable
             metadata={{
               health: stage.health ? <KargoStatus phase={stage.health} /> : '—',
               'health issues': stage.healthIssues.join('; ') || 'none',
-              'current freight': Object.values(stage.currentFreight).map(label).join(', ') || 'none',
-              'rendered commit': stage.renderedCommit ? <span className={classes.mono}>{stage.renderedCommit.slice(0, 12)}</span> : '—',
-              verification: stage.verification ? <KargoStatus phase={stage.verification.phase} /> : 'not configured',
+              'current freight':
+                Object.values(stage.currentFreight).map(label).join(', ') ||
+                'none',
+              'rendered commit': stage.renderedCommit ? (
+                <span className={classes.mono}>
+                  {stage.renderedCommit.slice(0, 12)}
+                </span>
+              ) : (
+                '—'
+              ),
+              verification: stage.verification ? (
+                <KargoStatus phase={stage.verification.phase} />
+              ) : (
+                'not configured'
+              ),
               'auto-promotion': stage.autoPromotionEnabled ? 'on' : 'off',
               'takes freight from': stage.requestedFreight
-                .map(r => `${r.origin.name} ← ${r.direct ? 'warehouse' : r.stages.join(r.availabilityStrategy === 'All' ? ' + ' : ' or ')}${r.requiredSoakTime ? ` (soak ${r.requiredSoakTime})` : ''}`)
+                .map(
+                  r =>
+                    `${r.origin.name} ← ${
+                      r.direct
+                        ? 'warehouse'
+                        : r.stages.join(
+                            r.availabilityStrategy === 'All' ? ' + ' : ' or ',
+                          )
+                    }${
+                      r.requiredSoakTime ? ` (soak ${r.requiredSoakTime})` : ''
+                    }`,
+                )
                 .join('; '),
             }}
           />
@@ -62,17 +105,23 @@ export function StageDrawer(props: StageDrawerProps) {
               <Typography variant="h6">Conditions</Typography>
               {stage.conditions.map(c => (
                 <div key={c.type} className={classes.row}>
-                  <b>{c.type}</b> {c.status} {c.reason && `(${c.reason})`} {c.message}
+                  <b>{c.type}</b> {c.status} {c.reason && `(${c.reason})`}{' '}
+                  {c.message}
                 </div>
               ))}
             </div>
           )}
           <div className={classes.section}>
             <Typography variant="h6">Promotions</Typography>
-            {promotions.length === 0 && <Typography color="textSecondary">No recent promotions.</Typography>}
+            {promotions.length === 0 && (
+              <Typography color="textSecondary">
+                No recent promotions.
+              </Typography>
+            )}
             {promotions.map(p => (
               <div key={p.name} className={classes.row}>
-                <KargoStatus phase={p.phase} /> {p.freight ? label(p.freight) : ''} · {p.actor ?? 'unknown'}{' '}
+                <KargoStatus phase={p.phase} />{' '}
+                {p.freight ? label(p.freight) : ''} · {p.actor ?? 'unknown'}{' '}
                 {p.finishedAt ?? p.startedAt ?? p.createdAt}
                 {p.pullRequestUrl && (
                   <>
@@ -80,10 +129,16 @@ export function StageDrawer(props: StageDrawerProps) {
                     <Link to={p.pullRequestUrl}>pull request</Link>
                   </>
                 )}
-                {p.message && <Typography variant="body2" color="textSecondary">{p.message}</Typography>}
+                {p.message && (
+                  <Typography variant="body2" color="textSecondary">
+                    {p.message}
+                  </Typography>
+                )}
                 <Typography variant="body2" color="textSecondary">
                   Steps:{' '}
-                  {p.steps.map(s => `${s.alias} ${s.status ?? 'waiting'}`).join(' → ')}
+                  {p.steps
+                    .map(s => `${s.alias} ${s.status ?? 'waiting'}`)
+                    .join(' → ')}
                 </Typography>
               </div>
             ))}
@@ -95,7 +150,12 @@ export function StageDrawer(props: StageDrawerProps) {
                 {Object.values(h.freight).map(label).join(', ')}{' '}
                 {h.verifications.map(v => (
                   <span key={v.id}>
-                    <KargoStatus phase={v.phase} label={`verification ${v.phase}${v.actor ? ` by ${v.actor}` : ''}`} />{' '}
+                    <KargoStatus
+                      phase={v.phase}
+                      label={`verification ${v.phase}${
+                        v.actor ? ` by ${v.actor}` : ''
+                      }`}
+                    />{' '}
                   </span>
                 ))}
               </div>

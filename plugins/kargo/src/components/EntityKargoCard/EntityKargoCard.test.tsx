@@ -1,0 +1,38 @@
+import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { KargoApi, kargoApiRef } from '../../api';
+import { shopView } from '../testViews';
+import { EntityKargoCard } from './EntityKargoCard';
+
+describe('EntityKargoCard', () => {
+  it('lists each stage with its freight and health, skipping control-flow stages', async () => {
+    const api: KargoApi = {
+      getHealth: async () => ({ status: 'ok' }),
+      getEntityView: async () => ({ entityRef: 'x', projects: [shopView()] }),
+    };
+    const entity: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'storefront',
+        annotations: { 'kargo.akuity.io/project': 'shop' },
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider apis={[[kargoApiRef, api]]}>
+        <EntityProvider entity={entity}>
+          <EntityKargoCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('Kargo · shop')).toBeInTheDocument();
+    expect(
+      screen.getByText('2.4.0 (calm-capybara), 2.3.0 (daring-dingo)'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('cart-dev')).toBeInTheDocument();
+    expect(screen.queryByText('integration')).not.toBeInTheDocument();
+    expect(screen.getByText('promoting')).toBeInTheDocument();
+  });
+});

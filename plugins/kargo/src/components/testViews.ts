@@ -1,0 +1,169 @@
+import type {
+  FreightView,
+  KargoProjectView,
+  StageView,
+} from '@kargo-backstage/plugin-kargo-common';
+
+/** Small hand-written views for component tests: two freightlines merged by a control-flow stage. */
+export function freight(
+  name: string,
+  warehouse: string,
+  tag: string,
+  extra: Partial<FreightView> = {},
+): FreightView {
+  return {
+    name: `${name}0000000000000000000000000000000000`.slice(0, 40),
+    alias: name,
+    origin: { kind: 'Warehouse', name: warehouse },
+    discoveredAt: '2026-11-01T10:00:00Z',
+    images: [
+      {
+        repoURL: `ghcr.io/example/${warehouse}`,
+        tag,
+        digest: `sha256:${name}`,
+      },
+    ],
+    commits: [],
+    charts: [],
+    currentlyIn: {},
+    verifiedIn: {},
+    approvedFor: {},
+    metadata: {},
+    ...extra,
+  };
+}
+
+export function stage(
+  name: string,
+  requests: Array<[string, { direct?: boolean; stages?: string[] }]>,
+  extra: Partial<StageView> = {},
+): StageView {
+  return {
+    name,
+    requestedFreight: requests.map(([warehouse, sources]) => ({
+      origin: { kind: 'Warehouse', name: warehouse },
+      direct: Boolean(sources.direct),
+      stages: sources.stages ?? [],
+    })),
+    controlFlow: false,
+    currentFreight: {},
+    health: 'Healthy',
+    healthIssues: [],
+    conditions: [],
+    autoPromotionEnabled: false,
+    history: [],
+    ...extra,
+  };
+}
+
+export function shopView(): KargoProjectView {
+  const cartNew = freight('brave-badger', 'cart', '2.4.1', {
+    currentlyIn: { 'cart-dev': '2026-11-02T10:00:00Z' },
+    discoveredAt: '2026-11-02T09:00:00Z',
+  });
+  const cartOld = freight('calm-capybara', 'cart', '2.4.0', {
+    currentlyIn: { prod: '2026-11-01T12:00:00Z' },
+    verifiedIn: { 'cart-dev': 'x', integration: 'y', prod: 'z' },
+    approvedFor: { prod: 'w' },
+  });
+  const checkout = freight('daring-dingo', 'checkout', '2.3.0', {
+    currentlyIn: { 'checkout-dev': 'a', prod: 'b' },
+    verifiedIn: { 'checkout-dev': 'a', integration: 'b', prod: 'c' },
+    commits: [
+      {
+        repoURL: 'https://github.com/example/shop.git',
+        id: 'abcdef1234567890',
+        message: 'Add coupons',
+        author: 'Dana <dana@example.com>',
+      },
+    ],
+    metadata: { 'release-notes': 'https://example.com/notes/2.3.0' },
+  });
+  return {
+    instance: 'sim',
+    project: 'shop',
+    url: 'https://kargo.example.com/project/shop',
+    warehouses: [
+      {
+        name: 'cart',
+        subscriptions: [
+          { image: { repoURL: 'ghcr.io/example/cart', constraint: '^2.0.0' } },
+        ],
+        problems: [],
+      },
+      {
+        name: 'checkout',
+        subscriptions: [{ image: { repoURL: 'ghcr.io/example/checkout' } }],
+        problems: [],
+      },
+    ],
+    stages: [
+      stage('cart-dev', [['cart', { direct: true }]], {
+        currentFreight: { 'Warehouse/cart': cartNew.name },
+        autoPromotionEnabled: true,
+      }),
+      stage('checkout-dev', [['checkout', { direct: true }]], {
+        currentFreight: { 'Warehouse/checkout': checkout.name },
+      }),
+      stage(
+        'integration',
+        [
+          ['cart', { stages: ['cart-dev'] }],
+          ['checkout', { stages: ['checkout-dev'] }],
+        ],
+        {
+          controlFlow: true,
+          health: 'NotApplicable',
+        },
+      ),
+      stage(
+        'prod',
+        [
+          ['cart', { stages: ['integration'] }],
+          ['checkout', { stages: ['integration'] }],
+        ],
+        {
+          currentFreight: {
+            'Warehouse/cart': cartOld.name,
+            'Warehouse/checkout': checkout.name,
+          },
+          currentPromotion: 'prod.01abc.brave-b',
+          verification: { id: 'v1', phase: 'Running' },
+          renderedCommit: 'feedbeef1234567890',
+          history: [
+            {
+              id: 'h1',
+              freight: { 'Warehouse/cart': cartOld.name },
+              verifications: [
+                { id: 'v0', phase: 'Successful', actor: 'kargo controller' },
+              ],
+            },
+          ],
+        },
+      ),
+    ],
+    freight: [cartNew, cartOld, checkout],
+    freightTotal: { cart: 12, checkout: 1 },
+    promotions: [
+      {
+        name: 'prod.01abc.brave-b',
+        stage: 'prod',
+        freight: cartNew.name,
+        phase: 'Running',
+        actor: 'email:dana@example.com',
+        steps: [
+          { alias: 'clone', uses: 'git-clone', status: 'Succeeded' },
+          { alias: 'open-pr', uses: 'git-open-pr', status: 'Succeeded' },
+          {
+            alias: 'wait-for-pr',
+            uses: 'git-wait-for-pr',
+            status: 'Running',
+            message: 'waiting for pull request',
+          },
+        ],
+        pullRequestUrl: 'https://github.com/example/shop-deploy/pull/42',
+      },
+    ],
+    fetchedAt: '2026-11-02T10:00:00Z',
+  };
+}
