@@ -125,7 +125,7 @@ describe('GET /entity-view', () => {
       project: 'kargo-demo',
       url: 'https://kargo.example.com/project/kargo-demo',
     });
-    expect(project.stages.map(s => s.name)).toEqual(['prod', 'test', 'uat']);
+    expect(project.stages.map(s => s.name)).toEqual(['test', 'uat', 'prod']); // pipeline order
     for (const stage of sim.store.list<Stage>('Stage', 'kargo-demo')) {
       const shown = project.stages.find(s => s.name === stage.metadata!.name)!;
       expect(shown.currentFreight).toEqual({

@@ -185,6 +185,32 @@ function stageView(s: Stage, promotions: Map<string, Promotion>): StageView {
   };
 }
 
+/** Stages in pipeline order: by distance from the warehouses, then by name. */
+function pipelineOrder(stages: Stage[]): Stage[] {
+  const byName = new Map(stages.map(s => [s.metadata!.name!, s]));
+  const depth = new Map<string, number>();
+  const depthOf = (name: string, seen: Set<string>): number => {
+    if (depth.has(name)) return depth.get(name)!;
+    const stage = byName.get(name);
+    if (!stage || seen.has(name)) return 0;
+    seen.add(name);
+    const upstream = (stage.spec.requestedFreight ?? []).flatMap(
+      r => r.sources?.stages ?? [],
+    );
+    const d = upstream.length
+      ? 1 + Math.max(...upstream.map(u => depthOf(u, seen)))
+      : 0;
+    depth.set(name, d);
+    return d;
+  };
+  return [...stages].sort(
+    (a, b) =>
+      depthOf(a.metadata!.name!, new Set()) -
+        depthOf(b.metadata!.name!, new Set()) ||
+      a.metadata!.name!.localeCompare(b.metadata!.name!),
+  );
+}
+
 const discovered = (f: Freight) =>
   Date.parse(f.discoveredAt ?? f.metadata?.creationTimestamp ?? '') || 0;
 
@@ -213,7 +239,7 @@ export function buildProjectView(
   const promotionsByName = new Map(
     snapshot.promotions.map(p => [p.metadata!.name!, p]),
   );
-  const stages = snapshot.stages
+  const stages = pipelineOrder(snapshot.stages)
     .filter(s => !stageFilter || stageFilter.has(s.metadata!.name!))
     .filter(
       s =>
