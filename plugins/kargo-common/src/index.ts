@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './availability';
 export * from './kargoResources';
 export * from './permissions';
 export * from './views';

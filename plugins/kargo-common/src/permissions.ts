@@ -1,4 +1,38 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import {
+  createPermission,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
+
+/** Resource type of a Kargo stage; its resourceRef is `<instance>/<project>/<stage>`. @public */
+export const KARGO_STAGE_RESOURCE_TYPE = 'kargo-stage';
+/** Resource type of a Kargo project; its resourceRef is `<instance>/<project>`. @public */
+export const KARGO_PROJECT_RESOURCE_TYPE = 'kargo-project';
+
+/** @public */
+export type KargoStagePermission = ResourcePermission<
+  typeof KARGO_STAGE_RESOURCE_TYPE
+>;
+/** @public */
+export type KargoProjectPermission = ResourcePermission<
+  typeof KARGO_PROJECT_RESOURCE_TYPE
+>;
+
+/** @public */
+export function kargoStageResourceRef(
+  instance: string,
+  project: string,
+  stage: string,
+): string {
+  return `${instance}/${project}/${stage}`;
+}
+
+/** @public */
+export function kargoProjectResourceRef(
+  instance: string,
+  project: string,
+): string {
+  return `${instance}/${project}`;
+}
 
 /**
  * Reading Kargo projects (pipelines, freight, promotions) through the portal.
@@ -9,5 +43,73 @@ export const kargoProjectReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
-/** Every permission the Kargo plugins define, for the permission backend's listing. @public */
-export const kargoPermissions = [kargoProjectReadPermission];
+/** Promote freight into a stage, or downstream of it (checked on every target stage). @public */
+export const kargoFreightPromotePermission = createPermission({
+  name: 'kargo.freight.promote',
+  attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
+});
+
+/** Approve freight for a stage (skips verification upstream). @public */
+export const kargoFreightApprovePermission = createPermission({
+  name: 'kargo.freight.approve',
+  attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
+});
+
+/** Abort a running promotion into a stage. @public */
+export const kargoPromotionAbortPermission = createPermission({
+  name: 'kargo.promotion.abort',
+  attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
+});
+
+/** Re-run or abort a stage's verification. @public */
+export const kargoStageReverifyPermission = createPermission({
+  name: 'kargo.stage.reverify',
+  attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
+});
+
+/** Ask Kargo to reconcile a stage now. @public */
+export const kargoStageRefreshPermission = createPermission({
+  name: 'kargo.stage.refresh',
+  attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
+});
+
+/** Ask a warehouse to look for new artifacts now. @public */
+export const kargoWarehouseRefreshPermission = createPermission({
+  name: 'kargo.warehouse.refresh',
+  attributes: { action: 'update' },
+  resourceType: KARGO_PROJECT_RESOURCE_TYPE,
+});
+
+/** Set or change a freight's alias. @public */
+export const kargoFreightAliasUpdatePermission = createPermission({
+  name: 'kargo.freight.alias.update',
+  attributes: { action: 'update' },
+  resourceType: KARGO_PROJECT_RESOURCE_TYPE,
+});
+
+/** Permissions on stages. @public */
+export const kargoStagePermissions = [
+  kargoFreightPromotePermission,
+  kargoFreightApprovePermission,
+  kargoPromotionAbortPermission,
+  kargoStageReverifyPermission,
+  kargoStageRefreshPermission,
+];
+
+/** Permissions on projects. @public */
+export const kargoProjectPermissions = [
+  kargoWarehouseRefreshPermission,
+  kargoFreightAliasUpdatePermission,
+];
+
+/** Every permission the Kargo plugins define. @public */
+export const kargoPermissions = [
+  kargoProjectReadPermission,
+  ...kargoStagePermissions,
+  ...kargoProjectPermissions,
+];
