@@ -27,6 +27,12 @@ export interface Config {
       uiUrl?: string;
       /** Timeout of one Kargo API call in milliseconds (default 10000). */
       timeoutMs?: number;
+      /**
+       * Act in Kargo as the user: mutations (promote, approve, abort, refresh, re-verify,
+       * alias) send the user's own Kargo-accepted token, which the frontend passes in the
+       * `x-kargo-token` header, instead of `token`. Reads keep using `token`. Default false.
+       */
+      forwardUserToken?: boolean;
     }>;
   };
 }

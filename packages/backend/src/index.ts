@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { permissionModuleKargoPolicy } from './kargoPermissionPolicy';
 
 const backend = createBackend();
 
@@ -41,9 +42,9 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// Kargo's example policy: owners promote into non-production stages, the release group
+// everywhere; everything else is allowed (see kargoPermissionPolicy.ts and the README).
+backend.add(permissionModuleKargoPolicy);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

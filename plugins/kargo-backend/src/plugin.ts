@@ -4,7 +4,19 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { kargoPermissions } from '@kargo-backstage/plugin-kargo-common';
+import {
+  kargoPermissions,
+  kargoProjectPermissions,
+  kargoStagePermissions,
+} from '@kargo-backstage/plugin-kargo-common';
+import { KargoResourceOwners } from './permissions/KargoResourceOwners';
+import {
+  kargoProjectResourceRef,
+  kargoProjectRules,
+  kargoStageResourceRef,
+  kargoStageRules,
+} from './permissions/rules';
+import { IdempotencyKeys } from './service/operations/IdempotencyKeys';
 import { KargoInstances } from './kargo/KargoInstances';
 import { ProjectSnapshots } from './service/ProjectSnapshots';
 import { ProjectWatchers } from './service/ProjectWatchers';
@@ -23,6 +35,8 @@ export const kargoPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
         logger: coreServices.logger,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -36,6 +50,25 @@ export const kargoPlugin = createBackendPlugin({
         // Invalid kargo.* config stops the backend here, with the key named.
         const instances = KargoInstances.fromConfig(config, logger);
         deps.permissionsRegistry.addPermissions(kargoPermissions);
+        // Conditional decisions (in project, is stage, owned by the user) are resolved here,
+        // against the owners of the catalog entities that show the stage or project.
+        const owners = new KargoResourceOwners(
+          deps.catalog,
+          deps.auth,
+          () => instances.names()[0],
+        );
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: kargoStageResourceRef,
+          permissions: kargoStagePermissions,
+          rules: Object.values(kargoStageRules),
+          getResources: refs => owners.stages(refs),
+        });
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: kargoProjectResourceRef,
+          permissions: kargoProjectPermissions,
+          rules: Object.values(kargoProjectRules),
+          getResources: refs => owners.projects(refs),
+        });
         const ttlMs =
           (config.getOptionalNumber('kargo.cache.ttlSeconds') ?? 30) * 1000;
         const snapshots = new ProjectSnapshots(cache, ttlMs);
@@ -50,6 +83,8 @@ export const kargoPlugin = createBackendPlugin({
             logger,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            auditor: deps.auditor,
+            idempotency: new IdempotencyKeys(cache),
             catalog: deps.catalog,
             instances,
             snapshots,

@@ -64,3 +64,12 @@ export const TERMINAL_PROMOTION_PHASES = [
   'Errored',
   'Aborted',
 ] as const;
+
+/** Phases after which a verification (AnalysisRun) no longer changes. @public */
+export const TERMINAL_VERIFICATION_PHASES = [
+  'Successful',
+  'Failed',
+  'Error',
+  'Aborted',
+  'Inconclusive',
+] as const;

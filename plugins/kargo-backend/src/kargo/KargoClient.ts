@@ -116,6 +116,21 @@ export class KargoClient {
     this.retryDelayMs = options.retryDelayMs ?? 200;
   }
 
+  /**
+   * The same client acting with another bearer token: the user's own Kargo token, for
+   * instances configured with `forwardUserToken`.
+   */
+  withToken(token: string): KargoClient {
+    return new KargoClient(
+      { ...this.instance, token },
+      {
+        logger: this.logger,
+        readAttempts: this.readAttempts,
+        retryDelayMs: this.retryDelayMs,
+      },
+    );
+  }
+
   // ---- projects and system ----
 
   getServerVersion(): Promise<VersionInfo> {

@@ -28,6 +28,7 @@ describe('readKargoInstances', () => {
         token: 't',
         uiUrl: 'https://ui.example.com',
         timeoutMs: 10000,
+        forwardUserToken: false,
       },
     ]);
     expect(read(undefined)).toEqual([]);

@@ -7,6 +7,11 @@ export interface KargoInstanceConfig {
   token?: string;
   uiUrl?: string;
   timeoutMs: number;
+  /**
+   * Mutations use the user's own Kargo token (sent by the frontend in `x-kargo-token`)
+   * instead of the service token; reads keep using the service token.
+   */
+  forwardUserToken?: boolean;
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -41,6 +46,8 @@ export function readKargoInstances(config: Config): KargoInstanceConfig[] {
       token: instance.getOptionalString('token'),
       uiUrl: instance.getOptionalString('uiUrl')?.replace(/\/+$/, ''),
       timeoutMs,
+      forwardUserToken:
+        instance.getOptionalBoolean('forwardUserToken') ?? false,
     };
   });
 }

@@ -1,13 +1,13 @@
 import {
   createConditionExports,
   createPermissionResourceRef,
-  makeCreatePermissionRule,
+  createPermissionRule,
 } from '@backstage/plugin-permission-node';
 import {
   KARGO_PROJECT_RESOURCE_TYPE,
   KARGO_STAGE_RESOURCE_TYPE,
 } from '@kargo-backstage/plugin-kargo-common';
-import { z } from 'zod/v3';
+import { z } from 'zod';
 
 /** What a permission decision about a Kargo stage may look at. @public */
 export interface KargoStageResource {
@@ -60,17 +60,6 @@ function matchesName(pattern: string, name: string): boolean {
   return regex.test(name);
 }
 
-const createStageRule = makeCreatePermissionRule<
-  KargoStageResource,
-  KargoResourceQuery,
-  typeof KARGO_STAGE_RESOURCE_TYPE
->();
-const createProjectRule = makeCreatePermissionRule<
-  KargoProjectResource,
-  KargoResourceQuery,
-  typeof KARGO_PROJECT_RESOURCE_TYPE
->();
-
 const projectsParams = z.object({
   projects: z.array(z.string()).describe('Kargo project names'),
   instance: z
@@ -86,7 +75,7 @@ const claimsParams = z.object({
 
 /** Permission rules for `kargo-stage`: in project, is stage, owned by the user. @public */
 export const kargoStageRules = {
-  isInProject: createStageRule({
+  isInProject: createPermissionRule({
     name: 'IS_IN_PROJECT',
     description: 'The stage belongs to one of these Kargo projects',
     resourceRef: kargoStageResourceRef,
@@ -95,7 +84,7 @@ export const kargoStageRules = {
       projects.includes(r.project) && (!instance || instance === r.instance),
     toQuery: params => ({ rule: 'IS_IN_PROJECT', params }),
   }),
-  isStage: createStageRule({
+  isStage: createPermissionRule({
     name: 'IS_STAGE',
     description:
       'The stage is one of these (names, `*` wildcards allowed, e.g. prod-*)',
@@ -107,7 +96,7 @@ export const kargoStageRules = {
       stages.some(pattern => matchesName(pattern, r.stage)),
     toQuery: params => ({ rule: 'IS_STAGE', params }),
   }),
-  isEntityOwner: createStageRule({
+  isEntityOwner: createPermissionRule({
     name: 'IS_ENTITY_OWNER',
     description: 'The user owns a catalog entity that shows this stage',
     resourceRef: kargoStageResourceRef,
@@ -119,7 +108,7 @@ export const kargoStageRules = {
 
 /** Permission rules for `kargo-project`: in project, owned by the user. @public */
 export const kargoProjectRules = {
-  isInProject: createProjectRule({
+  isInProject: createPermissionRule({
     name: 'IS_IN_PROJECT',
     description: 'The project is one of these Kargo projects',
     resourceRef: kargoProjectResourceRef,
@@ -128,7 +117,7 @@ export const kargoProjectRules = {
       projects.includes(r.project) && (!instance || instance === r.instance),
     toQuery: params => ({ rule: 'IS_IN_PROJECT', params }),
   }),
-  isEntityOwner: createProjectRule({
+  isEntityOwner: createPermissionRule({
     name: 'IS_ENTITY_OWNER',
     description: 'The user owns a catalog entity annotated with this project',
     resourceRef: kargoProjectResourceRef,

@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -27,11 +28,15 @@ import { KargoInstances } from '../kargo/KargoInstances';
 import { ProjectSnapshots } from './ProjectSnapshots';
 import { ProjectWatchers } from './ProjectWatchers';
 import { buildProjectView } from './views/buildProjectView';
+import { createOperationsRouter } from './operations/operationsRouter';
+import { IdempotencyKeys } from './operations/IdempotencyKeys';
 
 export interface RouterOptions {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
+  auditor: AuditorService;
+  idempotency: IdempotencyKeys;
   catalog: CatalogService;
   instances: KargoInstances;
   snapshots: ProjectSnapshots;
@@ -157,6 +162,8 @@ export async function createRouter(
     };
     res.json(body);
   });
+
+  router.use(createOperationsRouter(options));
 
   return router;
 }

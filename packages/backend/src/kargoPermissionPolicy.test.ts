@@ -1,0 +1,355 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { DefaultAuditorService } from '@backstage/backend-defaults/auditor';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  KargoSimulator,
+  ManualClock,
+  RunningKargoSimulator,
+  startKargoSimulator,
+} from '@kargo-backstage/kargo-simulator';
+import type { Freight } from '@kargo-backstage/plugin-kargo-common';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
+import request from 'supertest';
+import { permissionModuleKargoPolicy } from './kargoPermissionPolicy';
+
+/**
+ * The permission matrix, end to end: the Kargo backend plugin, the real permission backend with
+ * the example policy, conditional decisions resolved by the plugin's permission rules against the
+ * catalog's owners, and the simulator as Kargo.
+ */
+
+const owned = (name: string, project: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'kargo.akuity.io/project': project },
+  },
+  spec: { type: 'service', owner, lifecycle: 'production' },
+  relations: [{ type: 'ownedBy', targetRef: owner }],
+});
+
+const entities = [
+  owned('guestbook', 'kargo-demo', 'group:default/team-a'),
+  owned('storefront', 'microservices', 'group:default/team-b'),
+];
+
+const ownership: Record<string, string[]> = {
+  'user:default/dev': ['user:default/dev', 'group:default/team-a'],
+  'user:default/mallory': ['user:default/mallory'],
+  'user:default/rel': ['user:default/rel', 'group:default/release-managers'],
+};
+
+/**
+ * The mock httpAuth, except that a service token issued on behalf of a user keeps its actor
+ * (as Backstage's real auth does): the permission backend's apply-conditions call to the Kargo
+ * plugin needs it, and the mock drops it.
+ */
+const httpAuthWithActors = createServiceFactory({
+  service: coreServices.httpAuth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory: ({ plugin }) => {
+    const mock = mockServices.httpAuth({
+      pluginId: plugin.getId(),
+      defaultCredentials: mockCredentials.none(),
+    });
+    const prefix = 'Bearer mock-service-token:';
+    return {
+      ...mock,
+      issueUserCookie: mock.issueUserCookie.bind(mock),
+      async credentials(req: any, options?: any) {
+        const header: string = req.headers.authorization ?? '';
+        if (header.startsWith(prefix)) {
+          const { sub, obo } = JSON.parse(header.slice(prefix.length));
+          if (obo) {
+            return mockCredentials.user(obo, { actor: { subject: sub } });
+          }
+        }
+        return mock.credentials(req, options);
+      },
+    } as any;
+  },
+});
+
+const as = (user: string) => mockCredentials.user.header(user);
+
+let kargo: RunningKargoSimulator;
+let sim: KargoSimulator;
+let audit: Array<Record<string, any>>;
+
+async function startBackend() {
+  audit = [];
+  return startTestBackend({
+    features: [
+      kargoPlugin,
+      permissionPlugin,
+      permissionModuleKargoPolicy,
+      permissionsServiceFactory,
+      permissionsRegistryServiceFactory,
+      catalogServiceMock.factory({ entities }),
+      httpAuthWithActors,
+      mockServices.rootConfig.factory({
+        data: {
+          permission: { enabled: true },
+          kargoPolicy: {
+            releaseGroups: ['group:default/release-managers'],
+            protectedStages: ['prod*'],
+          },
+          kargo: {
+            instances: [
+              {
+                name: 'sim',
+                url: kargo.url,
+                token: 'kargo-simulator-admin-token',
+              },
+            ],
+          },
+        },
+      }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => ({
+          async getUserInfo(credentials: any) {
+            const ref = credentials.principal.userEntityRef;
+            return { userEntityRef: ref, ownershipEntityRefs: ownership[ref] };
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: coreServices.auditor,
+        deps: {
+          auth: coreServices.auth,
+          httpAuth: coreServices.httpAuth,
+          plugin: coreServices.pluginMetadata,
+        },
+        factory: deps =>
+          DefaultAuditorService.create(async event => {
+            audit.push(event);
+          }, deps),
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => {} }),
+      }),
+    ],
+  });
+}
+
+const freightOf = (project: string): Freight[] =>
+  sim.store
+    .list<Freight>('Freight', project)
+    .sort((a, b) =>
+      a.metadata!.creationTimestamp!.localeCompare(
+        b.metadata!.creationTimestamp!,
+      ),
+    );
+const mutations = () => kargo.requestLog.filter(r => !r.startsWith('GET '));
+const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
+
+interface Case {
+  path: string;
+  body?: object;
+  method?: 'post' | 'patch';
+}
+
+/** Each route: where a team-a owner may act, and where the same owner may not. */
+interface Route {
+  name: string;
+  allowed(): Case;
+  otherStageOrProject(): Case;
+  /** Put the simulator in a state where the allowed call can succeed. */
+  prepare?(): void;
+}
+
+const newestDemoFreight = () => freightOf('kargo-demo').at(-1)!.metadata!.name!;
+const uatFreight = () =>
+  freightOf('kargo-demo').find(f => f.status?.currentlyIn?.uat)!.metadata!
+    .name!;
+
+/** A promotion that has not finished yet (the simulator only moves on tick()). */
+function runningPromotion(stage: string): string {
+  const freight = newestDemoFreight();
+  sim.approve('kargo-demo', freight, stage, 'admin');
+  return sim.promote('kargo-demo', stage, { freight }, 'admin').metadata!.name!;
+}
+
+const routes: Route[] = [
+  {
+    name: 'promote',
+    allowed: () => ({
+      path: api('kargo-demo/stages/uat/promotions'),
+      body: { freight: newestDemoFreight() },
+    }),
+    otherStageOrProject: () => ({
+      path: api('kargo-demo/stages/prod/promotions'),
+      body: { freight: uatFreight() },
+    }),
+  },
+  {
+    name: 'promote downstream',
+    allowed: () => ({
+      path: api('kargo-demo/stages/test/promotions/downstream'),
+      body: { freight: newestDemoFreight() },
+    }),
+    // Downstream of uat is prod: a way around "not into prod" if it were not checked.
+    otherStageOrProject: () => ({
+      path: api('kargo-demo/stages/uat/promotions/downstream'),
+      body: { freight: uatFreight() },
+    }),
+  },
+  {
+    name: 'approve',
+    allowed: () => ({
+      path: api(`kargo-demo/freight/${newestDemoFreight()}/approve`),
+      body: { stage: 'uat' },
+    }),
+    otherStageOrProject: () => ({
+      path: api(`kargo-demo/freight/${newestDemoFreight()}/approve`),
+      body: { stage: 'prod' },
+    }),
+  },
+  {
+    name: 'abort promotion',
+    allowed: () => ({
+      path: api(`kargo-demo/promotions/${runningPromotion('uat')}/abort`),
+    }),
+    otherStageOrProject: () => ({
+      path: api(`kargo-demo/promotions/${runningPromotion('prod')}/abort`),
+    }),
+  },
+  {
+    name: 'refresh stage',
+    allowed: () => ({ path: api('kargo-demo/stages/uat/refresh') }),
+    otherStageOrProject: () => ({
+      path: api('kargo-demo/stages/prod/refresh'),
+    }),
+  },
+  {
+    name: 'refresh warehouse',
+    allowed: () => ({ path: api('kargo-demo/warehouses/guestbook/refresh') }),
+    otherStageOrProject: () => ({
+      path: api('microservices/warehouses/checkout/refresh'),
+    }),
+  },
+  {
+    name: 're-verify',
+    allowed: () => ({ path: api('kargo-demo/stages/uat/verification') }),
+    otherStageOrProject: () => ({
+      path: api('microservices/stages/integration/verification'),
+    }),
+  },
+  {
+    name: 'abort verification',
+    prepare: () => {
+      sim.reverify('kargo-demo', 'uat', 'admin');
+      sim.tick();
+    },
+    allowed: () => ({ path: api('kargo-demo/stages/uat/verification/abort') }),
+    otherStageOrProject: () => ({
+      path: api('kargo-demo/stages/prod/verification/abort'),
+    }),
+  },
+  {
+    name: 'alias',
+    allowed: () => ({
+      method: 'patch',
+      path: api(`kargo-demo/freight/${newestDemoFreight()}/alias`),
+      body: { alias: 'release-candidate' },
+    }),
+    otherStageOrProject: () => ({
+      method: 'patch',
+      path: api(
+        `microservices/freight/${
+          freightOf('microservices')[0].metadata!.name
+        }/alias`,
+      ),
+      body: { alias: 'taken-over' },
+    }),
+  },
+];
+
+const send = (server: any, c: Case, headers: Record<string, string> = {}) => {
+  let req = request(server)[c.method ?? 'post'](c.path);
+  for (const [k, v] of Object.entries(headers)) req = req.set(k, v);
+  return req.send(c.body ?? {});
+};
+
+beforeEach(async () => {
+  sim = new KargoSimulator({ clock: new ManualClock() });
+  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+});
+afterEach(() => kargo.close());
+
+describe.each(routes)('$name', route => {
+  it('refuses the anonymous (401), the stranger (403) and an owner outside their stages (403), calling Kargo for none; lets the owner act (2xx), audited', async () => {
+    route.prepare?.();
+    const { server } = await startBackend();
+    const allowed = route.allowed();
+    const other = route.otherStageOrProject();
+    kargo.requestLog.length = 0;
+
+    expect((await send(server, allowed)).status).toBe(401);
+    expect(
+      (
+        await send(server, allowed, {
+          authorization: as('user:default/mallory'),
+        })
+      ).status,
+    ).toBe(403);
+    const outside = await send(server, other, {
+      authorization: as('user:default/dev'),
+    });
+    expect(outside.status).toBe(403);
+    expect(outside.body.error.name).toBe('NotAllowedError');
+    expect(mutations()).toEqual([]);
+
+    const ok = await send(server, allowed, {
+      authorization: as('user:default/dev'),
+    });
+    expect({ status: ok.status, error: ok.body?.error }).toEqual({
+      status: expect.any(Number),
+      error: undefined,
+    });
+    expect([200, 201, 204]).toContain(ok.status);
+    expect(mutations()).toHaveLength(1);
+
+    const finished = audit.filter(e => e.status !== 'initiated');
+    expect(finished.map(e => [e.actor.actorId, e.status])).toEqual([
+      ['user:default/mallory', 'failed'],
+      ['user:default/dev', 'failed'],
+      ['user:default/dev', 'succeeded'],
+    ]);
+    expect(finished[2]).toMatchObject({
+      plugin: 'kargo',
+      severityLevel: 'medium',
+      meta: { kargoCall: expect.stringMatching(/^(POST|PATCH) \/v1beta1\//) },
+    });
+    expect(finished[1].error.name).toBe('NotAllowedError');
+  });
+});
+
+it('lets the release group act on protected stages', async () => {
+  const { server } = await startBackend();
+  const res = await send(
+    server,
+    { path: api('kargo-demo/stages/prod/refresh') },
+    { authorization: as('user:default/rel') },
+  );
+  expect(res.status).toBe(204);
+});

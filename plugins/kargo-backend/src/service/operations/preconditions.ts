@@ -1,0 +1,202 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  Freight,
+  isControlFlowStage,
+  isFreightAvailable,
+  originKey,
+  Promotion,
+  Stage,
+  TERMINAL_PROMOTION_PHASES,
+  TERMINAL_VERIFICATION_PHASES,
+  Warehouse,
+} from '@kargo-backstage/plugin-kargo-common';
+import { ProjectSnapshot } from '../views/buildProjectView';
+
+/**
+ * Checks a mutation against the project as the portal last read it (kept fresh by the watch
+ * streams), so that a request Kargo would refuse is refused here with a clear 4xx and no call
+ * to Kargo. Kargo checks again; these only save a round trip and explain better.
+ */
+
+const ALIAS_LABEL = 'kargo.akuity.io/alias';
+
+const aliasOf = (f: Freight) => f.alias ?? f.metadata?.labels?.[ALIAS_LABEL];
+
+export function requireStage(
+  snapshot: ProjectSnapshot,
+  project: string,
+  name: string,
+): Stage {
+  const stage = snapshot.stages.find(s => s.metadata?.name === name);
+  if (!stage) {
+    throw new NotFoundError(
+      `Stage "${name}" not found in project "${project}"`,
+    );
+  }
+  return stage;
+}
+
+export function requireWarehouse(
+  snapshot: ProjectSnapshot,
+  project: string,
+  name: string,
+): Warehouse {
+  const warehouse = snapshot.warehouses.find(w => w.metadata?.name === name);
+  if (!warehouse) {
+    throw new NotFoundError(
+      `Warehouse "${name}" not found in project "${project}"`,
+    );
+  }
+  return warehouse;
+}
+
+/** Freight by name or alias, as Kargo's `{freight-name-or-alias}` path segments resolve it. */
+export function requireFreight(
+  snapshot: ProjectSnapshot,
+  project: string,
+  nameOrAlias: string,
+): Freight {
+  const freight =
+    snapshot.freight.find(f => f.metadata?.name === nameOrAlias) ??
+    snapshot.freight.find(f => aliasOf(f) === nameOrAlias);
+  if (!freight) {
+    throw new NotFoundError(
+      `Freight "${nameOrAlias}" not found in project "${project}"`,
+    );
+  }
+  return freight;
+}
+
+export function requirePromotion(
+  snapshot: ProjectSnapshot,
+  project: string,
+  name: string,
+): Promotion {
+  const promotion = snapshot.promotions.find(p => p.metadata?.name === name);
+  if (!promotion) {
+    throw new NotFoundError(
+      `Promotion "${name}" not found in project "${project}"`,
+    );
+  }
+  return promotion;
+}
+
+/** The stage must ask for the freight's origin, have steps, and the freight be available. */
+export function requirePromotable(
+  stage: Stage,
+  freight: Freight,
+  now: number,
+): void {
+  const stageName = stage.metadata!.name!;
+  const freightName = freight.metadata!.name!;
+  const origin = originKey(freight.origin);
+  if (!stage.spec.requestedFreight?.some(r => originKey(r.origin) === origin)) {
+    throw new InputError(
+      `Stage "${stageName}" does not request freight from ${origin}`,
+    );
+  }
+  if (isControlFlowStage(stage)) {
+    throw new InputError(
+      `Stage "${stageName}" has no promotion steps; freight passes through it from upstream`,
+    );
+  }
+  if (!isFreightAvailable(stage, freight, now)) {
+    throw new InputError(
+      `Freight "${freightName}" is not available to Stage "${stageName}": ` +
+        'it is not verified upstream (or has not soaked long enough) and is not approved for it',
+    );
+  }
+}
+
+/** The stages that take this freight's origin from `stage`, as Kargo's downstream promote finds them. */
+export function downstreamStages(
+  snapshot: ProjectSnapshot,
+  stageName: string,
+  freight: Freight,
+): Stage[] {
+  const origin = originKey(freight.origin);
+  const downstream = snapshot.stages.filter(s =>
+    s.spec.requestedFreight?.some(
+      r =>
+        originKey(r.origin) === origin &&
+        r.sources?.stages?.includes(stageName),
+    ),
+  );
+  if (!downstream.length) {
+    throw new InputError(
+      `Stage "${stageName}" has no downstream stages for ${origin}`,
+    );
+  }
+  return downstream;
+}
+
+/** Freight can only go downstream once the stage has verified it. */
+export function requireVerifiedIn(freight: Freight, stageName: string): void {
+  if (!freight.status?.verifiedIn?.[stageName]) {
+    throw new InputError(
+      `Freight "${
+        freight.metadata!.name
+      }" is not verified in Stage "${stageName}"; it cannot go downstream yet`,
+    );
+  }
+}
+
+export function requireApprovable(stage: Stage, freight: Freight): void {
+  const origin = originKey(freight.origin);
+  if (!stage.spec.requestedFreight?.some(r => originKey(r.origin) === origin)) {
+    throw new InputError(
+      `Stage "${stage.metadata!.name}" does not request freight from ${origin}`,
+    );
+  }
+}
+
+/** Re-verify and abort need a current freight with a verification to act on. */
+export function requireVerification(
+  stage: Stage,
+  mode: 'reverify' | 'abort',
+): void {
+  const current = stage.status?.freightHistory?.[0];
+  const verification = current?.verificationHistory?.[0];
+  const name = stage.metadata!.name!;
+  if (!current || !Object.keys(current.items ?? {}).length) {
+    throw new ConflictError(`Stage "${name}" has no current freight`);
+  }
+  if (!verification?.id) {
+    throw new ConflictError(
+      `Stage "${name}" has no verification for its current freight`,
+    );
+  }
+  if (
+    mode === 'abort' &&
+    (TERMINAL_VERIFICATION_PHASES as readonly string[]).includes(
+      verification.phase ?? '',
+    )
+  ) {
+    throw new ConflictError(
+      `The verification of Stage "${name}" has already finished (${verification.phase})`,
+    );
+  }
+}
+
+export function requireRunning(promotion: Promotion): void {
+  const phase = promotion.status?.phase ?? '';
+  if ((TERMINAL_PROMOTION_PHASES as readonly string[]).includes(phase)) {
+    throw new ConflictError(
+      `Promotion "${promotion.metadata!.name}" has already finished (${phase})`,
+    );
+  }
+}
+
+/** Kargo keeps aliases unique per project. */
+export function requireAliasFree(
+  snapshot: ProjectSnapshot,
+  freight: Freight,
+  alias: string,
+): void {
+  const holder = snapshot.freight.find(f => aliasOf(f) === alias);
+  if (holder && holder.metadata?.name !== freight.metadata?.name) {
+    throw new ConflictError(
+      `Alias "${alias}" is already used by freight "${holder.metadata?.name}"`,
+    );
+  }
+}
