@@ -1,14 +1,32 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import type { KargoEntityView } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  KargoEntityView,
+  Promotion,
+} from '@kargo-backstage/plugin-kargo-common';
 
 /** What the Kargo backend plugin reports about itself. @public */
 export interface KargoBackendHealth {
   status: string;
 }
 
+/** A Kargo project on one configured instance. @public */
+export interface KargoProjectRef {
+  instance: string;
+  project: string;
+}
+
+/** Freight by name or by alias, as Kargo's promote request names it. @public */
+export type KargoFreightRef = { freight: string } | { freightAlias: string };
+
+/** @public */
+export interface KargoMutationOptions {
+  /** Sent as `Idempotency-Key`: a retry with the same key creates nothing new. */
+  idempotencyKey?: string;
+}
+
 /**
  * The frontend's view of the Kargo backend plugin. Components reach Kargo only through it,
- * so the Kargo token never leaves the backend.
+ * so the Kargo token never leaves the backend; the backend authorizes every call.
  * @public
  */
 export interface KargoApi {
@@ -18,6 +36,34 @@ export interface KargoApi {
     entityRef: string,
     options?: { freightLimit?: number },
   ): Promise<KargoEntityView>;
+  promote(
+    ref: KargoProjectRef,
+    stage: string,
+    freight: KargoFreightRef,
+    options?: KargoMutationOptions,
+  ): Promise<Promotion>;
+  /** Promotes freight verified in `stage` into every stage downstream of it. */
+  promoteDownstream(
+    ref: KargoProjectRef,
+    stage: string,
+    freight: KargoFreightRef,
+    options?: KargoMutationOptions,
+  ): Promise<{ promotions?: Promotion[] }>;
+  approveFreight(
+    ref: KargoProjectRef,
+    freight: string,
+    stage: string,
+  ): Promise<void>;
+  abortPromotion(ref: KargoProjectRef, promotion: string): Promise<void>;
+  refreshStage(ref: KargoProjectRef, stage: string): Promise<void>;
+  refreshWarehouse(ref: KargoProjectRef, warehouse: string): Promise<void>;
+  reverify(ref: KargoProjectRef, stage: string): Promise<void>;
+  abortVerification(ref: KargoProjectRef, stage: string): Promise<void>;
+  updateFreightAlias(
+    ref: KargoProjectRef,
+    freight: string,
+    alias: string,
+  ): Promise<void>;
 }
 
 /** @public */

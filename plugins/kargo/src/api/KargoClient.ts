@@ -1,20 +1,36 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { KargoEntityView } from '@kargo-backstage/plugin-kargo-common';
-import { KargoApi, KargoBackendHealth } from './KargoApi';
+import type {
+  KargoEntityView,
+  Promotion,
+} from '@kargo-backstage/plugin-kargo-common';
+import {
+  KargoApi,
+  KargoBackendHealth,
+  KargoFreightRef,
+  KargoMutationOptions,
+  KargoProjectRef,
+} from './KargoApi';
+
+/** @public */
+export interface KargoClientOptions {
+  discoveryApi: DiscoveryApi;
+  fetchApi: FetchApi;
+  /**
+   * Only for Kargo instances configured with `forwardUserToken`: the user's own token that
+   * Kargo accepts (e.g. an ID token from the identity provider Kargo trusts).
+   */
+  getKargoToken?(instance: string): Promise<string | undefined>;
+}
+
+const segment = encodeURIComponent;
 
 /** Talks to the Kargo backend plugin with the signed-in user's Backstage token. @public */
 export class KargoClient implements KargoApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
-
-  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
-  }
+  constructor(private readonly options: KargoClientOptions) {}
 
   async getHealth(): Promise<KargoBackendHealth> {
-    return this.get<KargoBackendHealth>('/health');
+    return this.request<KargoBackendHealth>('GET', '/health');
   }
 
   async getEntityView(
@@ -24,15 +40,120 @@ export class KargoClient implements KargoApi {
     const query = new URLSearchParams({ entityRef });
     if (options.freightLimit)
       query.set('freightLimit', String(options.freightLimit));
-    return this.get<KargoEntityView>(`/entity-view?${query}`);
+    return this.request<KargoEntityView>('GET', `/entity-view?${query}`);
   }
 
-  private async get<T>(path: string): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('kargo');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`);
+  promote(
+    ref: KargoProjectRef,
+    stage: string,
+    freight: KargoFreightRef,
+    options: KargoMutationOptions = {},
+  ): Promise<Promotion> {
+    return this.mutate(ref, 'POST', `/stages/${segment(stage)}/promotions`, {
+      body: freight,
+      ...options,
+    });
+  }
+
+  promoteDownstream(
+    ref: KargoProjectRef,
+    stage: string,
+    freight: KargoFreightRef,
+    options: KargoMutationOptions = {},
+  ): Promise<{ promotions?: Promotion[] }> {
+    return this.mutate(
+      ref,
+      'POST',
+      `/stages/${segment(stage)}/promotions/downstream`,
+      { body: freight, ...options },
+    );
+  }
+
+  approveFreight(
+    ref: KargoProjectRef,
+    freight: string,
+    stage: string,
+  ): Promise<void> {
+    return this.mutate(ref, 'POST', `/freight/${segment(freight)}/approve`, {
+      body: { stage },
+    });
+  }
+
+  abortPromotion(ref: KargoProjectRef, promotion: string): Promise<void> {
+    return this.mutate(ref, 'POST', `/promotions/${segment(promotion)}/abort`);
+  }
+
+  refreshStage(ref: KargoProjectRef, stage: string): Promise<void> {
+    return this.mutate(ref, 'POST', `/stages/${segment(stage)}/refresh`);
+  }
+
+  refreshWarehouse(ref: KargoProjectRef, warehouse: string): Promise<void> {
+    return this.mutate(
+      ref,
+      'POST',
+      `/warehouses/${segment(warehouse)}/refresh`,
+    );
+  }
+
+  reverify(ref: KargoProjectRef, stage: string): Promise<void> {
+    return this.mutate(ref, 'POST', `/stages/${segment(stage)}/verification`);
+  }
+
+  abortVerification(ref: KargoProjectRef, stage: string): Promise<void> {
+    return this.mutate(
+      ref,
+      'POST',
+      `/stages/${segment(stage)}/verification/abort`,
+    );
+  }
+
+  updateFreightAlias(
+    ref: KargoProjectRef,
+    freight: string,
+    alias: string,
+  ): Promise<void> {
+    return this.mutate(ref, 'PATCH', `/freight/${segment(freight)}/alias`, {
+      body: { alias },
+    });
+  }
+
+  private async mutate<T>(
+    ref: KargoProjectRef,
+    method: 'POST' | 'PATCH',
+    path: string,
+    options: { body?: unknown } & KargoMutationOptions = {},
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+    };
+    if (options.idempotencyKey) {
+      headers['idempotency-key'] = options.idempotencyKey;
+    }
+    const kargoToken = await this.options.getKargoToken?.(ref.instance);
+    if (kargoToken) headers['x-kargo-token'] = kargoToken;
+    return this.request<T>(
+      method,
+      `/instances/${segment(ref.instance)}/projects/${segment(
+        ref.project,
+      )}${path}`,
+      { headers, body: JSON.stringify(options.body ?? {}) },
+    );
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string } = {},
+  ): Promise<T> {
+    const baseUrl = await this.options.discoveryApi.getBaseUrl('kargo');
+    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      ...init,
+    });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 }

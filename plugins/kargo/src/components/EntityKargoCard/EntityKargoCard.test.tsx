@@ -1,17 +1,21 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { KargoApi, kargoApiRef } from '../../api';
-import { shopView } from '../testViews';
+import { kargoApiRef } from '../../api';
+import { shopView, testKargoApi } from '../__testUtils__/testViews';
 import { EntityKargoCard } from './EntityKargoCard';
 
 describe('EntityKargoCard', () => {
   it('lists each stage with its freight and health, skipping control-flow stages', async () => {
-    const api: KargoApi = {
-      getHealth: async () => ({ status: 'ok' }),
+    const api = testKargoApi({
       getEntityView: async () => ({ entityRef: 'x', projects: [shopView()] }),
-    };
+    });
     const entity: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
@@ -21,7 +25,12 @@ describe('EntityKargoCard', () => {
       },
     };
     await renderInTestApp(
-      <TestApiProvider apis={[[kargoApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [kargoApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={entity}>
           <EntityKargoCard />
         </EntityProvider>

@@ -1,9 +1,14 @@
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { KargoApi, kargoApiRef } from '../../api';
-import { shopView } from '../testViews';
+import { shopView, testKargoApi } from '../__testUtils__/testViews';
 import { EntityKargoContent } from './EntityKargoContent';
 
 const entity = (annotations?: Record<string, string>): Entity => ({
@@ -14,12 +19,14 @@ const entity = (annotations?: Record<string, string>): Entity => ({
 });
 
 function renderContent(e: Entity, getEntityView: KargoApi['getEntityView']) {
-  const api: KargoApi = {
-    getHealth: async () => ({ status: 'ok' }),
-    getEntityView,
-  };
+  const api = testKargoApi({ getEntityView });
   return renderInTestApp(
-    <TestApiProvider apis={[[kargoApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [kargoApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={e}>
         <EntityKargoContent />
       </EntityProvider>

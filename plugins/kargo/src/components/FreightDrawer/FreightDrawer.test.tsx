@@ -1,13 +1,19 @@
-import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen } from '@testing-library/react';
-import { shopView } from '../testViews';
+import { renderWithKargo } from '../__testUtils__/testApis';
+import { shopView } from '../__testUtils__/testViews';
 import { FreightDrawer } from './FreightDrawer';
 
 describe('FreightDrawer', () => {
   it('shows contents, where the freight is and was verified, and Kargo metadata', async () => {
     const onClose = jest.fn();
-    await renderInTestApp(
-      <FreightDrawer freight={shopView().freight[2]} onClose={onClose} />,
+    const view = shopView();
+    await renderWithKargo(
+      <FreightDrawer
+        view={view}
+        freight={view.freight[2]}
+        onClose={onClose}
+        onPromote={jest.fn()}
+      />,
     );
     expect(
       screen.getByText('Freight daring-dingo · 2.3.0'),

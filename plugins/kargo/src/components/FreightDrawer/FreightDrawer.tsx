@@ -1,5 +1,8 @@
 import { StructuredMetadataTable } from '@backstage/core-components';
-import type { FreightView } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  FreightView,
+  KargoProjectView,
+} from '@kargo-backstage/plugin-kargo-common';
 import Box from '@material-ui/core/Box';
 import Drawer from '@material-ui/core/Drawer';
 import IconButton from '@material-ui/core/IconButton';
@@ -7,6 +10,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import CloseIcon from '@material-ui/icons/Close';
 import { freightTitle, freightVersion } from '../../freightLabels';
+import { FreightActions } from '../KargoActions';
 
 const useStyles = makeStyles(theme => ({
   paper: { width: 560, maxWidth: '100vw', padding: theme.spacing(2) },
@@ -20,8 +24,11 @@ const useStyles = makeStyles(theme => ({
 }));
 
 export interface FreightDrawerProps {
+  view: KargoProjectView;
   freight?: FreightView;
   onClose(): void;
+  /** Opens the promote dialog for the freight into a stage. */
+  onPromote(freight: FreightView, stage: string): void;
 }
 
 /** One piece of freight: what it contains, where it is and has been verified, its metadata. */
@@ -53,6 +60,12 @@ export function FreightDrawer(props: FreightDrawerProps) {
               <CloseIcon />
             </IconButton>
           </Box>
+          <FreightActions
+            key={freight.name}
+            view={props.view}
+            freight={freight}
+            onPromote={stage => props.onPromote(freight, stage)}
+          />
           <StructuredMetadataTable
             metadata={{
               name: <span className={classes.mono}>{freight.name}</span>,

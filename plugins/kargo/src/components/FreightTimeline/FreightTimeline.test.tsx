@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { shopView } from '../testViews';
+import { shopView } from '../__testUtils__/testViews';
 import { FreightTimeline } from './FreightTimeline';
 
 describe('FreightTimeline', () => {

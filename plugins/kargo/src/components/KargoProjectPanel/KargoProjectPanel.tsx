@@ -16,6 +16,8 @@ import { useProjectUpdates } from '../../hooks/useProjectUpdates';
 import { FreightDrawer } from '../FreightDrawer';
 import { FreightTimeline } from '../FreightTimeline';
 import { PipelineGraph } from '../PipelineGraph';
+import { PromoteDialog } from '../PromoteDialog';
+import { WarehouseRefreshButtons } from '../KargoActions';
 import { StageDrawer } from '../StageDrawer';
 
 export interface KargoProjectPanelProps {
@@ -31,6 +33,7 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
   const [warehouseFilter, setWarehouseFilter] = useState<string[]>([]);
   const [stageName, setStageName] = useState<string>();
   const [freightName, setFreightName] = useState<string>();
+  const [promote, setPromote] = useState<{ stage: string; freight?: string }>();
 
   const stage = view.stages.find(s => s.name === stageName);
   const selectedFreight = view.freight.find(f => f.name === freightName);
@@ -61,6 +64,7 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
           </Select>
         </FormControl>
       )}
+      <WarehouseRefreshButtons view={view} />
       {view.url && <Link to={view.url}>Open in Kargo</Link>}
     </Box>
   );
@@ -99,10 +103,19 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
         view={view}
         stage={stage}
         onClose={() => setStageName(undefined)}
+        onPromote={s => setPromote({ stage: s.name })}
       />
       <FreightDrawer
+        view={view}
         freight={selectedFreight}
         onClose={() => setFreightName(undefined)}
+        onPromote={(f, s) => setPromote({ stage: s, freight: f.name })}
+      />
+      <PromoteDialog
+        view={view}
+        stage={view.stages.find(s => s.name === promote?.stage)}
+        freightName={promote?.freight}
+        onClose={() => setPromote(undefined)}
       />
     </InfoCard>
   );

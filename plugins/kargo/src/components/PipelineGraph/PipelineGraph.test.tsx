@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { shopView } from '../testViews';
+import { shopView } from '../__testUtils__/testViews';
 import { PipelineGraph } from './PipelineGraph';
 
 // jsdom computes no accessible names inside the graph's SVG, so stage nodes are found by their

@@ -1,13 +1,18 @@
-import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
-import { shopView } from '../testViews';
+import { renderWithKargo } from '../__testUtils__/testApis';
+import { shopView } from '../__testUtils__/testViews';
 import { StageDrawer } from './StageDrawer';
 
 describe('StageDrawer', () => {
   it('shows the stage, its promotions with steps and PR, its freight history and verifications', async () => {
     const view = shopView();
-    await renderInTestApp(
-      <StageDrawer view={view} stage={view.stages[3]} onClose={jest.fn()} />,
+    await renderWithKargo(
+      <StageDrawer
+        view={view}
+        stage={view.stages[3]}
+        onClose={jest.fn()}
+        onPromote={jest.fn()}
+      />,
     );
     expect(screen.getByText('Stage prod')).toBeInTheDocument();
     expect(
@@ -32,8 +37,12 @@ describe('StageDrawer', () => {
   });
 
   it('renders nothing when no stage is chosen', async () => {
-    await renderInTestApp(
-      <StageDrawer view={shopView()} onClose={jest.fn()} />,
+    await renderWithKargo(
+      <StageDrawer
+        view={shopView()}
+        onClose={jest.fn()}
+        onPromote={jest.fn()}
+      />,
     );
     expect(screen.queryByText(/^Stage /)).not.toBeInTheDocument();
   });

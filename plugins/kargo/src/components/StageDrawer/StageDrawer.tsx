@@ -11,6 +11,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import CloseIcon from '@material-ui/icons/Close';
 import { freightTitle, freightVersion } from '../../freightLabels';
+import { StageActions } from '../KargoActions';
 import { KargoStatus } from '../KargoStatus';
 
 const useStyles = makeStyles(theme => ({
@@ -27,6 +28,8 @@ export interface StageDrawerProps {
   view: KargoProjectView;
   stage?: StageView;
   onClose(): void;
+  /** Opens the promote dialog for the stage. */
+  onPromote(stage: StageView): void;
 }
 
 /** Everything about one stage: health, what it runs, its freight history, promotions, verifications. */
@@ -64,6 +67,11 @@ export function StageDrawer(props: StageDrawerProps) {
           {stage.description && (
             <Typography color="textSecondary">{stage.description}</Typography>
           )}
+          <StageActions
+            view={view}
+            stage={stage}
+            onPromote={() => props.onPromote(stage)}
+          />
           <StructuredMetadataTable
             metadata={{
               health: stage.health ? <KargoStatus phase={stage.health} /> : '—',

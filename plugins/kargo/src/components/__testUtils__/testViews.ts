@@ -1,3 +1,4 @@
+import type { KargoApi } from '../../api';
 import type {
   FreightView,
   KargoProjectView,
@@ -165,5 +166,26 @@ export function shopView(): KargoProjectView {
       },
     ],
     fetchedAt: '2026-11-02T10:00:00Z',
+  };
+}
+
+/** A KargoApi whose every method fails unless the test provides it. */
+export function testKargoApi(overrides: Partial<KargoApi> = {}): KargoApi {
+  const unexpected = (name: string) => async () => {
+    throw new Error(`unexpected call to KargoApi.${name}`);
+  };
+  return {
+    getHealth: async () => ({ status: 'ok' }),
+    getEntityView: unexpected('getEntityView'),
+    promote: unexpected('promote'),
+    promoteDownstream: unexpected('promoteDownstream'),
+    approveFreight: unexpected('approveFreight'),
+    abortPromotion: unexpected('abortPromotion'),
+    refreshStage: unexpected('refreshStage'),
+    refreshWarehouse: unexpected('refreshWarehouse'),
+    reverify: unexpected('reverify'),
+    abortVerification: unexpected('abortVerification'),
+    updateFreightAlias: unexpected('updateFreightAlias'),
+    ...overrides,
   };
 }

@@ -1,0 +1,5 @@
+export { KargoActionButton, errorMessage } from './KargoActionButton';
+export type { KargoActionButtonProps } from './KargoActionButton';
+export { StageActions } from './StageActions';
+export { FreightActions } from './FreightActions';
+export { WarehouseRefreshButtons } from './WarehouseRefreshButtons';

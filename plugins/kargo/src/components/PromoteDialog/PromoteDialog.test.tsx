@@ -1,0 +1,120 @@
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { renderWithKargo } from '../__testUtils__/testApis';
+import { shopView } from '../__testUtils__/testViews';
+import { PromoteDialog } from './PromoteDialog';
+
+const promoteButton = () => screen.getByRole('button', { name: 'Promote' });
+
+function rows() {
+  const table = screen.getByRole('table', { name: 'What changes' });
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map(r => r.textContent);
+}
+
+describe('PromoteDialog', () => {
+  it('shows the diff against what prod runs and blocks freight Kargo would refuse', async () => {
+    const view = shopView();
+    const fresh = view.freight.find(f => f.alias === 'brave-badger')!;
+    await renderWithKargo(
+      <PromoteDialog
+        view={view}
+        stage={view.stages.find(s => s.name === 'prod')}
+        freightName={fresh.name}
+        onClose={jest.fn()}
+      />,
+    );
+    expect(screen.getByText('Promote to prod')).toBeInTheDocument();
+    expect(rows()).toEqual(['image ghcr.io/example/cart2.4.02.4.1']);
+    expect(
+      screen.getByText(
+        /Not verified upstream \(integration\) and not approved/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/prod.01abc.brave-b is still running/),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(promoteButton()).toBeDisabled());
+  });
+
+  it('promotes with an idempotency key, warns about an unhealthy stage, and closes', async () => {
+    const view = shopView();
+    const cartDev = {
+      ...view.stages[0],
+      health: 'Unhealthy',
+      healthIssues: ['pods crash'],
+    };
+    const older = view.freight.find(f => f.alias === 'calm-capybara')!;
+    const promote = jest.fn(
+      async (..._args: unknown[]): Promise<any> => ({
+        metadata: { name: 'cart-dev.01xyz' },
+        spec: { stage: 'cart-dev', freight: older.name },
+      }),
+    );
+    const onClose = jest.fn();
+    await renderWithKargo(
+      <PromoteDialog
+        view={view}
+        stage={cartDev}
+        freightName={older.name}
+        onClose={onClose}
+      />,
+      { api: { promote } },
+    );
+    expect(rows()).toEqual(['image ghcr.io/example/cart2.4.12.4.0']);
+    expect(
+      screen.getByText('Stage cart-dev is Unhealthy: pods crash.'),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(promoteButton()).toBeEnabled());
+    fireEvent.click(promoteButton());
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(promote).toHaveBeenCalledWith(
+      { instance: 'sim', project: 'shop' },
+      'cart-dev',
+      { freight: older.name },
+      { idempotencyKey: expect.stringMatching(/^kargo-ui-/) },
+    );
+  });
+
+  it('shows the backend error and retries with the same key', async () => {
+    const view = shopView();
+    const promote = jest
+      .fn()
+      .mockRejectedValueOnce(
+        Object.assign(new Error('Request failed with 503'), {
+          body: { error: { message: 'Kargo instance "sim" is unreachable' } },
+        }),
+      )
+      .mockResolvedValueOnce({ metadata: { name: 'p' } });
+    await renderWithKargo(
+      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
+      { api: { promote } },
+    );
+    await waitFor(() => expect(promoteButton()).toBeEnabled());
+    fireEvent.click(promoteButton());
+    expect(
+      await screen.findByText('Kargo instance "sim" is unreachable'),
+    ).toBeInTheDocument();
+    fireEvent.click(promoteButton());
+    await waitFor(() => expect(promote).toHaveBeenCalledTimes(2));
+    expect(promote.mock.calls[1][3]).toEqual(promote.mock.calls[0][3]);
+    // The newest available freight is chosen by default.
+    expect(promote.mock.calls[0][2]).toEqual({
+      freight: view.freight.find(f => f.alias === 'brave-badger')!.name,
+    });
+  });
+
+  it('tells a user the policy refuses, and keeps Promote disabled', async () => {
+    const view = shopView();
+    await renderWithKargo(
+      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
+      { authorize: AuthorizeResult.DENY },
+    );
+    expect(
+      await screen.findByText(/You are not allowed to promote into cart-dev/),
+    ).toBeInTheDocument();
+    expect(promoteButton()).toBeDisabled();
+  });
+});

@@ -1,0 +1,252 @@
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  kargoFreightPromotePermission,
+  kargoStageResourceRef,
+} from '@kargo-backstage/plugin-kargo-common';
+import type {
+  KargoProjectView,
+  StageView,
+} from '@kargo-backstage/plugin-kargo-common';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import FormControl from '@material-ui/core/FormControl';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import { makeStyles } from '@material-ui/core/styles';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useEffect, useMemo, useState } from 'react';
+import { kargoApiRef } from '../../api';
+import { freightTitle, freightVersion } from '../../freightLabels';
+import { useKargoPermission } from '../../hooks/useKargoPermission';
+import { errorMessage } from '../KargoActions';
+import {
+  candidatesFor,
+  currentFreightFor,
+  diffFreight,
+  isAvailable,
+  promotionWarnings,
+} from './promotionPlan';
+
+const useStyles = makeStyles(theme => ({
+  unchanged: { color: theme.palette.text.secondary },
+  changed: { fontWeight: 'bold' },
+  mono: { fontFamily: 'monospace' },
+  warnings: { marginTop: theme.spacing(2), display: 'grid', gap: 8 },
+}));
+
+/** A key per dialog opening: a double submit or a retried request promotes once. */
+function newIdempotencyKey(): string {
+  const random =
+    globalThis.crypto?.randomUUID?.() ??
+    `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  return `kargo-ui-${random}`;
+}
+
+export interface PromoteDialogProps {
+  view: KargoProjectView;
+  /** The stage to promote into; the dialog is open while it is set. */
+  stage?: StageView;
+  /** Preselected freight; otherwise the newest available one. */
+  freightName?: string;
+  onClose(): void;
+}
+
+/**
+ * Promote freight into a stage: what changes (images, commits, charts against what the stage
+ * runs now), what to watch out for, and a confirmation. The new promotion then shows up live.
+ */
+export function PromoteDialog(props: PromoteDialogProps) {
+  const { view, stage, onClose } = props;
+  const classes = useStyles();
+  const kargoApi = useApi(kargoApiRef);
+  const alertApi = useApi(alertApiRef);
+  const candidates = useMemo(
+    () => (stage ? candidatesFor(view, stage) : []),
+    [view, stage],
+  );
+  const [selected, setSelected] = useState<string>();
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string>();
+  // One key per opening and choice: pressing Promote again after an error retries the same
+  // request, which the backend answers with the first Promotion instead of a second one.
+  const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
+  const choose = (name?: string) => {
+    setSelected(name);
+    setIdempotencyKey(newIdempotencyKey());
+  };
+
+  // Choose when the dialog opens, not on every live update of the view.
+  const stageName = stage?.name;
+  useEffect(() => {
+    if (!stage) return;
+    setError(undefined);
+    choose(
+      props.freightName ??
+        candidates.find(f => isAvailable(stage, f))?.name ??
+        candidates[0]?.name,
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [stageName, props.freightName]);
+
+  const permission = useKargoPermission(
+    kargoFreightPromotePermission,
+    stage
+      ? [kargoStageResourceRef(view.instance, view.project, stage.name)]
+      : [],
+  );
+
+  const candidate = candidates.find(f => f.name === selected);
+  const current =
+    stage && candidate ? currentFreightFor(view, stage, candidate) : {};
+  const changes = candidate ? diffFreight(current.freight, candidate) : [];
+  const warnings =
+    stage && candidate ? promotionWarnings(view, stage, candidate) : [];
+  const blocked = warnings.some(w => w.severity === 'error');
+
+  const submit = async () => {
+    if (!stage || !candidate) return;
+    setSubmitting(true);
+    setError(undefined);
+    try {
+      const promotion = await kargoApi.promote(
+        { instance: view.instance, project: view.project },
+        stage.name,
+        { freight: candidate.name },
+        { idempotencyKey },
+      );
+      alertApi.post({
+        message: `Promotion ${promotion.metadata?.name} of ${freightVersion(
+          candidate,
+        )} into ${stage.name} started`,
+        severity: 'success',
+        display: 'transient',
+      });
+      onClose();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Dialog
+      open={Boolean(stage)}
+      onClose={onClose}
+      maxWidth="md"
+      fullWidth
+      aria-labelledby="kargo-promote-title"
+    >
+      <DialogTitle id="kargo-promote-title">
+        Promote to {stage?.name}
+      </DialogTitle>
+      <DialogContent>
+        {candidates.length === 0 ? (
+          <Typography>
+            No freight from the warehouses this stage takes from.
+          </Typography>
+        ) : (
+          <FormControl fullWidth>
+            <InputLabel id="kargo-promote-freight">Freight</InputLabel>
+            <Select
+              labelId="kargo-promote-freight"
+              value={selected ?? ''}
+              onChange={e => choose(e.target.value as string)}
+            >
+              {candidates.map(f => (
+                <MenuItem key={f.name} value={f.name}>
+                  {freightVersion(f)} · {freightTitle(f)} · {f.origin.name}
+                  {stage && !isAvailable(stage, f) ? ' (not available)' : ''}
+                </MenuItem>
+              ))}
+            </Select>
+          </FormControl>
+        )}
+        {candidate && (
+          <Table size="small" aria-label="What changes">
+            <TableHead>
+              <TableRow>
+                <TableCell>Artifact</TableCell>
+                <TableCell>{stage?.name} runs now</TableCell>
+                <TableCell>After the promotion</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {changes.map(c => (
+                <TableRow
+                  key={`${c.kind} ${c.source}`}
+                  className={c.changed ? classes.changed : classes.unchanged}
+                >
+                  <TableCell>
+                    {c.kind} {c.source}
+                  </TableCell>
+                  <TableCell className={classes.mono}>
+                    {c.from ?? (current.name ? '—' : 'nothing yet')}
+                  </TableCell>
+                  <TableCell>
+                    <span className={classes.mono}>
+                      {c.to ?? 'removed'}
+                      {c.changed ? '' : ' (unchanged)'}
+                    </span>
+                    {c.detail && c.changed && (
+                      <Typography variant="body2" color="textSecondary">
+                        {c.detail}
+                      </Typography>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        )}
+        {current.name && !current.freight && (
+          <Typography variant="body2" color="textSecondary">
+            The stage runs older freight ({current.name.slice(0, 7)}) than the
+            timeline shows.
+          </Typography>
+        )}
+        <div className={classes.warnings}>
+          {warnings.map(w => (
+            <Alert key={w.message} severity={w.severity}>
+              {w.message}
+            </Alert>
+          ))}
+          {!permission.loading && !permission.allowed && (
+            <Alert severity="error">
+              You are not allowed to promote into {stage?.name} (
+              {kargoFreightPromotePermission.name}).
+            </Alert>
+          )}
+          {error && <Alert severity="error">{error}</Alert>}
+        </div>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>Cancel</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={
+            !candidate ||
+            blocked ||
+            submitting ||
+            permission.loading ||
+            !permission.allowed
+          }
+          onClick={submit}
+        >
+          {submitting ? 'Promoting…' : 'Promote'}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
