@@ -7,5 +7,7 @@
 export * from './annotations';
 export * from './availability';
 export * from './kargoResources';
+export * from './metadata';
+export * from './promotionWindows';
 export * from './permissions';
 export * from './views';

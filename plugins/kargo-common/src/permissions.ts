@@ -92,6 +92,27 @@ export const kargoFreightAliasUpdatePermission = createPermission({
   resourceType: KARGO_PROJECT_RESOURCE_TYPE,
 });
 
+/** Write the portal's metadata of freight (notes, links, labels, verdict). @public */
+export const kargoFreightMetadataUpdatePermission = createPermission({
+  name: 'kargo.freight.metadata.update',
+  attributes: { action: 'update' },
+  resourceType: KARGO_PROJECT_RESOURCE_TYPE,
+});
+
+/** Create or end freeze (promotion) windows of a project. @public */
+export const kargoFreezeManagePermission = createPermission({
+  name: 'kargo.freeze.manage',
+  attributes: { action: 'update' },
+  resourceType: KARGO_PROJECT_RESOURCE_TYPE,
+});
+
+/** Promote into a stage although a freeze window closes it (audited). @public */
+export const kargoFreezeOverridePermission = createPermission({
+  name: 'kargo.freeze.override',
+  attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
+});
+
 /** Permissions on stages. @public */
 export const kargoStagePermissions = [
   kargoFreightPromotePermission,
@@ -99,12 +120,15 @@ export const kargoStagePermissions = [
   kargoPromotionAbortPermission,
   kargoStageReverifyPermission,
   kargoStageRefreshPermission,
+  kargoFreezeOverridePermission,
 ];
 
 /** Permissions on projects. @public */
 export const kargoProjectPermissions = [
   kargoWarehouseRefreshPermission,
   kargoFreightAliasUpdatePermission,
+  kargoFreightMetadataUpdatePermission,
+  kargoFreezeManagePermission,
 ];
 
 /** Every permission the Kargo plugins define. @public */

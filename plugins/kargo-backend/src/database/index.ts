@@ -1,0 +1,2 @@
+export { DatabaseKargoStore } from './DatabaseKargoStore';
+export type { KargoStore, ProjectRef, AutoPromotionHold } from './KargoStore';
