@@ -27,6 +27,9 @@ const toDocument = (input: FreightMetadataInput): Document => ({
   verdict: input.verdict ?? undefined,
 });
 
+/** Thrown inside the write transaction when the row moved past the writer's version. */
+class StaleVersion extends Error {}
+
 /** Unique-key violations on SQLite and PostgreSQL: someone else wrote first. */
 const isUniqueViolation = (error: unknown) =>
   /UNIQUE constraint|duplicate key|SQLITE_CONSTRAINT/i.test(
@@ -330,4 +333,3 @@ export class DatabaseKargoStore implements KargoStore {
   }
 }
 
-class StaleVersion extends Error {}
