@@ -332,4 +332,3 @@ export class DatabaseKargoStore implements KargoStore {
       .delete();
   }
 }
-
