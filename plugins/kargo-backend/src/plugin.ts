@@ -17,8 +17,22 @@ import {
   kargoStageRules,
 } from './permissions/rules';
 import { IdempotencyKeys } from './service/operations/IdempotencyKeys';
+import {
+  KargoFreightEnricher,
+  kargoFreightEnrichersExtensionPoint,
+  KargoPromotionGate,
+  kargoPromotionGatesExtensionPoint,
+} from '@kargo-backstage/plugin-kargo-node';
+import { DatabaseKargoStore } from './database';
+import { KargoClient } from './kargo/KargoClient';
+import { changelogEnricher } from './service/enrichment/changelogEnricher';
+import { FreightEnrichment } from './service/enrichment/FreightEnrichment';
+import { AutoPromotionFreezer } from './service/freeze/AutoPromotionFreezer';
+import { createFreezeGate } from './service/gates/freezeGate';
+import { PromotionGates } from './service/gates/PromotionGates';
 import { KargoInstances } from './kargo/KargoInstances';
 import { ProjectSnapshots } from './service/ProjectSnapshots';
+import { ProjectSignals } from './service/ProjectSignals';
 import { ProjectWatchers } from './service/ProjectWatchers';
 import { createRouter } from './service/router';
 
@@ -30,6 +44,19 @@ import { createRouter } from './service/router';
 export const kargoPlugin = createBackendPlugin({
   pluginId: 'kargo',
   register(env) {
+    // Modules add promotion gates and freight enrichers through these extension points.
+    const gates: KargoPromotionGate[] = [];
+    env.registerExtensionPoint(kargoPromotionGatesExtensionPoint, {
+      addPromotionGate(...added) {
+        gates.push(...added);
+      },
+    });
+    const enrichers: KargoFreightEnricher[] = [changelogEnricher];
+    env.registerExtensionPoint(kargoFreightEnrichersExtensionPoint, {
+      addFreightEnricher(...added) {
+        enrichers.push(...added);
+      },
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -42,6 +69,8 @@ export const kargoPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         cache: coreServices.cache,
         lifecycle: coreServices.lifecycle,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
       },
@@ -72,10 +101,51 @@ export const kargoPlugin = createBackendPlugin({
         const ttlMs =
           (config.getOptionalNumber('kargo.cache.ttlSeconds') ?? 30) * 1000;
         const snapshots = new ProjectSnapshots(cache, ttlMs);
+        const store = await DatabaseKargoStore.create({
+          database: deps.database,
+        });
+        const signals = new ProjectSignals(deps.signals, logger);
+        const enrichment = new FreightEnrichment(enrichers, store, logger);
+        // Enrichment runs in the background: a slow enricher never delays a page.
+        const enrichProject = (client: KargoClient, project: string) => {
+          snapshots
+            .get(client, project)
+            .then(snapshot =>
+              enrichment.enrich(
+                { instance: client.instance.name, project },
+                snapshot.freight,
+                snapshot.freight,
+              ),
+            )
+            .then(stored =>
+              stored
+                ? signals.publish({
+                    instance: client.instance.name,
+                    project,
+                    kind: 'FreightMetadata',
+                  })
+                : undefined,
+            )
+            .catch(error =>
+              logger.warn(
+                `Kargo freight enrichment of ${project} failed: ${error}`,
+              ),
+            );
+        };
         const watchers = new ProjectWatchers({
           snapshots,
-          signals: deps.signals,
+          signals,
           logger,
+          // Watches invalidate the snapshot first; read it again once that settled.
+          onFreightAdded: (client, project) =>
+            setTimeout(() => enrichProject(client, project), 500),
+        });
+        const freezer = new AutoPromotionFreezer(store, instances, logger);
+        await deps.scheduler.scheduleTask({
+          id: 'kargo-freeze-auto-promotion',
+          frequency: { seconds: 30 },
+          timeout: { minutes: 2 },
+          fn: () => freezer.run(new Date()),
         });
         lifecycle.addShutdownHook(() => watchers.stopAll());
         httpRouter.use(
@@ -85,6 +155,10 @@ export const kargoPlugin = createBackendPlugin({
             permissions: deps.permissions,
             auditor: deps.auditor,
             idempotency: new IdempotencyKeys(cache),
+            store,
+            gates: new PromotionGates([createFreezeGate(store), ...gates]),
+            enrichProject,
+            signals,
             catalog: deps.catalog,
             instances,
             snapshots,

@@ -8,6 +8,8 @@ import type {
   StepExecutionMetadata,
   VerificationInfo,
 } from './kargoResources';
+import type { FreightMetadataView } from './metadata';
+import type { PromotionWindowState } from './promotionWindows';
 
 /**
  * What the Kargo backend plugin serves for a catalog entity: one normalized view per Kargo
@@ -44,6 +46,8 @@ export interface FreightView {
   approvedFor: Record<string, string | undefined>;
   /** Kargo's own freight metadata (`status.metadata`, set by promotion steps). */
   metadata: Record<string, unknown>;
+  /** The portal's metadata (notes, links, labels, verdict, enrichments), if any. */
+  portalMetadata?: FreightMetadataView;
 }
 
 /** A promotion, with its steps and the pull request it opened, if any. @public */
@@ -103,6 +107,8 @@ export interface StageView {
   autoPromotionEnabled: boolean;
   /** The commit the stage runs: rendered by its last successful promotion. */
   renderedCommit?: string;
+  /** Whether promotion windows (freezes) let promotions in now. */
+  promotionWindow?: PromotionWindowState;
   /** Freight history, newest first: freight names per origin and their verifications. */
   history: Array<{
     id?: string;
@@ -153,7 +159,13 @@ export function kargoProjectChannel(instance: string, project: string): string {
 export interface KargoProjectChangedSignal {
   instance: string;
   project: string;
-  kind: 'Stage' | 'Warehouse' | 'Freight' | 'Promotion';
+  kind:
+    | 'Stage'
+    | 'Warehouse'
+    | 'Freight'
+    | 'Promotion'
+    | 'FreightMetadata'
+    | 'PromotionWindow';
   name?: string;
 }
 

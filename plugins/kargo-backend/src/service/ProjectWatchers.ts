@@ -1,13 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { SignalsService } from '@backstage/plugin-signals-node';
-import { JsonObject } from '@backstage/types';
 import {
   KargoPaths,
   KargoProjectChangedSignal,
-  kargoProjectChannel,
 } from '@kargo-backstage/plugin-kargo-common';
 import { KargoClient } from '../kargo/KargoClient';
 import { ProjectSnapshot } from './views/buildProjectView';
+import { ProjectSignals } from './ProjectSignals';
 import { ProjectSnapshots } from './ProjectSnapshots';
 
 const WATCHED: Array<{
@@ -52,11 +50,13 @@ export class ProjectWatchers {
   constructor(
     private readonly options: {
       snapshots: ProjectSnapshots;
-      signals?: SignalsService;
+      signals: ProjectSignals;
       logger: LoggerService;
       idleMs?: number;
       /** Changes within this window go out as one signal. */
       batchMs?: number;
+      /** New freight appeared in a watched project (enrichers run here). */
+      onFreightAdded?(client: KargoClient, project: string): void;
     },
   ) {
     const idleMs = options.idleMs ?? 10 * 60_000;
@@ -92,14 +92,18 @@ export class ProjectWatchers {
           params: { project },
           resourceVersion: snapshot.resourceVersions[list],
           signal: watch.controller.signal,
-          onEvent: event =>
+          onEvent: event => {
+            if (kind === 'Freight' && event.type === 'ADDED') {
+              this.options.onFreightAdded?.(client, project);
+            }
             this.changed(
               client.instance.name,
               project,
               watch,
               kind,
               event.object?.metadata?.name,
-            ),
+            );
+          },
           // After a gap the cache may be stale: drop it, and tell open pages to refetch.
           onExpired: async () => {
             this.changed(client.instance.name, project, watch, kind);
@@ -145,21 +149,12 @@ export class ProjectWatchers {
       const kinds = [...watch.changed];
       watch.changed.clear();
       await this.options.snapshots.invalidate(instance, project);
-      const message: KargoProjectChangedSignal = {
+      await this.options.signals.publish({
         instance,
         project,
         kind: kinds[0] as KargoProjectChangedSignal['kind'],
         name,
-      };
-      try {
-        await this.options.signals?.publish({
-          recipients: { type: 'broadcast' },
-          channel: kargoProjectChannel(instance, project),
-          message: message as unknown as JsonObject,
-        });
-      } catch (error) {
-        this.options.logger.warn(`Could not publish Kargo signal: ${error}`);
-      }
+      });
     }, this.options.batchMs ?? 100);
   }
 

@@ -24,12 +24,19 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
+import { KargoClient } from '../kargo/KargoClient';
 import { KargoInstances } from '../kargo/KargoInstances';
+import { ProjectSignals } from './ProjectSignals';
 import { ProjectSnapshots } from './ProjectSnapshots';
 import { ProjectWatchers } from './ProjectWatchers';
-import { buildProjectView } from './views/buildProjectView';
+import { buildProjectView, ProjectSnapshot } from './views/buildProjectView';
 import { createOperationsRouter } from './operations/operationsRouter';
 import { IdempotencyKeys } from './operations/IdempotencyKeys';
+import { KargoStore } from '../database';
+import { PromotionGates } from './gates/PromotionGates';
+import { createMetadataRouter } from './metadata/metadataRouter';
+import { createFreezeRouter } from './freeze/freezeRouter';
+import { evaluatePromotionSchedule } from './freeze/promotionSchedule';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -37,6 +44,12 @@ export interface RouterOptions {
   permissions: PermissionsService;
   auditor: AuditorService;
   idempotency: IdempotencyKeys;
+  store: KargoStore;
+  gates: PromotionGates;
+  /** Runs the enrichers over a project's freight not described yet (in the background). */
+  enrichProject?(client: KargoClient, project: string): void;
+  signals: ProjectSignals;
+  now?: () => Date;
   catalog: CatalogService;
   instances: KargoInstances;
   snapshots: ProjectSnapshots;
@@ -119,8 +132,12 @@ export async function createRouter(
         async (project): Promise<KargoProjectView | KargoProjectError> => {
           try {
             const snapshot = await snapshots.get(client, project);
+            const firstLook = !watchers
+              .watching()
+              .includes(ProjectSnapshots.key(client.instance.name, project));
             watchers.ensure(client, project, snapshot);
-            return buildProjectView(snapshot, {
+            if (firstLook) options.enrichProject?.(client, project);
+            const view = buildProjectView(snapshot, {
               instance: client.instance.name,
               project,
               uiUrl: client.instance.uiUrl,
@@ -129,6 +146,7 @@ export async function createRouter(
               freightLimit: query.freightLimit,
               promotionLimit: query.promotionLimit,
             });
+            return await withPortalData(view, snapshot);
           } catch (error) {
             const e = serializeError(error as Error);
             return {
@@ -163,7 +181,67 @@ export async function createRouter(
     res.json(body);
   });
 
-  router.use(createOperationsRouter(options));
+  /** The portal's own data on the view: freight metadata and freeze state (two queries). */
+  async function withPortalData(
+    view: KargoProjectView,
+    snapshot: ProjectSnapshot,
+  ): Promise<KargoProjectView> {
+    const labels = (name: string) =>
+      snapshot.stages.find(s => s.metadata?.name === name)?.metadata?.labels;
+    const ref = { instance: view.instance, project: view.project };
+    const [metadata, windows] = await Promise.all([
+      options.store.getFreightMetadata(
+        ref,
+        view.freight.map(f => f.name),
+      ),
+      options.store.listPromotionWindows(ref),
+    ]);
+    const now = options.now?.() ?? new Date();
+    return {
+      ...view,
+      freight: view.freight.map(f => ({
+        ...f,
+        portalMetadata: metadata.get(f.name),
+      })),
+      stages: view.stages.map(s => ({
+        ...s,
+        promotionWindow: windows.length
+          ? evaluatePromotionSchedule(
+              windows,
+              { name: s.name, labels: labels(s.name) },
+              now,
+            )
+          : undefined,
+      })),
+    };
+  }
+
+  const deps = {
+    ...options,
+    onChange: undefined,
+  };
+  router.use(
+    createOperationsRouter({
+      ...deps,
+      now: () => (options.now?.() ?? new Date()).getTime(),
+    }),
+  );
+  router.use(
+    createMetadataRouter({
+      ...deps,
+      portalDataOnly: true,
+      onChange: (instance, project) =>
+        options.signals.publish({ instance, project, kind: 'FreightMetadata' }),
+    }),
+  );
+  router.use(
+    createFreezeRouter({
+      ...deps,
+      portalDataOnly: true,
+      onChange: (instance, project) =>
+        options.signals.publish({ instance, project, kind: 'PromotionWindow' }),
+    }),
+  );
 
   return router;
 }

@@ -178,7 +178,7 @@ export function windowProblems(window: PromotionWindow): string[] {
   }
   if (window.stageSelector?.name?.startsWith('regex:')) {
     try {
-      new RegExp(window.stageSelector.name.slice(6));
+      RegExp(window.stageSelector.name.slice(6));
     } catch {
       problems.push('stageSelector.name is not a valid regex');
     }

@@ -1,33 +1,26 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { AuthenticationError, NotAllowedError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
-import { JsonObject, JsonValue } from '@backstage/types';
+import { NotAllowedError } from '@backstage/errors';
+import { z } from 'zod/v3';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { JsonValue } from '@backstage/types';
 import {
   kargoFreightAliasUpdatePermission,
   kargoFreightApprovePermission,
   kargoFreightPromotePermission,
+  kargoFreezeOverridePermission,
+  kargoProjectReadPermission,
   kargoProjectResourceRef,
   kargoPromotionAbortPermission,
   kargoStageRefreshPermission,
-  kargoStageResourceRef,
   kargoStageReverifyPermission,
   kargoWarehouseRefreshPermission,
 } from '@kargo-backstage/plugin-kargo-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { z } from 'zod/v3';
-import { KargoClient } from '../../kargo/KargoClient';
-import { KargoInstances } from '../../kargo/KargoInstances';
-import { ProjectSnapshots } from '../ProjectSnapshots';
-import { ProjectSnapshot } from '../views/buildProjectView';
+import { Freight, Stage } from '@kargo-backstage/plugin-kargo-common';
+import { KargoStore } from '../../database';
+import { GateOutcome, PromotionGates } from '../gates/PromotionGates';
+import { FREEZE_GATE } from '../gates/freezeGate';
+import { createOperationDefiner, Operation, OperationDeps } from './operation';
 import { IdempotencyKeys } from './IdempotencyKeys';
 import * as check from './preconditions';
 import {
@@ -40,146 +33,129 @@ import {
   promoteBody,
 } from './schemas';
 
-export interface OperationsRouterOptions {
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  auditor: AuditorService;
-  instances: KargoInstances;
-  snapshots: ProjectSnapshots;
+const gatesQuery = z.object({
+  freight: z.string().min(1).max(253),
+});
+
+export interface OperationsRouterOptions extends OperationDeps {
   idempotency: IdempotencyKeys;
+  gates: PromotionGates;
+  store: KargoStore;
   /** For availability checks (soak time); tests pass a fixed clock. */
   now?: () => number;
 }
 
-/** What every operation handler gets: the checked request and the project as last read. */
-interface Operation<B> {
-  credentials: BackstageCredentials;
-  params: z.infer<typeof pathParams>;
-  body: B;
-  instance: string;
-  project: string;
-  /** Reads (snapshots) always use the service token. */
-  reader: KargoClient;
-  /** The client that makes the change: the user's own token when forwarded. */
-  writer: KargoClient;
-  snapshot: () => Promise<ProjectSnapshot>;
-  /** Throws 403 unless the user holds `permission` on every resource. */
-  authorize(
-    permission: ResourcePermission,
-    resourceRefs: string[],
-  ): Promise<void>;
-  stageRef(stage: string): string;
-  /** Fills the audit event's meta as the operation learns more. */
-  meta: JsonObject;
-}
-
-interface Result {
-  status: number;
-  body?: JsonValue;
-  headers?: Record<string, string>;
-}
-
 /**
- * The mutating routes: promote, promote downstream, approve, abort a promotion, refresh,
- * re-verify, abort verification, alias. Each one authenticates, validates, authorizes every
- * stage it touches with the permission framework, checks the request against the project
- * (4xx without a Kargo call), calls Kargo, and audits the outcome with the Backstage user.
+ * The Kargo operations: promote, promote downstream, approve, abort a promotion, refresh,
+ * re-verify, abort verification, alias. Each checks the request against the project (4xx
+ * without a Kargo call) before it calls Kargo.
  */
 export function createOperationsRouter(
   options: OperationsRouterOptions,
 ): express.Router {
-  const { httpAuth, permissions, auditor, instances, snapshots } = options;
   const now = options.now ?? Date.now;
   const router = Router();
+  const operation = createOperationDefiner(router, options);
 
-  function operation<S extends z.ZodTypeAny>(
-    method: 'post' | 'patch',
-    path: string,
-    eventId: string,
-    bodySchema: S,
-    handler: (
-      op: Operation<z.infer<S>>,
-      req: express.Request,
-    ) => Promise<Result>,
+  /** Every gate's decision for freight going into these stages. */
+  async function gateOutcomes(
+    op: Operation<unknown>,
+    stages: Stage[],
+    freight: Freight,
+    via: 'promote' | 'promote-downstream',
+  ): Promise<Array<GateOutcome & { stage: string }>> {
+    const metadata = (
+      await options.store.getFreightMetadata(op, [freight.metadata!.name!])
+    ).get(freight.metadata!.name!);
+    const perStage = await Promise.all(
+      stages.map(async stage =>
+        (
+          await options.gates.evaluate({
+            instance: op.instance,
+            project: op.project,
+            stage,
+            freight,
+            metadata,
+            credentials: op.credentials,
+            via,
+            now: new Date(now()),
+          })
+        ).map(o => ({ ...o, stage: stage.metadata!.name! })),
+      ),
+    );
+    return perStage.flat();
+  }
+
+  /**
+   * Lets the promotion through the gates or throws 409. A freeze is overridden only when the
+   * request asks for it and the user holds kargo.freeze.override on the stage; both are audited.
+   */
+  async function passGates(
+    op: Operation<{ confirm?: string[]; overrideFreeze?: boolean }>,
+    outcomes: Array<GateOutcome & { stage: string }>,
   ) {
-    router[method](path, async (req, res) => {
-      // Who asks comes first: an anonymous request is refused before anything is audited.
-      const credentials = await httpAuth.credentials(req, {
+    const frozen = outcomes.filter(
+      o => o.gate === FREEZE_GATE && o.result === 'deny',
+    );
+    let overridden: string[] = [];
+    if (frozen.length && op.body.overrideFreeze) {
+      await op.authorize(
+        kargoFreezeOverridePermission,
+        frozen.map(o => op.stageRef(o.stage)),
+      );
+      overridden = [FREEZE_GATE];
+    }
+    const passed = PromotionGates.enforce(outcomes, {
+      confirmed: op.body.confirm ?? [],
+      overridden,
+    });
+    if (passed.length) {
+      op.meta.gatesPassed = passed.map(
+        o =>
+          `${o.gate}:${o.result}${o.gate === FREEZE_GATE ? ':overridden' : ''}`,
+      );
+    }
+  }
+
+  /** What the gates would say, before anyone presses Promote (the dialog shows it). */
+  router.get(
+    '/instances/:instance/projects/:project/stages/:stage/gates',
+    async (req, res) => {
+      const credentials = await options.httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
-      const meta: JsonObject = { ...req.params };
-      const audit = await auditor.createEvent({
-        eventId,
-        severityLevel: 'medium',
-        request: req,
-        meta,
-      });
-      try {
-        const params = parse(pathParams, req.params, 'path');
-        const body = parse(bodySchema, req.body ?? {}, 'request body');
-        const reader = instances.get(params.instance);
-        const writer = actingClient(reader, req);
-        const { project } = params;
-        let snapshot: Promise<ProjectSnapshot> | undefined;
-        const result = await handler(
-          {
-            credentials,
-            params,
-            body,
-            instance: params.instance,
-            project,
-            reader,
-            writer,
-            snapshot: () => (snapshot ??= snapshots.get(reader, project)),
-            stageRef: stage =>
-              kargoStageResourceRef(params.instance, project, stage),
-            authorize: (permission, refs) =>
-              authorize(credentials, permission, refs),
-            meta,
-          },
-          req,
+      const params = parse(pathParams, req.params, 'path');
+      const freightName = parse(gatesQuery, req.query, 'query').freight;
+      const [decision] = await options.permissions.authorize(
+        [{ permission: kargoProjectReadPermission }],
+        { credentials },
+      );
+      if (decision.result !== 'ALLOW') {
+        throw new NotAllowedError(
+          `Not allowed: ${kargoProjectReadPermission.name}`,
         );
-        await snapshots.invalidate(params.instance, project);
-        await audit.success({ meta });
-        res.set(result.headers ?? {});
-        if (result.body === undefined) res.status(result.status).end();
-        else res.status(result.status).json(result.body);
-      } catch (error) {
-        await audit.fail({ error: error as Error, meta });
-        throw error;
       }
-    });
-  }
-
-  async function authorize(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission,
-    resourceRefs: string[],
-  ) {
-    const decisions = await permissions.authorize(
-      resourceRefs.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
-    );
-    const denied = resourceRefs.filter(
-      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
-    );
-    if (denied.length) {
-      throw new NotAllowedError(
-        `Not allowed: ${permission.name} on ${denied.join(', ')}`,
+      const reader = options.instances.get(params.instance);
+      const snapshot = await options.snapshots.get(reader, params.project);
+      const stage = check.requireStage(snapshot, params.project, params.stage!);
+      const freight = check.requireFreight(
+        snapshot,
+        params.project,
+        freightName,
       );
-    }
-  }
-
-  function actingClient(client: KargoClient, req: express.Request) {
-    if (!client.instance.forwardUserToken) return client;
-    const token = req.header('x-kargo-token');
-    if (!token) {
-      throw new AuthenticationError(
-        `Kargo instance "${client.instance.name}" acts with your own Kargo token; none was sent (x-kargo-token)`,
+      const outcomes = await gateOutcomes(
+        {
+          instance: params.instance,
+          project: params.project,
+          credentials,
+        } as Operation<unknown>,
+        [stage],
+        freight,
+        'promote',
       );
-    }
-    return client.withToken(token);
-  }
+      res.json({ items: outcomes });
+    },
+  );
 
   const stagePath = '/instances/:instance/projects/:project/stages/:stage';
   const freightPath = '/instances/:instance/projects/:project/freight/:freight';
@@ -207,6 +183,7 @@ export function createOperationsRouter(
         (op.body.freight ?? op.body.freightAlias)!,
       );
       check.requirePromotable(stage, freight, now());
+      await passGates(op, await gateOutcomes(op, [stage], freight, 'promote'));
       Object.assign(op.meta, {
         freight: freight.metadata!.name!,
         kargoCall: `POST /v1beta1/projects/${op.project}/stages/${stageName}/promotions`,
@@ -269,6 +246,10 @@ export function createOperationsRouter(
       );
       check.requireVerifiedIn(freight, stageName);
       downstream.forEach(s => check.requirePromotable(s, freight, now()));
+      await passGates(
+        op,
+        await gateOutcomes(op, downstream, freight, 'promote-downstream'),
+      );
       Object.assign(op.meta, {
         freight: freight.metadata!.name!,
         downstream: downstream.map(s => s.metadata!.name!),

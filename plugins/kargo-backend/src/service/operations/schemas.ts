@@ -36,6 +36,10 @@ export const promoteBody = z
   .object({
     freight: objectName.optional(),
     freightAlias: alias.optional(),
+    /** Gates whose confirmation the user accepted (e.g. a "do not promote" verdict). */
+    confirm: z.array(z.string().min(1).max(100)).max(20).optional(),
+    /** Promote although a freeze closes the stage; needs kargo.freeze.override. */
+    overrideFreeze: z.boolean().optional(),
   })
   .strict()
   .refine(b => Boolean(b.freight) !== Boolean(b.freightAlias), {

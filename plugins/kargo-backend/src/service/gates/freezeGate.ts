@@ -1,0 +1,36 @@
+import type { KargoPromotionGate } from '@kargo-backstage/plugin-kargo-node';
+import { KargoStore } from '../../database';
+import { evaluatePromotionSchedule } from '../freeze/promotionSchedule';
+
+export const FREEZE_GATE = 'freeze';
+
+/** The built-in gate: a stage closed by its project's promotion windows refuses promotions. */
+export function createFreezeGate(store: KargoStore): KargoPromotionGate {
+  return {
+    name: FREEZE_GATE,
+    async evaluate({ instance, project, stage, now }) {
+      const windows = await store.listPromotionWindows({ instance, project });
+      if (!windows.length) return { result: 'allow' };
+      const name = stage.metadata!.name!;
+      const state = evaluatePromotionSchedule(
+        windows,
+        { name, labels: stage.metadata?.labels },
+        now,
+      );
+      if (state.open) return { result: 'allow' };
+      const by = state.closedBy
+        .map(w => `"${w.name}"${w.reason ? ` (${w.reason})` : ''}`)
+        .join(', ');
+      return {
+        result: 'deny',
+        reason: `Stage "${name}" is frozen by promotion window ${by}${
+          state.nextChange ? `; it opens at ${state.nextChange}` : ''
+        }`,
+        details: {
+          windows: state.closedBy.map(w => w.name).join(','),
+          ...(state.nextChange ? { opensAt: state.nextChange } : {}),
+        },
+      };
+    },
+  };
+}
