@@ -1,16 +1,4 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   KargoSimulator,
   ManualClock,
@@ -19,22 +7,14 @@ import {
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight, Promotion } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import { kargoPlugin } from '../../plugin';
-
-const guestbook: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'guestbook',
-    namespace: 'default',
-    annotations: { 'kargo.akuity.io/project': 'kargo-demo' },
-  },
-  spec: { type: 'service', owner: 'group:default/guests' },
-};
+import {
+  AuditRecord,
+  startKargoBackend,
+} from '../../__testUtils__/testBackend';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
-const auditEvents: Array<{ eventId: string; status: string; meta?: any }> = [];
+const auditEvents: AuditRecord[] = [];
 
 beforeEach(async () => {
   sim = new KargoSimulator({ clock: new ManualClock() });
@@ -60,50 +40,10 @@ beforeEach(async () => {
 afterEach(() => kargo.close());
 
 async function backend(instance: Record<string, unknown> = {}) {
-  const { server } = await startTestBackend({
-    features: [
-      kargoPlugin,
-      catalogServiceMock.factory({ entities: [guestbook] }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.rootConfig.factory({
-        data: {
-          kargo: {
-            instances: [
-              {
-                name: 'sim',
-                url: kargo.url,
-                token: 'kargo-simulator-admin-token',
-                ...instance,
-              },
-            ],
-          },
-        },
-      }),
-      createServiceFactory({
-        service: coreServices.auditor,
-        deps: {},
-        factory: () => ({
-          async createEvent(options) {
-            const record = (status: string, meta?: object) =>
-              auditEvents.push({
-                eventId: options.eventId,
-                status,
-                meta: { ...options.meta, ...meta },
-              });
-            record('initiated');
-            return {
-              success: async o => void record('succeeded', o?.meta),
-              fail: async o => void record('failed', o.meta),
-            };
-          },
-        }),
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({ publish: async () => {} }),
-      }),
-    ],
+  const server = await startKargoBackend({
+    kargo,
+    instance,
+    audit: auditEvents,
   });
   // Read the project once, as the Kargo tab does before anyone acts on it.
   await request(server).get(

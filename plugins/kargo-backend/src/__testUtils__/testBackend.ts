@@ -1,0 +1,110 @@
+import {
+  BackendFeature,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AuthorizeResult,
+  PermissionEvaluator,
+} from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import type { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
+import { Server } from 'node:http';
+import { kargoPlugin } from '../plugin';
+
+export const guestbook: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'guestbook',
+    namespace: 'default',
+    annotations: { 'kargo.akuity.io/project': 'kargo-demo' },
+  },
+  spec: { type: 'service', owner: 'group:default/guests' },
+};
+
+export interface AuditRecord {
+  eventId: string;
+  status: string;
+  meta?: any;
+}
+
+/**
+ * The Kargo backend plugin against a running simulator, with the catalog, permissions,
+ * auditor and signals it needs replaced by observable test versions.
+ */
+export async function startKargoBackend(options: {
+  kargo: RunningKargoSimulator;
+  instance?: Record<string, unknown>;
+  permissions?: PermissionEvaluator['authorize'];
+  features?: BackendFeature[];
+  audit?: AuditRecord[];
+  signals?: unknown[];
+}): Promise<Server> {
+  const audit = options.audit ?? [];
+  const { server } = await startTestBackend({
+    features: [
+      kargoPlugin,
+      ...(options.features ?? []),
+      catalogServiceMock.factory({ entities: [guestbook] }),
+      options.permissions
+        ? createServiceFactory({
+            service: coreServices.permissions,
+            deps: {},
+            factory: () => ({
+              authorize: options.permissions!,
+              authorizeConditional: async () => {
+                throw new Error('not used');
+              },
+            }),
+          })
+        : mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.rootConfig.factory({
+        data: {
+          kargo: {
+            instances: [
+              {
+                name: 'sim',
+                url: options.kargo.url,
+                token: 'kargo-simulator-admin-token',
+                ...options.instance,
+              },
+            ],
+          },
+        },
+      }),
+      createServiceFactory({
+        service: coreServices.auditor,
+        deps: {},
+        factory: () => ({
+          async createEvent(event) {
+            const record = (status: string, meta?: object) =>
+              audit.push({
+                eventId: event.eventId,
+                status,
+                meta: { ...event.meta, ...meta },
+              });
+            record('initiated');
+            return {
+              success: async o => void record('succeeded', o?.meta),
+              fail: async o => void record('failed', o.meta),
+            };
+          },
+        }),
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({
+          publish: async (signal: unknown) => {
+            options.signals?.push(signal);
+          },
+        }),
+      }),
+    ],
+  });
+  return server;
+}
