@@ -142,6 +142,7 @@ describe('freight metadata', () => {
   it.each([
     [
       'a javascript: link',
+      // eslint-disable-next-line no-script-url
       { links: [{ title: 'x', url: 'javascript:alert(1)' }] },
       /only http\(s\) URLs/,
     ],
