@@ -72,5 +72,9 @@ backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 // kargo plugin
 backend.add(import('@kargo-backstage/plugin-kargo-backend'));
+// A promotion gate: freight marked "do not promote" needs a confirmation.
+backend.add(
+  import('@kargo-backstage/plugin-kargo-backend-module-verdict-gate'),
+);
 
 backend.start();

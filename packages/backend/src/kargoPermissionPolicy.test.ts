@@ -353,3 +353,25 @@ it('lets the release group act on protected stages', async () => {
   );
   expect(res.status).toBe(204);
 });
+
+it('keeps freeze overrides for the release group', async () => {
+  const { KargoExamplePermissionPolicy } = await import(
+    './kargoPermissionPolicy'
+  );
+  const policy = new KargoExamplePermissionPolicy({
+    releaseGroups: ['group:default/release-managers'],
+    protectedStages: ['prod*'],
+  });
+  const { kargoFreezeOverridePermission } = await import(
+    '@kargo-backstage/plugin-kargo-common'
+  );
+  const user = (ref: string) =>
+    ({
+      identity: { userEntityRef: ref },
+      info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
+    } as any);
+  const ask = (ref: string) =>
+    policy.handle({ permission: kargoFreezeOverridePermission }, user(ref));
+  expect((await ask('user:default/dev')).result).toBe('DENY');
+  expect((await ask('user:default/rel')).result).toBe('ALLOW');
+});

@@ -22,6 +22,7 @@ import {
 import {
   KARGO_PROJECT_RESOURCE_TYPE,
   KARGO_STAGE_RESOURCE_TYPE,
+  kargoFreezeOverridePermission,
   kargoPermissions,
 } from '@kargo-backstage/plugin-kargo-common';
 
@@ -37,8 +38,9 @@ const kargoPermissionNames = new Set(kargoPermissions.map(p => p.name));
 
 /**
  * The example policy: everyone signed in may read Kargo; the owners of a service may promote,
- * approve, re-verify, refresh and abort in its stages except the protected (production) ones;
- * only the release groups may act on protected stages. Everything that is not Kargo is allowed,
+ * approve, re-verify, refresh and abort in its stages except the protected (production) ones,
+ * and edit its freight metadata and freeze windows; only the release groups may act on
+ * protected stages or promote through a freeze. Everything that is not Kargo is allowed,
  * as with the allow-all policy this replaces.
  */
 export class KargoExamplePermissionPolicy implements PermissionPolicy {
@@ -60,6 +62,10 @@ export class KargoExamplePermissionPolicy implements PermissionPolicy {
     const claims = user.info.ownershipEntityRefs;
     if (claims.some(ref => this.options.releaseGroups.includes(ref))) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    if (permission.name === kargoFreezeOverridePermission.name) {
+      // Promoting through a freeze is for the release group alone.
+      return { result: AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, KARGO_STAGE_RESOURCE_TYPE)) {
       return createKargoStageConditionalDecision(permission, {

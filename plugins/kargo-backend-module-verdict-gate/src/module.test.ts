@@ -1,0 +1,128 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  KargoSimulator,
+  ManualClock,
+  RunningKargoSimulator,
+  startKargoSimulator,
+} from '@kargo-backstage/kargo-simulator';
+import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
+import type { Freight } from '@kargo-backstage/plugin-kargo-common';
+import request from 'supertest';
+import { kargoModuleVerdictGate } from './module';
+
+let kargo: RunningKargoSimulator;
+let sim: KargoSimulator;
+
+beforeEach(async () => {
+  sim = new KargoSimulator({ clock: new ManualClock() });
+  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+});
+afterEach(() => kargo.close());
+
+async function backend(mode?: string) {
+  const { server } = await startTestBackend({
+    features: [
+      kargoPlugin,
+      kargoModuleVerdictGate,
+      catalogServiceMock.factory({ entities: [] }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.rootConfig.factory({
+        data: {
+          kargo: {
+            instances: [
+              {
+                name: 'sim',
+                url: kargo.url,
+                token: 'kargo-simulator-admin-token',
+              },
+            ],
+            ...(mode ? { gates: { verdict: { mode } } } : {}),
+          },
+        },
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => {} }),
+      }),
+    ],
+  });
+  return server;
+}
+
+const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
+const newest = () =>
+  sim.store
+    .list<Freight>('Freight', 'kargo-demo')
+    .sort((a, b) =>
+      b.metadata!.creationTimestamp!.localeCompare(
+        a.metadata!.creationTimestamp!,
+      ),
+    )[0].metadata!.name!;
+
+async function markDoNotPromote(server: any) {
+  const res = await request(server)
+    .put(api(`kargo-demo/freight/${newest()}/metadata`))
+    .send({
+      version: 0,
+      verdict: { value: 'do-not-promote', reason: 'Breaks checkout' },
+    });
+  expect(res.status).toBe(200);
+}
+
+describe('the verdict gate module', () => {
+  it('lets unmarked freight through', async () => {
+    const server = await backend();
+    const res = await request(server)
+      .post(api('kargo-demo/stages/uat/promotions'))
+      .send({ freight: newest() });
+    expect(res.status).toBe(201);
+  });
+
+  it('asks for a confirmation of "do not promote" freight, then promotes', async () => {
+    const server = await backend();
+    await markDoNotPromote(server);
+    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    const unconfirmed = await request(server)
+      .post(api('kargo-demo/stages/uat/promotions'))
+      .send({ freight: newest() });
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.body.error.message).toBe(
+      `Needs confirmation: Freight "keen-aardvark" is marked "do not promote" by user:default/mock: Breaks checkout (send "confirm": ["do-not-promote-verdict"]) [gate do-not-promote-verdict]`,
+    );
+    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
+    const gates = await request(server).get(
+      api(`kargo-demo/stages/uat/gates?freight=${newest()}`),
+    );
+    expect(gates.body.items).toContainEqual(
+      expect.objectContaining({
+        gate: 'do-not-promote-verdict',
+        result: 'confirm',
+      }),
+    );
+    const confirmed = await request(server)
+      .post(api('kargo-demo/stages/uat/promotions'))
+      .send({ freight: newest(), confirm: ['do-not-promote-verdict'] });
+    expect(confirmed.status).toBe(201);
+  });
+
+  it('refuses it outright in deny mode, confirmation or not', async () => {
+    const server = await backend('deny');
+    await markDoNotPromote(server);
+    const res = await request(server)
+      .post(api('kargo-demo/stages/uat/promotions'))
+      .send({ freight: newest(), confirm: ['do-not-promote-verdict'] });
+    expect(res.status).toBe(409);
+    expect(res.body.error.message).toMatch(/marked "do not promote"/);
+  });
+
+  it('fails fast on a wrong mode', async () => {
+    await expect(backend('maybe')).rejects.toThrow(
+      'kargo.gates.verdict.mode must be "confirm" or "deny", got "maybe"',
+    );
+  });
+});
