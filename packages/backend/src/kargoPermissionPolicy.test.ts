@@ -19,11 +19,17 @@ import {
   RunningKargoSimulator,
   startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
-import type { Freight } from '@kargo-backstage/plugin-kargo-common';
+import {
+  Freight,
+  kargoFreezeOverridePermission,
+} from '@kargo-backstage/plugin-kargo-common';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
 import request from 'supertest';
-import { permissionModuleKargoPolicy } from './kargoPermissionPolicy';
+import {
+  KargoExamplePermissionPolicy,
+  permissionModuleKargoPolicy,
+} from './kargoPermissionPolicy';
 
 /**
  * The permission matrix, end to end: the Kargo backend plugin, the real permission backend with
@@ -355,16 +361,10 @@ it('lets the release group act on protected stages', async () => {
 });
 
 it('keeps freeze overrides for the release group', async () => {
-  const { KargoExamplePermissionPolicy } = await import(
-    './kargoPermissionPolicy'
-  );
   const policy = new KargoExamplePermissionPolicy({
     releaseGroups: ['group:default/release-managers'],
     protectedStages: ['prod*'],
   });
-  const { kargoFreezeOverridePermission } = await import(
-    '@kargo-backstage/plugin-kargo-common'
-  );
   const user = (ref: string) =>
     ({
       identity: { userEntityRef: ref },
