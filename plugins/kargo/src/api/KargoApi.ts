@@ -1,7 +1,13 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  FreightMetadataChange,
+  FreightMetadataInput,
+  FreightMetadataView,
   KargoEntityView,
   Promotion,
+  PromotionWindow,
+  PromotionWindowState,
+  PromotionWindowView,
 } from '@kargo-backstage/plugin-kargo-common';
 
 /** What the Kargo backend plugin reports about itself. @public */
@@ -22,6 +28,18 @@ export type KargoFreightRef = { freight: string } | { freightAlias: string };
 export interface KargoMutationOptions {
   /** Sent as `Idempotency-Key`: a retry with the same key creates nothing new. */
   idempotencyKey?: string;
+  /** Gates whose "confirm" the user accepted. */
+  confirm?: string[];
+  /** Promote through a freeze (needs kargo.freeze.override). */
+  overrideFreeze?: boolean;
+}
+
+/** A promotion gate's answer, per stage. @public */
+export interface KargoGateOutcome {
+  gate: string;
+  stage: string;
+  result: 'allow' | 'deny' | 'confirm';
+  reason?: string;
 }
 
 /**
@@ -64,6 +82,31 @@ export interface KargoApi {
     freight: string,
     alias: string,
   ): Promise<void>;
+  /** What the promotion gates say about freight going into a stage. */
+  getPromotionGates(
+    ref: KargoProjectRef,
+    stage: string,
+    freight: string,
+  ): Promise<KargoGateOutcome[]>;
+  /** Writes over `input.version`; a 409 means someone else wrote since. */
+  updateFreightMetadata(
+    ref: KargoProjectRef,
+    freight: string,
+    input: FreightMetadataInput,
+  ): Promise<FreightMetadataView>;
+  getFreightMetadataHistory(
+    ref: KargoProjectRef,
+    freight: string,
+  ): Promise<FreightMetadataChange[]>;
+  listPromotionWindows(ref: KargoProjectRef): Promise<{
+    items: PromotionWindowView[];
+    stages: Record<string, PromotionWindowState>;
+  }>;
+  createPromotionWindow(
+    ref: KargoProjectRef,
+    window: PromotionWindow & { reason?: string },
+  ): Promise<PromotionWindowView>;
+  deletePromotionWindow(ref: KargoProjectRef, name: string): Promise<void>;
 }
 
 /** @public */

@@ -1,13 +1,20 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  FreightMetadataChange,
+  FreightMetadataInput,
+  FreightMetadataView,
   KargoEntityView,
   Promotion,
+  PromotionWindow,
+  PromotionWindowState,
+  PromotionWindowView,
 } from '@kargo-backstage/plugin-kargo-common';
 import {
   KargoApi,
   KargoBackendHealth,
   KargoFreightRef,
+  KargoGateOutcome,
   KargoMutationOptions,
   KargoProjectRef,
 } from './KargoApi';
@@ -24,6 +31,15 @@ export interface KargoClientOptions {
 }
 
 const segment = encodeURIComponent;
+
+const projectPath = (ref: KargoProjectRef) =>
+  `/instances/${segment(ref.instance)}/projects/${segment(ref.project)}`;
+
+/** The promote body's gate fields, only when set. */
+const gatePass = (options: KargoMutationOptions) => ({
+  ...(options.confirm?.length ? { confirm: options.confirm } : {}),
+  ...(options.overrideFreeze ? { overrideFreeze: true } : {}),
+});
 
 /** Talks to the Kargo backend plugin with the signed-in user's Backstage token. @public */
 export class KargoClient implements KargoApi {
@@ -50,7 +66,7 @@ export class KargoClient implements KargoApi {
     options: KargoMutationOptions = {},
   ): Promise<Promotion> {
     return this.mutate(ref, 'POST', `/stages/${segment(stage)}/promotions`, {
-      body: freight,
+      body: { ...freight, ...gatePass(options) },
       ...options,
     });
   }
@@ -65,7 +81,7 @@ export class KargoClient implements KargoApi {
       ref,
       'POST',
       `/stages/${segment(stage)}/promotions/downstream`,
-      { body: freight, ...options },
+      { body: { ...freight, ...gatePass(options) }, ...options },
     );
   }
 
@@ -117,9 +133,62 @@ export class KargoClient implements KargoApi {
     });
   }
 
+  async getPromotionGates(
+    ref: KargoProjectRef,
+    stage: string,
+    freight: string,
+  ): Promise<KargoGateOutcome[]> {
+    const { items } = await this.request<{ items: KargoGateOutcome[] }>(
+      'GET',
+      `${projectPath(ref)}/stages/${segment(stage)}/gates?${new URLSearchParams(
+        { freight },
+      )}`,
+    );
+    return items;
+  }
+
+  updateFreightMetadata(
+    ref: KargoProjectRef,
+    freight: string,
+    input: FreightMetadataInput,
+  ): Promise<FreightMetadataView> {
+    return this.mutate(ref, 'PUT', `/freight/${segment(freight)}/metadata`, {
+      body: input,
+    });
+  }
+
+  async getFreightMetadataHistory(
+    ref: KargoProjectRef,
+    freight: string,
+  ): Promise<FreightMetadataChange[]> {
+    const { items } = await this.request<{ items: FreightMetadataChange[] }>(
+      'GET',
+      `${projectPath(ref)}/freight/${segment(freight)}/metadata/history`,
+    );
+    return items;
+  }
+
+  listPromotionWindows(ref: KargoProjectRef): Promise<{
+    items: PromotionWindowView[];
+    stages: Record<string, PromotionWindowState>;
+  }> {
+    return this.request('GET', `${projectPath(ref)}/promotion-windows`);
+  }
+
+  createPromotionWindow(
+    ref: KargoProjectRef,
+    window: PromotionWindow & { reason?: string },
+  ): Promise<PromotionWindowView> {
+    return this.mutate(ref, 'POST', '/promotion-windows', { body: window });
+  }
+
+  deletePromotionWindow(ref: KargoProjectRef, name: string): Promise<void> {
+    return this.mutate(ref, 'DELETE', `/promotion-windows/${segment(name)}`);
+  }
+
   private async mutate<T>(
     ref: KargoProjectRef,
-    method: 'POST' | 'PATCH',
+    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     path: string,
     options: { body?: unknown } & KargoMutationOptions = {},
   ): Promise<T> {
@@ -131,13 +200,10 @@ export class KargoClient implements KargoApi {
     }
     const kargoToken = await this.options.getKargoToken?.(ref.instance);
     if (kargoToken) headers['x-kargo-token'] = kargoToken;
-    return this.request<T>(
-      method,
-      `/instances/${segment(ref.instance)}/projects/${segment(
-        ref.project,
-      )}${path}`,
-      { headers, body: JSON.stringify(options.body ?? {}) },
-    );
+    return this.request<T>(method, `${projectPath(ref)}${path}`, {
+      headers,
+      body: JSON.stringify(options.body ?? {}),
+    });
   }
 
   private async request<T>(

@@ -18,6 +18,7 @@ import Typography from '@material-ui/core/Typography';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { useKargoEntityView } from '../../hooks/useKargoEntityView';
 import { KargoStatus } from '../KargoStatus';
+import { freezeLabel } from '../StageFreeze';
 
 function rows(project: KargoProjectView) {
   const freight = new Map(project.freight.map(f => [f.name, f]));
@@ -36,6 +37,7 @@ function rows(project: KargoProjectView) {
         .join(', '),
       health: s.health,
       promoting: s.currentPromotion ? 'Running' : undefined,
+      freeze: freezeLabel(s.promotionWindow),
     }));
 }
 
@@ -84,6 +86,7 @@ function KargoCardBody(props: { entityRef: string }) {
                   <>
                     <KargoStatus phase={row.health} />{' '}
                     <KargoStatus phase={row.promoting} label="promoting" />
+                    {row.freeze && <span> ❄ {row.freeze}</span>}
                   </>
                 ),
               },

@@ -11,6 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import CloseIcon from '@material-ui/icons/Close';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { FreightActions } from '../KargoActions';
+import { FreightMetadataPanel } from '../FreightMetadata';
 
 const useStyles = makeStyles(theme => ({
   paper: { width: 560, maxWidth: '100vw', padding: theme.spacing(2) },
@@ -112,21 +113,7 @@ export function FreightDrawer(props: FreightDrawerProps) {
             ))}
           </div>
           <div className={classes.section}>
-            <Typography variant="h6">Metadata (from Kargo)</Typography>
-            {Object.keys(freight.metadata).length ? (
-              <StructuredMetadataTable
-                metadata={Object.fromEntries(
-                  Object.entries(freight.metadata).map(([k, v]) => [
-                    k,
-                    typeof v === 'string' ? v : JSON.stringify(v),
-                  ]),
-                )}
-              />
-            ) : (
-              <Typography color="textSecondary">
-                No metadata set by promotion steps.
-              </Typography>
-            )}
+            <FreightMetadataPanel view={props.view} freight={freight} />
           </div>
         </>
       )}

@@ -3,6 +3,7 @@ import ButtonBase from '@material-ui/core/ButtonBase';
 import { makeStyles } from '@material-ui/core/styles';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
+import { VerdictChip } from '../FreightMetadata';
 import { freightTitle, freightVersion, stageColor } from '../../freightLabels';
 
 const useStyles = makeStyles(theme => ({
@@ -80,6 +81,9 @@ export function FreightTimeline(props: FreightTimelineProps) {
           >
             <div className={classes.alias}>{freightTitle(f)}</div>
             <div className={classes.version}>{freightVersion(f)}</div>
+            {f.portalMetadata?.verdict && (
+              <VerdictChip verdict={f.portalMetadata.verdict} />
+            )}
             <div className={classes.marks}>
               {inStages.map(s => (
                 <span

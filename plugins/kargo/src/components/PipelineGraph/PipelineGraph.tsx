@@ -14,6 +14,7 @@ import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
 import { freightTitle, freightVersion, stageColor } from '../../freightLabels';
 import { KargoStatus } from '../KargoStatus';
+import { freezeLabel } from '../StageFreeze';
 import { pipelineModel, PipelineNode } from './pipelineModel';
 
 const STAGE = { width: 250, height: 112 };
@@ -120,6 +121,16 @@ export function PipelineGraph(props: PipelineGraphProps) {
             <span className={classes.muted}>auto</span>
           )}
         </div>
+        {freezeLabel(stage.promotionWindow) && (
+          <div
+            className={classes.line}
+            style={{
+              color: stage.promotionWindow?.open ? undefined : '#d32f2f',
+            }}
+          >
+            ❄ {freezeLabel(stage.promotionWindow)}
+          </div>
+        )}
         {stage.controlFlow ? (
           <div className={classes.muted}>control flow: merges freightlines</div>
         ) : (

@@ -74,7 +74,11 @@ describe('PromoteDialog', () => {
       { instance: 'sim', project: 'shop' },
       'cart-dev',
       { freight: older.name },
-      { idempotencyKey: expect.stringMatching(/^kargo-ui-/) },
+      {
+        idempotencyKey: expect.stringMatching(/^kargo-ui-/),
+        confirm: [],
+        overrideFreeze: false,
+      },
     );
   });
 
@@ -115,6 +119,101 @@ describe('PromoteDialog', () => {
     expect(
       await screen.findByText(/You are not allowed to promote into cart-dev/),
     ).toBeInTheDocument();
+    expect(promoteButton()).toBeDisabled();
+  });
+
+  it('shows what the gates say: a confirmation to tick, a freeze to override when allowed', async () => {
+    const view = shopView();
+    const fresh = view.freight.find(f => f.alias === 'brave-badger')!;
+    fresh.portalMetadata = {
+      freight: fresh.name,
+      links: [],
+      labels: {},
+      version: 2,
+      updatedBy: 'user:default/sam',
+      verdict: { value: 'do-not-promote', reason: 'Breaks checkout' },
+      enrichments: {},
+    };
+    const getPromotionGates = jest.fn(async () => [
+      {
+        gate: 'freeze',
+        stage: 'cart-dev',
+        result: 'deny' as const,
+        reason: 'Stage "cart-dev" is frozen by promotion window "rehearsal"',
+      },
+      {
+        gate: 'do-not-promote-verdict',
+        stage: 'cart-dev',
+        result: 'confirm' as const,
+        reason: 'Freight "brave-badger" is marked "do not promote"',
+      },
+    ]);
+    const promote = jest.fn(
+      async (..._args: unknown[]): Promise<any> => ({
+        metadata: { name: 'p' },
+      }),
+    );
+    await renderWithKargo(
+      <PromoteDialog
+        view={view}
+        stage={view.stages[0]}
+        freightName={fresh.name}
+        onClose={jest.fn()}
+      />,
+      { api: { getPromotionGates, promote } },
+    );
+    expect(
+      await screen.findByText(/frozen by promotion window "rehearsal"/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Marked "do not promote" by user:default/sam: Breaks checkout.',
+      ),
+    ).toBeInTheDocument();
+    expect(promoteButton()).toBeDisabled();
+    fireEvent.click(
+      screen.getByLabelText('I have read this and promote anyway'),
+    );
+    expect(promoteButton()).toBeDisabled(); // the freeze still stands
+    fireEvent.click(
+      screen.getByLabelText('Override the freeze (recorded in the audit log)'),
+    );
+    await waitFor(() => expect(promoteButton()).toBeEnabled());
+    fireEvent.click(promoteButton());
+    await waitFor(() => expect(promote).toHaveBeenCalled());
+    expect(promote.mock.calls[0][3]).toMatchObject({
+      confirm: ['do-not-promote-verdict'],
+      overrideFreeze: true,
+    });
+  });
+
+  it('offers no freeze override to a user without kargo.freeze.override', async () => {
+    const view = shopView();
+    await renderWithKargo(
+      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
+      {
+        api: {
+          getPromotionGates: async () => [
+            {
+              gate: 'freeze',
+              stage: 'cart-dev',
+              result: 'deny' as const,
+              reason: 'Frozen for the release',
+            },
+          ],
+        },
+        authorize: r =>
+          r.permission.name === 'kargo.freeze.override'
+            ? AuthorizeResult.DENY
+            : AuthorizeResult.ALLOW,
+      },
+    );
+    expect(
+      await screen.findByText('Frozen for the release'),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByLabelText(/Override the freeze/),
+    ).not.toBeInTheDocument();
     expect(promoteButton()).toBeDisabled();
   });
 });

@@ -1,8 +1,12 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
+  kargoFreezeOverridePermission,
   kargoFreightPromotePermission,
   kargoStageResourceRef,
 } from '@kargo-backstage/plugin-kargo-common';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import useAsync from 'react-use/esm/useAsync';
 import type {
   KargoProjectView,
   StageView,
@@ -82,6 +86,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
   const choose = (name?: string) => {
     setSelected(name);
+    setAccepted([]);
     setIdempotencyKey(newIdempotencyKey());
   };
 
@@ -97,6 +102,36 @@ export function PromoteDialog(props: PromoteDialogProps) {
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stageName, props.freightName]);
+
+  // What the backend's gates (freeze, verdict, modules') say; the dialog asks for what they need.
+  const gates = useAsync(
+    async () =>
+      stage && selected
+        ? kargoApi.getPromotionGates(
+            { instance: view.instance, project: view.project },
+            stage.name,
+            selected,
+          )
+        : [],
+    [kargoApi, view.instance, view.project, stage?.name, selected],
+  );
+  const stopping = (gates.value ?? []).filter(g => g.result !== 'allow');
+  const [accepted, setAccepted] = useState<string[]>([]);
+  const toggle = (gate: string) =>
+    setAccepted(a =>
+      a.includes(gate) ? a.filter(g => g !== gate) : [...a, gate],
+    );
+  const override = useKargoPermission(
+    kargoFreezeOverridePermission,
+    stage
+      ? [kargoStageResourceRef(view.instance, view.project, stage.name)]
+      : [],
+  );
+  const gatesBlock = stopping.some(
+    g =>
+      !accepted.includes(g.gate) ||
+      (g.result === 'deny' && g.gate !== 'freeze'),
+  );
 
   const permission = useKargoPermission(
     kargoFreightPromotePermission,
@@ -122,7 +157,11 @@ export function PromoteDialog(props: PromoteDialogProps) {
         { instance: view.instance, project: view.project },
         stage.name,
         { freight: candidate.name },
-        { idempotencyKey },
+        {
+          idempotencyKey,
+          confirm: accepted.filter(g => g !== 'freeze'),
+          overrideFreeze: accepted.includes('freeze'),
+        },
       );
       alertApi.post({
         message: `Promotion ${promotion.metadata?.name} of ${freightVersion(
@@ -227,6 +266,30 @@ export function PromoteDialog(props: PromoteDialogProps) {
               {kargoFreightPromotePermission.name}).
             </Alert>
           )}
+          {stopping.map(g => (
+            <Alert
+              key={`${g.gate}-${g.stage}`}
+              severity={g.result === 'deny' ? 'error' : 'warning'}
+            >
+              {g.reason}
+              {(g.result === 'confirm' ||
+                (g.gate === 'freeze' && override.allowed)) && (
+                <FormControlLabel
+                  control={
+                    <Checkbox
+                      checked={accepted.includes(g.gate)}
+                      onChange={() => toggle(g.gate)}
+                    />
+                  }
+                  label={
+                    g.result === 'confirm'
+                      ? 'I have read this and promote anyway'
+                      : 'Override the freeze (recorded in the audit log)'
+                  }
+                />
+              )}
+            </Alert>
+          ))}
           {error && <Alert severity="error">{error}</Alert>}
         </div>
       </DialogContent>
@@ -238,6 +301,8 @@ export function PromoteDialog(props: PromoteDialogProps) {
           disabled={
             !candidate ||
             blocked ||
+            gates.loading ||
+            gatesBlock ||
             submitting ||
             permission.loading ||
             !permission.allowed

@@ -170,6 +170,17 @@ export function promotionWarnings(
       message: `Promotion ${stage.currentPromotion} is still running; this one waits for it.`,
     });
   }
+  const verdict = candidate.portalMetadata?.verdict;
+  if (verdict?.value === 'do-not-promote') {
+    warnings.push({
+      severity: 'warning',
+      message: `Marked "do not promote"${
+        candidate.portalMetadata?.updatedBy
+          ? ` by ${candidate.portalMetadata.updatedBy}`
+          : ''
+      }${verdict.reason ? `: ${verdict.reason}` : ''}.`,
+    });
+  }
   if (currentFreightFor(view, stage, candidate).name === candidate.name) {
     warnings.push({
       severity: 'info',

@@ -13,6 +13,7 @@ import CloseIcon from '@material-ui/icons/Close';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { StageActions } from '../KargoActions';
 import { KargoStatus } from '../KargoStatus';
+import { StageFreeze } from '../StageFreeze';
 
 const useStyles = makeStyles(theme => ({
   paper: { width: 560, maxWidth: '100vw', padding: theme.spacing(2) },
@@ -108,6 +109,9 @@ export function StageDrawer(props: StageDrawerProps) {
                 .join('; '),
             }}
           />
+          <div className={classes.section}>
+            <StageFreeze view={view} stage={stage} />
+          </div>
           {stage.conditions.some(c => c.status !== 'True' && c.message) && (
             <div className={classes.section}>
               <Typography variant="h6">Conditions</Typography>

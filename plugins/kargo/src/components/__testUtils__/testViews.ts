@@ -186,6 +186,12 @@ export function testKargoApi(overrides: Partial<KargoApi> = {}): KargoApi {
     reverify: unexpected('reverify'),
     abortVerification: unexpected('abortVerification'),
     updateFreightAlias: unexpected('updateFreightAlias'),
+    getPromotionGates: async () => [],
+    updateFreightMetadata: unexpected('updateFreightMetadata'),
+    getFreightMetadataHistory: async () => [],
+    listPromotionWindows: async () => ({ items: [], stages: {} }),
+    createPromotionWindow: unexpected('createPromotionWindow'),
+    deletePromotionWindow: unexpected('deletePromotionWindow'),
     ...overrides,
   };
 }

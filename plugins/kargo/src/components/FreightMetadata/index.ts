@@ -1,0 +1,2 @@
+export { FreightMetadataPanel } from './FreightMetadataPanel';
+export { VerdictChip } from './VerdictChip';

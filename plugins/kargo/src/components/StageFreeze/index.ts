@@ -1,0 +1,1 @@
+export { StageFreeze, freezeLabel } from './StageFreeze';
