@@ -81,6 +81,8 @@ export function PromoteDialog(props: PromoteDialogProps) {
   const [selected, setSelected] = useState<string>();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string>();
+  /** Gates the user confirmed or (the freeze) chose to override. */
+  const [accepted, setAccepted] = useState<string[]>([]);
   // One key per opening and choice: pressing Promote again after an error retries the same
   // request, which the backend answers with the first Promotion instead of a second one.
   const [idempotencyKey, setIdempotencyKey] = useState(newIdempotencyKey);
@@ -116,7 +118,6 @@ export function PromoteDialog(props: PromoteDialogProps) {
     [kargoApi, view.instance, view.project, stage?.name, selected],
   );
   const stopping = (gates.value ?? []).filter(g => g.result !== 'allow');
-  const [accepted, setAccepted] = useState<string[]>([]);
   const toggle = (gate: string) =>
     setAccepted(a =>
       a.includes(gate) ? a.filter(g => g !== gate) : [...a, gate],
