@@ -24,13 +24,15 @@ import {
   kargoPromotionGatesExtensionPoint,
 } from '@kargo-backstage/plugin-kargo-node';
 import { DatabaseKargoStore } from './database';
-import { KargoClient } from './kargo/KargoClient';
+import {
+  KargoClient,
+  KargoInstances,
+} from '@kargo-backstage/plugin-kargo-node';
 import { changelogEnricher } from './service/enrichment/changelogEnricher';
 import { FreightEnrichment } from './service/enrichment/FreightEnrichment';
 import { AutoPromotionFreezer } from './service/freeze/AutoPromotionFreezer';
 import { createFreezeGate } from './service/gates/freezeGate';
 import { PromotionGates } from './service/gates/PromotionGates';
-import { KargoInstances } from './kargo/KargoInstances';
 import { ProjectSnapshots } from './service/ProjectSnapshots';
 import { ProjectSignals } from './service/ProjectSignals';
 import { ProjectWatchers } from './service/ProjectWatchers';

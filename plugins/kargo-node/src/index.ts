@@ -6,3 +6,12 @@
  */
 export * from './gates';
 export * from './enrichers';
+export { KargoClient } from './kargo/KargoClient';
+export type {
+  KargoClientOptions,
+  WatchRequest,
+  ResourcesResponse,
+} from './kargo/KargoClient';
+export { KargoInstances } from './kargo/KargoInstances';
+export { readKargoInstances } from './kargo/KargoInstanceConfig';
+export type { KargoInstanceConfig } from './kargo/KargoInstanceConfig';

@@ -1,6 +1,6 @@
 import { CacheService } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
-import { KargoClient } from '../kargo/KargoClient';
+import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectSnapshot } from './views/buildProjectView';
 
 /**

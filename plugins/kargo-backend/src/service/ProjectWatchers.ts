@@ -3,7 +3,7 @@ import {
   KargoPaths,
   KargoProjectChangedSignal,
 } from '@kargo-backstage/plugin-kargo-common';
-import { KargoClient } from '../kargo/KargoClient';
+import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectSnapshot } from './views/buildProjectView';
 import { ProjectSignals } from './ProjectSignals';
 import { ProjectSnapshots } from './ProjectSnapshots';

@@ -24,8 +24,8 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { KargoClient } from '../kargo/KargoClient';
-import { KargoInstances } from '../kargo/KargoInstances';
+import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
+import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectSignals } from './ProjectSignals';
 import { ProjectSnapshots } from './ProjectSnapshots';
 import { ProjectWatchers } from './ProjectWatchers';

@@ -4,7 +4,7 @@ import type {
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
 import { KargoStore, ProjectRef } from '../../database';
-import { KargoInstances } from '../../kargo/KargoInstances';
+import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { evaluatePromotionSchedule, selectsStage } from './promotionSchedule';
 
 type Policy = NonNullable<

@@ -19,7 +19,7 @@ import {
   startKargoBackend,
 } from '../../__testUtils__/testBackend';
 import { DatabaseKargoStore } from '../../database';
-import { KargoInstances } from '../../kargo/KargoInstances';
+import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { AutoPromotionFreezer } from './AutoPromotionFreezer';
 
 let kargo: RunningKargoSimulator;
