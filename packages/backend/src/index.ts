@@ -20,6 +20,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );
+// kargo:project:init, kargo:resources:apply, kargo:freight:create, kargo:promote
+backend.add(import('@kargo-backstage/plugin-scaffolder-backend-module-kargo'));
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));

@@ -180,6 +180,8 @@ export class KargoSimulator {
   createResource(object: KargoObject): KargoObject {
     const kind = kindOf(object.kind);
     if (!kind) throw new HttpError(400, `unsupported kind "${object.kind}"`);
+    if (kind === 'Freight')
+      return this.createFreightResource(object as Freight);
     const created = this.store.create(kind, object);
     if (kind === 'Stage') this.initStageStatus(created as Stage);
     if (kind === 'Project') {
@@ -319,6 +321,45 @@ export class KargoSimulator {
       };
     });
     return created;
+  }
+
+  /**
+   * Freight created through the API (e.g. stand-alone image writeback): as Kargo's webhooks do,
+   * the name is the content hash and the origin warehouse must exist.
+   */
+  private createFreightResource(freight: Freight): Freight {
+    const project = freight.metadata?.namespace ?? '';
+    const origin = freight.origin;
+    if (
+      origin?.kind !== 'Warehouse' ||
+      !this.store.get('Warehouse', project, origin.name)
+    ) {
+      throw new HttpError(
+        422,
+        `admission webhook "freight.kargo.akuity.io" denied the request: Freight.kargo.akuity.io "" is invalid: origin: Invalid value: "${
+          origin?.name ?? ''
+        }": Warehouse "${
+          origin?.name ?? ''
+        }" not found in namespace "${project}"`,
+      );
+    }
+    if (
+      !freight.images?.length &&
+      !freight.commits?.length &&
+      !freight.charts?.length
+    ) {
+      throw new HttpError(
+        422,
+        'admission webhook "freight.kargo.akuity.io" denied the request: freight must contain at least one commit, image, or chart',
+      );
+    }
+    const { metadata: _metadata, status: _status, ...content } = freight;
+    return (
+      this.createFreight(project, content as Freight) ??
+      structuredClone(
+        this.store.get<Freight>('Freight', project, freightName(freight))!,
+      )
+    );
   }
 
   /** Creates Freight unless the same content already exists (names are content hashes). */

@@ -62,6 +62,10 @@ function applyOne(verb: ResourceVerb, o: KargoObject, ctx: ResourceContext) {
   const namespace = kind === 'Project' ? '' : o.metadata?.namespace ?? '';
   ctx.authorize(verb, kind, kind === 'Project' ? name : namespace, name);
   const store = ctx.simulator.store;
+  if (kind !== 'Project' && !store.get('Project', '', namespace)) {
+    // Kubernetes refuses objects in a namespace that does not exist.
+    throw new HttpError(404, `namespaces "${namespace}" not found`);
+  }
   const existing = store.get(kind, namespace, name);
   const create = () => {
     const manifest = structuredClone(o);

@@ -1,0 +1,42 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import { createKargoFreightCreateAction } from './actions/freightCreate';
+import { createKargoProjectInitAction } from './actions/projectInit';
+import { createKargoPromoteAction } from './actions/promote';
+import { createKargoResourcesApplyAction } from './actions/resourcesApply';
+
+/**
+ * The Kargo scaffolder actions: `kargo:project:init`, `kargo:resources:apply`,
+ * `kargo:freight:create` and `kargo:promote`, speaking to Kargo with the same client and
+ * `kargo.instances` config as the Kargo backend plugin.
+ * @public
+ */
+export const scaffolderModuleKargo = createBackendModule({
+  pluginId: 'scaffolder',
+  moduleId: 'kargo',
+  register(reg) {
+    reg.registerInit({
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        discovery: coreServices.discovery,
+      },
+      async init({ scaffolder, config, logger, auditor, auth, discovery }) {
+        const instances = KargoInstances.fromConfig(config, logger);
+        scaffolder.addActions(
+          createKargoProjectInitAction({ instances, auditor }),
+          createKargoResourcesApplyAction({ instances, auditor }),
+          createKargoFreightCreateAction({ instances, auditor }),
+          createKargoPromoteAction({ auth, discovery }),
+        );
+      },
+    });
+  },
+});
