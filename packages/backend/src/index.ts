@@ -8,6 +8,10 @@
 
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleKargoPolicy } from './kargoPermissionPolicy';
+import {
+  catalogModuleLocalFiles,
+  scaffolderModuleLocalPublish,
+} from './localPublishModule';
 
 const backend = createBackend();
 
@@ -22,6 +26,9 @@ backend.add(
 );
 // kargo:project:init, kargo:resources:apply, kargo:freight:create, kargo:promote
 backend.add(import('@kargo-backstage/plugin-scaffolder-backend-module-kargo'));
+// The embedded default has no git host: templates publish into examples/generated.
+backend.add(scaffolderModuleLocalPublish);
+backend.add(catalogModuleLocalFiles);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
