@@ -1,0 +1,217 @@
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  KargoSimulator,
+  ManualClock,
+  RunningKargoSimulator,
+  startKargoSimulator,
+} from '@kargo-backstage/kargo-simulator';
+import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
+import scaffolderModuleKargo from '@kargo-backstage/plugin-scaffolder-backend-module-kargo';
+import type { Stage } from '@kargo-backstage/plugin-kargo-common';
+import fs from 'fs-extra';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { parse } from 'yaml';
+import { scaffolderModuleLocalPublish } from './localPublishModule';
+
+jest.setTimeout(60_000);
+
+/**
+ * The kargo-project software template, run by the real scaffolder with the Kargo actions
+ * against the simulator: the Kargo project exists afterwards, the entity is registered with
+ * its annotation, and the Kargo view of that entity shows the new pipeline.
+ */
+
+const templateFile = path.resolve(
+  __dirname,
+  '../../../examples/templates/kargo-project/template.yaml',
+);
+
+let kargo: RunningKargoSimulator;
+let sim: KargoSimulator;
+let publishDir: string;
+
+beforeEach(async () => {
+  sim = new KargoSimulator({ clock: new ManualClock() });
+  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  publishDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kargo-template-'));
+});
+afterEach(async () => {
+  await kargo.close();
+  await fs.remove(publishDir);
+});
+
+it('creates the Kargo project, the repository layout and the catalog entity', async () => {
+  const template: Entity = {
+    ...parse(await fs.readFile(templateFile, 'utf8')),
+  };
+  template.metadata.namespace = 'default';
+  template.metadata.annotations = {
+    'backstage.io/managed-by-location': `file:${templateFile}`,
+    'backstage.io/managed-by-origin-location': `file:${templateFile}`,
+  };
+  const registered: Entity[] = [];
+  // The in-memory catalog has no locations: registering reads the file, as the catalog would,
+  // and the entity is there for the next reads.
+  const addLocation = async ({ target }: { target: string }) => {
+    const entity = parse(await fs.readFile(target, 'utf8')) as Entity;
+    entity.metadata.namespace ??= 'default';
+    registered.push(entity);
+    return {
+      location: { id: '1', type: 'file', target },
+      entities: [entity],
+      exists: false,
+    };
+  };
+  const inMemory = () =>
+    catalogServiceMock({ entities: [template, ...registered] }) as any;
+  const catalog = new Proxy(
+    {},
+    {
+      get: (_, method: string) => {
+        if (method === 'addLocation') return addLocation;
+        if (typeof inMemory()[method] !== 'function') return undefined;
+        return (...args: unknown[]) => inMemory()[method](...args);
+      },
+    },
+  ) as ReturnType<typeof catalogServiceMock>;
+  const { server } = await startTestBackend({
+    features: [
+      scaffolderPlugin,
+      scaffolderModuleKargo,
+      scaffolderModuleLocalPublish,
+      kargoPlugin,
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.rootConfig.factory({
+        data: {
+          backend: { baseUrl: 'http://localhost:7007' },
+          scaffolder: { localPublish: { directory: publishDir } },
+          kargo: {
+            instances: [
+              {
+                name: 'sim',
+                url: kargo.url,
+                token: 'kargo-simulator-admin-token',
+                uiUrl: 'https://kargo.example.com',
+              },
+            ],
+          },
+        },
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => {} }),
+      }),
+      createServiceFactory({
+        service: coreServices.auditor,
+        deps: {},
+        factory: () => ({
+          createEvent: async () => ({
+            success: async () => {},
+            fail: async () => {},
+          }),
+        }),
+      }),
+    ],
+  });
+  const user = mockCredentials.user.header('user:default/dana');
+  const created = await request(server)
+    .post('/api/scaffolder/v2/tasks')
+    .set('authorization', user)
+    .send({
+      templateRef: 'template:default/kargo-project',
+      values: {
+        name: 'payments',
+        owner: 'group:default/guests',
+        image: 'ghcr.io/example/payments',
+        semverConstraint: '^1.0.0',
+        gitRepo: 'https://github.com/example/payments-deploy.git',
+        prodThroughPullRequest: true,
+      },
+    });
+  expect(created.status).toBe(201);
+  let task: any;
+  for (let i = 0; i < 200; i++) {
+    task = (
+      await request(server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+        .set('authorization', user)
+    ).body;
+    if (['completed', 'failed'].includes(task.status)) break;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  if (task.status !== 'completed') {
+    const events = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+      .set('authorization', user);
+    throw new Error(
+      `template ${task.status}: ${events.body
+        .map((e: any) => e.body.message)
+        .join('\n')}`,
+    );
+  }
+
+  // Kargo has the project, with prod going through pull requests.
+  expect(sim.store.get('Project', '', 'payments')).toBeDefined();
+  const prod = sim.store.get<Stage>('Stage', 'payments', 'prod')!;
+  expect(prod.spec.promotionTemplate!.spec!.steps!.map(s => s.uses)).toContain(
+    'git-open-pr',
+  );
+  // The repository layout: base plus one overlay per stage, and the entity.
+  for (const file of [
+    'base/kustomization.yaml',
+    'base/deployment.yaml',
+    'stages/test/kustomization.yaml',
+    'stages/uat/kustomization.yaml',
+    'stages/prod/kustomization.yaml',
+  ]) {
+    expect(await fs.pathExists(path.join(publishDir, 'payments', file))).toBe(
+      true,
+    );
+  }
+  expect(registered[0].metadata).toMatchObject({
+    name: 'payments',
+    annotations: { 'kargo.akuity.io/project': 'payments' },
+  });
+  const events = await request(server)
+    .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+    .set('authorization', user);
+  const output = events.body.find((e: any) => e.type === 'completion').body
+    .output;
+  expect(output.links).toContainEqual({
+    title: 'Open in Kargo',
+    url: 'https://kargo.example.com/project/payments',
+  });
+
+  // And the Kargo tab of the new entity has its pipeline.
+  const view = await request(server)
+    .get('/api/kargo/entity-view?entityRef=component:default/payments')
+    .set('authorization', user);
+  expect(view.status).toBe(200);
+  expect(view.body.projects[0].stages.map((s: any) => s.name)).toEqual([
+    'test',
+    'uat',
+    'prod',
+  ]);
+});
