@@ -178,6 +178,11 @@ it('creates the Kargo project, the repository layout and the catalog entity', as
   expect(prod.spec.promotionTemplate!.spec!.steps!.map(s => s.uses)).toContain(
     'git-open-pr',
   );
+  // The owners promote: their group is bound to Kargo's promoter role.
+  expect(
+    sim.roles.list('payments').find(r => r.metadata.name === 'kargo-promoter')!
+      .claims,
+  ).toEqual([{ name: 'groups', values: ['guests'] }]);
   // The repository layout: base plus one overlay per stage, and the entity.
   for (const file of [
     'base/kustomization.yaml',

@@ -25,6 +25,7 @@ import {
 import { discover } from './controller/discovery';
 import { formatDuration, parseDuration } from './controller/durations';
 import { freightAlias, freightName } from './controller/freightIdentity';
+import { SimulatedRoles } from './http/roles';
 import { PullRequest, runStep } from './controller/promotionSteps';
 import { ArtifactRegistry } from './controller/registry';
 import { HttpError } from './http/HttpError';
@@ -137,6 +138,8 @@ export class KargoSimulator {
   readonly store: ResourceStore;
   readonly registry: ArtifactRegistry;
   readonly pullRequests = new Map<number, PullRequest>();
+  /** Project roles and their claim grants (Kargo's rbac API). */
+  readonly roles = new SimulatedRoles();
   readonly events: KargoObject[] = [];
   /** Stages whose next promotion step fails, with the message to fail with. */
   readonly failNextPromotion = new Map<string, string>();

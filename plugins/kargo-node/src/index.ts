@@ -11,6 +11,7 @@ export type {
   KargoClientOptions,
   WatchRequest,
   ResourcesResponse,
+  KargoRole,
 } from './kargo/KargoClient';
 export { KargoInstances } from './kargo/KargoInstances';
 export { readKargoInstances } from './kargo/KargoInstanceConfig';

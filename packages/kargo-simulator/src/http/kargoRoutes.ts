@@ -396,6 +396,48 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     sim.abortPromotion(req.params.project, req.params.promotion, actorOf(res));
     ok(res);
   });
+  // ---- roles ----
+  const roles = (project: string) => {
+    sim.roles.ensureDefaults(
+      project,
+      store.get('Project', '', project)?.metadata?.creationTimestamp ?? '',
+    );
+    return sim.roles;
+  };
+  get('/projects/:project/roles', (req, res) => {
+    authorize(res, 'list', 'roles', req.params.project, 'viewer');
+    res.json({
+      metadata: {},
+      items: roles(req.params.project).list(req.params.project),
+    });
+  });
+  get('/projects/:project/roles/:role', (req, res) => {
+    authorize(
+      res,
+      'get',
+      'roles',
+      req.params.project,
+      'viewer',
+      req.params.role,
+    );
+    res.json(
+      roles(req.params.project).get(req.params.project, req.params.role),
+    );
+  });
+  post('/projects/:project/roles/grants', (req, res) => {
+    authorize(res, 'update', 'roles', req.params.project, 'admin');
+    const body = jsonBody(req) as any;
+    if (!body.role || !body.userClaims?.claims) {
+      throw new HttpError(400, 'role and userClaims are required');
+    }
+    res.json(
+      roles(req.params.project).grant(
+        req.params.project,
+        body.role,
+        body.userClaims.claims,
+      ),
+    );
+  });
   post('/projects/:project/promotions/:promotion/refresh', (req, res) => {
     sim.refresh('Promotion', req.params.project, req.params.promotion);
     ok(res);

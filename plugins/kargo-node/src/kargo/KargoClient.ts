@@ -3,6 +3,7 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import type {
   Freight,
   KargoPaths,
+  KargoSchemas,
   KargoWatchEvent,
   ListProjectsResponse,
   Project,
@@ -329,6 +330,26 @@ export class KargoClient {
     );
   }
 
+  // ---- roles ----
+
+  listRoles(project: string): Promise<{ items?: KargoRole[] }> {
+    return this.get('/v1beta1/projects/{project}/roles', { project });
+  }
+
+  /** Adds OIDC claim values to a project role (Kargo keeps the ones already there). */
+  grantRoleToClaims(
+    project: string,
+    role: string,
+    claims: Array<{ name: string; values: string[] }>,
+  ): Promise<KargoRole> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/roles/grants',
+      { project },
+      { body: { role, userClaims: { claims } } },
+    );
+  }
+
   // ---- raw manifests ----
 
   /** Creates the resources in a (multi-document) YAML or JSON manifest. */
@@ -563,6 +584,9 @@ export class KargoClient {
     }
   }
 }
+
+/** A Kargo project role (`rbacapi.Role`): the OIDC claims bound to it and its rules. */
+export type KargoRole = KargoSchemas['RbacRole'];
 
 /** The answer of the /v1beta1/resources routes: one result per manifest document. */
 export interface ResourcesResponse {

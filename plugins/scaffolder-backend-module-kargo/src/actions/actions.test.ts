@@ -176,6 +176,28 @@ describe('kargo:project:init', () => {
     expect(events[0].meta).toMatchObject({ initiator: 'user:default/dana' });
   });
 
+  it('binds portal groups to the personas through Kargo roles, idempotently', async () => {
+    const action = createKargoProjectInitAction({ instances, auditor });
+    const input = {
+      ...spec,
+      roles: {
+        promoter: ['group:default/checkout-team'],
+        viewer: ['group:default/checkout-team', 'everyone'],
+      },
+    };
+    await action.handler(context(input).ctx);
+    await action.handler(context(input).ctx);
+    const claims = (role: string) =>
+      sim.roles.list('checkout').find(r => r.metadata.name === role)!.claims;
+    expect(claims('kargo-promoter')).toEqual([
+      { name: 'groups', values: ['checkout-team'] },
+    ]);
+    expect(claims('kargo-viewer')).toEqual([
+      { name: 'groups', values: ['checkout-team', 'everyone'] },
+    ]);
+    expect(claims('kargo-admin')).toEqual([]);
+  });
+
   it('is idempotent: a re-run leaves the same resources', async () => {
     const action = createKargoProjectInitAction({ instances, auditor });
     await action.handler(context(spec).ctx);

@@ -97,6 +97,22 @@ export function createKargoProjectInitAction(options: {
             )
             .min(1)
             .describe('The stages, upstream first'),
+        roles: z =>
+          z
+            .object({
+              viewer: z.array(z.string()).optional(),
+              promoter: z.array(z.string()).optional(),
+              admin: z.array(z.string()).optional(),
+            })
+            .optional()
+            .describe(
+              "Portal groups (group:default/x or x) per persona, bound to Kargo's default project roles through an OIDC claim",
+            ),
+        rolesClaim: z =>
+          z
+            .string()
+            .default('groups')
+            .describe('The OIDC claim Kargo matches the groups against'),
       },
       output: {
         project: z => z.string(),
@@ -106,7 +122,18 @@ export function createKargoProjectInitAction(options: {
       },
     },
     async handler(ctx) {
-      const spec = ctx.input as KargoProjectSpec & { instance?: string };
+      const spec = ctx.input as KargoProjectSpec & {
+        instance?: string;
+        roles?: Partial<Record<'viewer' | 'promoter' | 'admin', string[]>>;
+        rolesClaim?: string;
+      };
+      // Group entity refs become the group names the identity provider puts in the claim.
+      const grants = Object.entries(spec.roles ?? {})
+        .map(([persona, groups]) => ({
+          role: `kargo-${persona}`,
+          values: (groups ?? []).map(g => g.replace(/^group:(?:[^/]+\/)?/, '')),
+        }))
+        .filter(g => g.values.length);
       const problems = specProblems(spec);
       if (problems.length) {
         throw new InputError(`Invalid Kargo project: ${problems.join('; ')}`);
@@ -147,6 +174,11 @@ export function createKargoProjectInitAction(options: {
             throw new Error(
               `Kargo refused: ${failed.map(r => r.error).join('; ')}`,
             );
+          }
+          for (const grant of grants) {
+            await client.grantRoleToClaims(spec.project, grant.role, [
+              { name: spec.rolesClaim ?? 'groups', values: grant.values },
+            ]);
           }
         },
       );

@@ -1,0 +1,107 @@
+import { HttpError } from './HttpError';
+
+/** Kargo's view of a project role (`rbacapi.Role`): who (OIDC claims) and what. */
+export interface SimulatedRole {
+  apiVersion: 'rbac.kargo.akuity.io/v1alpha1';
+  kind: 'Role';
+  metadata: { name: string; namespace: string; creationTimestamp: string };
+  kargoManaged: boolean;
+  claims: Array<{ name: string; values: string[] }>;
+  rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
+}
+
+/** The roles Kargo's management controller gives every project. */
+const DEFAULTS: Record<string, SimulatedRole['rules']> = {
+  'kargo-admin': [
+    { apiGroups: ['kargo.akuity.io'], resources: ['*'], verbs: ['*'] },
+  ],
+  'kargo-promoter': [
+    {
+      apiGroups: ['kargo.akuity.io'],
+      resources: ['stages'],
+      verbs: ['get', 'list', 'watch', 'promote'],
+    },
+    {
+      apiGroups: ['kargo.akuity.io'],
+      resources: ['freights', 'promotions', 'warehouses'],
+      verbs: ['get', 'list', 'watch'],
+    },
+  ],
+  'kargo-viewer': [
+    {
+      apiGroups: ['kargo.akuity.io'],
+      resources: ['*'],
+      verbs: ['get', 'list', 'watch'],
+    },
+  ],
+};
+
+/**
+ * Project roles as Kargo keeps them (ServiceAccount + Role + RoleBinding, reported as one
+ * `Role`), with grants of OIDC claims: enough for portal personas to be bound to groups.
+ */
+export class SimulatedRoles {
+  private readonly roles = new Map<string, SimulatedRole>();
+
+  private key(project: string, role: string) {
+    return `${project}/${role}`;
+  }
+
+  /** Kargo creates the default roles when a project appears. */
+  ensureDefaults(project: string, now: string) {
+    for (const [name, rules] of Object.entries(DEFAULTS)) {
+      if (this.roles.has(this.key(project, name))) continue;
+      this.roles.set(this.key(project, name), {
+        apiVersion: 'rbac.kargo.akuity.io/v1alpha1',
+        kind: 'Role',
+        metadata: { name, namespace: project, creationTimestamp: now },
+        kargoManaged: true,
+        claims: [],
+        rules,
+      });
+    }
+  }
+
+  list(project: string): SimulatedRole[] {
+    return [...this.roles.values()]
+      .filter(r => r.metadata.namespace === project)
+      .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  get(project: string, role: string): SimulatedRole {
+    const found = this.roles.get(this.key(project, role));
+    if (!found) {
+      throw new HttpError(
+        404,
+        `serviceaccounts "${role}" not found in namespace "${project}"`,
+      );
+    }
+    return found;
+  }
+
+  /** POST .../roles/grants with userClaims: adds claim values, keeping the others. */
+  grant(
+    project: string,
+    role: string,
+    claims: Array<{ name?: string; values?: string[] }>,
+  ): SimulatedRole {
+    const target = this.get(project, role);
+    for (const claim of claims) {
+      if (!claim.name || !claim.values?.length) {
+        throw new HttpError(400, 'claims must have a name and values');
+      }
+      const existing = target.claims.find(c => c.name === claim.name);
+      if (existing) {
+        existing.values = [
+          ...new Set([...existing.values, ...claim.values]),
+        ].sort();
+      } else {
+        target.claims.push({
+          name: claim.name,
+          values: [...new Set(claim.values)].sort(),
+        });
+      }
+    }
+    return target;
+  }
+}
