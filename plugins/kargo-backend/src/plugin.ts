@@ -23,6 +23,8 @@ import {
   KargoPromotionGate,
   kargoPromotionGatesExtensionPoint,
 } from '@kargo-backstage/plugin-kargo-node';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { registerKargoActions } from './actions/registerKargoActions';
 import { DatabaseKargoStore } from './database';
 import {
   KargoClient,
@@ -72,6 +74,8 @@ export const kargoPlugin = createBackendPlugin({
         cache: coreServices.cache,
         lifecycle: coreServices.lifecycle,
         database: coreServices.database,
+        discovery: coreServices.discovery,
+        actionsRegistry: actionsRegistryServiceRef,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
@@ -169,6 +173,12 @@ export const kargoPlugin = createBackendPlugin({
         );
         // Load balancers and uptime probes call this without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // For tools and MCP clients: the same checks as the routes, through the routes.
+        registerKargoActions({
+          actionsRegistry: deps.actionsRegistry,
+          auth: deps.auth,
+          discovery: deps.discovery,
+        });
       },
     });
   },
