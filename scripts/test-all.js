@@ -66,6 +66,9 @@ async function main() {
     ],
     env,
   );
+  run('packages build and pack as published', process.execPath, [
+    path.join(root, 'scripts/check-packages.js'),
+  ]);
 }
 
 main().catch(error => {
