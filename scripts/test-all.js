@@ -52,6 +52,8 @@ async function main() {
   const y = (title, args, e) => run(title, 'yarn', args, e);
 
   y('type check', ['tsc']);
+  // The type check wrote dist-types; the public API of each package must match its report.
+  y('API reports', ['api-reports:check']);
   y('lint', ['lint:all']);
   y('formatting', ['prettier:check']);
   fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });

@@ -12,6 +12,7 @@ export type {
   WatchRequest,
   ResourcesResponse,
   KargoRole,
+  KargoQuery,
 } from './kargo/KargoClient';
 export { KargoInstances } from './kargo/KargoInstances';
 export { readKargoInstances } from './kargo/KargoInstanceConfig';

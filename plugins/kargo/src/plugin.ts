@@ -30,7 +30,7 @@ export const kargoPlugin = createPlugin({
  * The Kargo tab of an entity page (classic frontend system).
  * @public
  */
-export const EntityKargoContent = kargoPlugin.provide(
+export const EntityKargoContent: () => JSX.Element = kargoPlugin.provide(
   createRoutableExtension({
     name: 'EntityKargoContent',
     component: () =>
@@ -43,7 +43,7 @@ export const EntityKargoContent = kargoPlugin.provide(
  * The Kargo card for an entity's overview page (classic frontend system).
  * @public
  */
-export const EntityKargoCard = kargoPlugin.provide(
+export const EntityKargoCard: () => JSX.Element = kargoPlugin.provide(
   createComponentExtension({
     name: 'EntityKargoCard',
     component: {

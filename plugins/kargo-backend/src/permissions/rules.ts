@@ -127,24 +127,29 @@ export const kargoProjectRules = {
   }),
 };
 
-/**
- * Conditions for permission policies, e.g.
- * `kargoStageConditions.isStage({ stages: ['prod*'] })`.
- * @public
- */
-export const {
-  conditions: kargoStageConditions,
-  createConditionalDecision: createKargoStageConditionalDecision,
-} = createConditionExports({
+const stageConditionExports = createConditionExports({
   resourceRef: kargoStageResourceRef,
   rules: kargoStageRules,
 });
-
-/** @public */
-export const {
-  conditions: kargoProjectConditions,
-  createConditionalDecision: createKargoProjectConditionalDecision,
-} = createConditionExports({
+const projectConditionExports = createConditionExports({
   resourceRef: kargoProjectResourceRef,
   rules: kargoProjectRules,
 });
+
+/**
+ * Conditions for permission policies on stages, e.g.
+ * `kargoStageConditions.isStage({ stages: ['prod*'] })`.
+ * @public
+ */
+export const kargoStageConditions = stageConditionExports.conditions;
+
+/** Wraps stage conditions into a policy decision. @public */
+export const createKargoStageConditionalDecision =
+  stageConditionExports.createConditionalDecision;
+
+/** Conditions for permission policies on projects. @public */
+export const kargoProjectConditions = projectConditionExports.conditions;
+
+/** Wraps project conditions into a policy decision. @public */
+export const createKargoProjectConditionalDecision =
+  projectConditionExports.createConditionalDecision;

@@ -23,10 +23,14 @@ import { isTransient, kargoResponseError } from './kargoErrors';
 import { KargoInstanceConfig } from './KargoInstanceConfig';
 import { readWatchStream, WatchErrorFrame } from './watchStream';
 
-type Query = Record<string, string | string[] | boolean | undefined>;
+/** Query parameters; lists are sent as repeated keys. @public */
+export type KargoQuery = Record<
+  string,
+  string | string[] | boolean | undefined
+>;
 
 interface RequestOptions {
-  query?: Query;
+  query?: KargoQuery;
   body?: unknown;
   /** Raw text body (YAML manifests). */
   text?: string;
@@ -48,7 +52,7 @@ function fill<P extends keyof KargoPaths>(
   });
 }
 
-function queryString(query: Query = {}): string {
+function queryString(query: KargoQuery = {}): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === '') continue;
@@ -72,6 +76,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     });
   });
 
+/** @public */
 export interface KargoClientOptions {
   logger: LoggerService;
   /** Attempts for idempotent reads (default 3). */
@@ -80,11 +85,11 @@ export interface KargoClientOptions {
   retryDelayMs?: number;
 }
 
-/** What `watch` needs: a list path template and its parameters. */
+/** What `watch` needs: a list path template and its parameters. @public */
 export interface WatchRequest<T> {
   path: keyof KargoPaths;
   params: Record<string, string>;
-  query?: Query;
+  query?: KargoQuery;
   /** Resume after this resourceVersion (from a list); all objects as ADDED when absent. */
   resourceVersion?: string;
   onEvent(event: KargoWatchEvent<T>): void;
@@ -103,6 +108,7 @@ export interface WatchRequest<T> {
 /**
  * The one place that speaks Kargo's REST API (`/v1beta1`). One client per configured
  * instance; the token stays here.
+ * @public
  */
 export class KargoClient {
   readonly instance: KargoInstanceConfig;
@@ -468,7 +474,7 @@ export class KargoClient {
 
   // ---- transport ----
 
-  private url(path: string, query?: Query): string {
+  private url(path: string, query?: KargoQuery): string {
     return `${this.instance.url}${path}${queryString(query)}`;
   }
 
@@ -484,7 +490,7 @@ export class KargoClient {
   private get<T>(
     template: keyof KargoPaths,
     params: Record<string, string>,
-    query?: Query,
+    query?: KargoQuery,
   ): Promise<T> {
     return this.request<T>('GET', fill(template, params), {
       query,
@@ -585,10 +591,10 @@ export class KargoClient {
   }
 }
 
-/** A Kargo project role (`rbacapi.Role`): the OIDC claims bound to it and its rules. */
+/** A Kargo project role (`rbacapi.Role`): the OIDC claims bound to it and its rules. @public */
 export type KargoRole = KargoSchemas['RbacRole'];
 
-/** The answer of the /v1beta1/resources routes: one result per manifest document. */
+/** The answer of the /v1beta1/resources routes: one result per manifest document. @public */
 export interface ResourcesResponse {
   results?: Array<Record<string, unknown> & { error?: string }>;
 }

@@ -1,6 +1,6 @@
 import { Config } from '@backstage/config';
 
-/** One `kargo.instances[]` entry, read and checked. */
+/** One `kargo.instances[]` entry, read and checked. @public */
 export interface KargoInstanceConfig {
   name: string;
   url: string;
@@ -19,6 +19,7 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 /**
  * Reads `kargo.instances`. Fails fast with the offending key named, so a portal with a broken
  * Kargo config does not start half-working.
+ * @public
  */
 export function readKargoInstances(config: Config): KargoInstanceConfig[] {
   const instances = config.getOptionalConfigArray('kargo.instances') ?? [];

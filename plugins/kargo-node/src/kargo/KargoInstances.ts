@@ -4,7 +4,7 @@ import { NotFoundError } from '@backstage/errors';
 import { KargoClient } from './KargoClient';
 import { readKargoInstances } from './KargoInstanceConfig';
 
-/** The configured Kargo instances, one client each; the first is the default. */
+/** The configured Kargo instances, one client each; the first is the default. @public */
 export class KargoInstances {
   private constructor(private readonly clients: KargoClient[]) {}
 

@@ -1,5 +1,8 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import type { Warehouse } from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { audited } from './audited';
@@ -8,11 +11,12 @@ import { audited } from './audited';
  * `kargo:freight:create`, stand-alone image writeback: freight for an image (and optionally a
  * commit) that no warehouse discovers, so it can be promoted like any other. It lives in a
  * warehouse with manual freight creation (created on first use), as Kargo requires an origin.
+ * @public
  */
 export function createKargoFreightCreateAction(options: {
   instances: KargoInstances;
   auditor: AuditorService;
-}) {
+}): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:freight:create',
     description:

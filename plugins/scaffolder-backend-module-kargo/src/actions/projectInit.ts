@@ -1,6 +1,9 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import {
   KargoProjectSpec,
@@ -19,11 +22,12 @@ const name = (z: any) =>
  * `kargo:project:init`: creates (or brings up to date) a Kargo project from a compact spec:
  * Project, ProjectConfig with promotion policies, Warehouses and Stages. Re-running it with the
  * same input changes nothing; dry-run only shows the manifests.
+ * @public
  */
 export function createKargoProjectInitAction(options: {
   instances: KargoInstances;
   auditor: AuditorService;
-}) {
+}): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:project:init',
     description:

@@ -1,16 +1,20 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 
 /**
  * `kargo:promote`: promotes freight into a stage through the Kargo backend plugin, on behalf of
  * the user who started the template, so its permissions, freeze windows, gates and audit apply
  * exactly as in the portal. A retried task promotes once (idempotency key from the task).
+ * @public
  */
 export function createKargoPromoteAction(options: {
   auth: AuthService;
   discovery: DiscoveryService;
-}) {
+}): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:promote',
     description:

@@ -1,15 +1,18 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { parseAllDocuments } from 'yaml';
 import { audited } from './audited';
 
-/** `kargo:resources:apply`: creates or updates Kargo manifests (YAML) in a project. */
+/** `kargo:resources:apply`: creates or updates Kargo manifests (YAML) in a project. @public */
 export function createKargoResourcesApplyAction(options: {
   instances: KargoInstances;
   auditor: AuditorService;
-}) {
+}): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:resources:apply',
     description: 'Creates or updates Kargo resources from YAML manifests',

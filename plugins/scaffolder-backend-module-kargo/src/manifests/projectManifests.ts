@@ -4,7 +4,7 @@ import type {
   Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
 
-/** The compact description of a Kargo project that `kargo:project:init` takes. */
+/** The compact description of a Kargo project that `kargo:project:init` takes. @public */
 export interface KargoProjectSpec {
   project: string;
   /** The GitOps repository promotions write to (base manifests + one overlay per stage). */
@@ -134,6 +134,7 @@ function stageSteps(
 /**
  * The Kargo resources `kargo init` would create for the spec, in the order Kargo needs them:
  * Project, ProjectConfig (promotion policies), Warehouses, Stages.
+ * @public
  */
 export function projectManifests(
   spec: KargoProjectSpec,
