@@ -1,0 +1,306 @@
+/*
+ * Backend benchmarks: the Kargo backend plugin (real code, test services around it) against the
+ * simulator with the large fixture (50 stages, 5 warehouses, 2 000 freight) and an added
+ * upstream latency, so ratios say what the plugin adds to what Kargo costs.
+ *
+ * Run with `yarn bench`; results go to bench/RESULTS.md.
+ */
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  generateLargeProject,
+  KargoSimulator,
+  ManualClock,
+  RunningKargoSimulator,
+  startKargoSimulator,
+} from '@kargo-backstage/kargo-simulator';
+import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
+import type { Freight } from '@kargo-backstage/plugin-kargo-common';
+import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import knexFactory from 'knex';
+import { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { DatabaseKargoStore } from '../plugins/kargo-backend/src/database';
+
+/** Upstream latency added by the simulator to every Kargo call: a Kargo one network hop away. */
+export const UPSTREAM_LATENCY_MS = 20;
+
+export interface Measurement {
+  name: string;
+  value: string;
+  target: string;
+  met: boolean;
+  note?: string;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.95))];
+};
+const time = async (fn: () => Promise<unknown>) => {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+};
+
+const component = (name: string, project: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'kargo.akuity.io/project': project },
+  },
+  spec: { type: 'service', owner: 'guests' },
+});
+
+async function backend(kargo: RunningKargoSimulator, ttlSeconds: number) {
+  const { server } = await startTestBackend({
+    features: [
+      kargoPlugin,
+      catalogServiceMock.factory({
+        entities: [
+          component('large', 'large'),
+          component('guestbook', 'kargo-demo'),
+        ],
+      }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.rootConfig.factory({
+        data: {
+          kargo: {
+            cache: { ttlSeconds },
+            instances: [
+              {
+                name: 'sim',
+                url: kargo.url,
+                token: 'kargo-simulator-admin-token',
+              },
+            ],
+          },
+        },
+      }),
+      createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({ publish: async () => {} }),
+      }),
+    ],
+  });
+  const { port } = server.address() as AddressInfo;
+  const base = `http://localhost:${port}/api/kargo`;
+  const get = async (entity: string) => {
+    const res = await fetch(
+      `${base}/entity-view?entityRef=component:default/${entity}`,
+    );
+    if (!res.ok) throw new Error(`view ${res.status}`);
+    await res.json();
+  };
+  return { server, base, get };
+}
+
+const reads = (kargo: RunningKargoSimulator) =>
+  kargo.requestLog.filter(r => r.startsWith('GET ') && !r.includes('watch='));
+
+export async function runBackendBench(): Promise<Measurement[]> {
+  const results: Measurement[] = [];
+  const sim = new KargoSimulator({ clock: new ManualClock() });
+  generateLargeProject(sim);
+  const kargo = await startKargoSimulator({
+    simulator: sim,
+    keepaliveMs: 60_000,
+  });
+  kargo.faults.latencyMs = UPSTREAM_LATENCY_MS;
+  const client = KargoInstances.fromConfig(
+    new ConfigReader({
+      kargo: {
+        instances: [
+          { name: 'sim', url: kargo.url, token: 'kargo-simulator-admin-token' },
+        ],
+      },
+    }),
+    mockServices.rootLogger({ level: 'none' }),
+  ).get('sim');
+
+  // Baseline: each of the four reads a view needs, alone; the slowest one bounds a parallel view.
+  const reps = 15;
+  const perCall: Record<string, number[]> = {};
+  for (let i = 0; i < reps; i++) {
+    for (const [name, call] of Object.entries({
+      stages: () => client.listStages('large'),
+      warehouses: () => client.listWarehouses('large'),
+      freight: () => client.queryFreight('large'),
+      promotions: () => client.listPromotions('large'),
+    })) {
+      (perCall[name] ??= []).push(await time(call));
+    }
+  }
+  const slowest = Math.max(...Object.values(perCall).map(median));
+
+  // Cold views: a cache that expires at once, so every view reads Kargo.
+  const cold = await backend(kargo, 0.001);
+  await cold.get('large'); // start-up, watches
+  const coldTimes: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    await new Promise(r => setTimeout(r, 20));
+    coldTimes.push(await time(() => cold.get('large')));
+  }
+  const coldP50 = median(coldTimes);
+  results.push({
+    name: 'Pipeline view, cold: p50 / slowest single upstream call (p50)',
+    value: `${(coldP50 / slowest).toFixed(2)} (${coldP50.toFixed(
+      1,
+    )} ms / ${slowest.toFixed(1)} ms)`,
+    target: '≤ 1.2',
+    met: coldP50 / slowest <= 1.2,
+  });
+
+  for (const [entity, stages] of [
+    ['guestbook', 3],
+    ['large', 50],
+  ] as const) {
+    await new Promise(r => setTimeout(r, 20));
+    kargo.requestLog.length = 0;
+    await cold.get(entity);
+    results.push({
+      name: `Kargo calls per view, ${stages} stages`,
+      value: String(reads(kargo).length),
+      target: '≤ 4, constant',
+      met: reads(kargo).length <= 4,
+    });
+  }
+
+  // Warm views: the cached snapshot.
+  const warm = await backend(kargo, 600);
+  await warm.get('large');
+  const warmTimes: number[] = [];
+  for (let i = 0; i < 50; i++)
+    warmTimes.push(await time(() => warm.get('large')));
+  const warmP50 = median(warmTimes);
+  results.push({
+    name: 'Pipeline view, warm p50 vs cold p50',
+    value: `${(coldP50 / warmP50).toFixed(1)}× faster (${warmP50.toFixed(
+      1,
+    )} ms)`,
+    target: '≥ 20×',
+    met: coldP50 / warmP50 >= 20,
+    note: 'A warm view still rebuilds the view (2 000 freight) and reads the portal data.',
+  });
+
+  // 200 concurrent viewers of one cold project.
+  const crowd = await backend(kargo, 600);
+  kargo.requestLog.length = 0;
+  await Promise.all(Array.from({ length: 200 }, () => crowd.get('large')));
+  const perList = reads(kargo).length / 4;
+  results.push({
+    name: '200 concurrent viewers: upstream calls per list per cache window',
+    value: perList.toString(),
+    target: '1',
+    met: perList === 1,
+  });
+
+  // Promote: through the backend (checks, gates, audit) vs straight to Kargo.
+  const freight = sim.store
+    .list<Freight>('Freight', 'kargo-demo')
+    .find(f => f.status?.currentlyIn?.test)!.metadata!.name!;
+  const direct: number[] = [];
+  const through: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    direct.push(
+      await time(() => client.promoteToStage('kargo-demo', 'uat', { freight })),
+    );
+    await warm.get('guestbook'); // keep the snapshot warm, as an open tab does
+    through.push(
+      await time(async () => {
+        const res = await fetch(
+          `${warm.base}/instances/sim/projects/kargo-demo/stages/uat/promotions`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ freight }),
+          },
+        );
+        if (res.status !== 201) throw new Error(`promote ${res.status}`);
+      }),
+    );
+  }
+  const overhead = median(through) - median(direct);
+  results.push({
+    name: 'Promote: backend overhead over calling Kargo directly (p50)',
+    value: `${overhead.toFixed(1)} ms (${median(through).toFixed(
+      1,
+    )} vs ${median(direct).toFixed(1)} ms)`,
+    target: '≤ 15 ms',
+    met: overhead <= 15,
+  });
+
+  await kargo.close();
+  return results;
+}
+
+/** Bulk read of 1 000 freight's metadata on PostgreSQL, if it answers. */
+export async function runStoreBench(): Promise<Measurement[]> {
+  const admin = knexFactory({
+    client: 'pg',
+    connection: 'postgresql://postgres@127.0.0.1:5432/postgres',
+  });
+  const name = `kargo_bench_${Date.now()}`;
+  try {
+    await admin.raw(`create database ${name}`);
+  } catch (error) {
+    await admin.destroy();
+    return [
+      {
+        name: 'Metadata bulk read, 1 000 freight, PostgreSQL',
+        value: 'not measured',
+        target: '< 20 ms',
+        met: false,
+        note: `PostgreSQL not reachable: ${(error as Error).message}`,
+      },
+    ];
+  }
+  const db = knexFactory({
+    client: 'pg',
+    connection: `postgresql://postgres@127.0.0.1:5432/${name}`,
+  });
+  try {
+    const store = await DatabaseKargoStore.create({
+      database: { getClient: async () => db } as any,
+    });
+    const ref = { instance: 'sim', project: 'large' };
+    const names = Array.from({ length: 1000 }, (_, i) => `freight-${i}`);
+    for (const f of names.slice(0, 500)) {
+      await store.putFreightMetadata(
+        ref,
+        f,
+        { version: 0, notes: 'n', labels: { risk: 'low' } },
+        'user:default/bench',
+        new Date().toISOString(),
+      );
+      await store.putEnrichment(ref, f, 'changelog', { notes: '- x' }, 'now');
+    }
+    const times: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      times.push(await time(() => store.getFreightMetadata(ref, names)));
+    }
+    return [
+      {
+        name: 'Metadata bulk read, 1 000 freight (500 with metadata and an enrichment), PostgreSQL, p50 / p95',
+        value: `${median(times).toFixed(1)} / ${p95(times).toFixed(1)} ms`,
+        target: '< 20 ms',
+        met: median(times) < 20,
+      },
+    ];
+  } finally {
+    await db.destroy();
+    await admin.raw(`drop database ${name}`);
+    await admin.destroy();
+  }
+}
