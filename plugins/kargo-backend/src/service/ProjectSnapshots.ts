@@ -10,6 +10,14 @@ import { ProjectSnapshot } from './views/buildProjectView';
  */
 export class ProjectSnapshots {
   private readonly inFlight = new Map<string, Promise<ProjectSnapshot>>();
+  /**
+   * Parsed snapshots of this process, used while the cache still holds the same one (its
+   * stamp): a large project's snapshot is megabytes of JSON, too slow to parse on every view.
+   */
+  private readonly parsed = new Map<
+    string,
+    { stamp: string; snapshot: ProjectSnapshot }
+  >();
 
   constructor(
     private readonly cache: CacheService,
@@ -22,15 +30,26 @@ export class ProjectSnapshots {
 
   async get(client: KargoClient, project: string): Promise<ProjectSnapshot> {
     const key = ProjectSnapshots.key(client.instance.name, project);
-    const cached = (await this.cache.get(key)) as ProjectSnapshot | undefined;
-    if (cached) return cached;
+    const stamp = (await this.cache.get(`${key}:stamp`)) as string | undefined;
+    if (stamp) {
+      const local = this.parsed.get(key);
+      if (local?.stamp === stamp) return local.snapshot;
+      const cached = (await this.cache.get(key)) as ProjectSnapshot | undefined;
+      if (cached) {
+        this.remember(key, stamp, cached);
+        return cached;
+      }
+    }
     const running = this.inFlight.get(key);
     if (running) return running;
     const fetching = this.fetch(client, project)
       .then(async snapshot => {
+        const newStamp = `${snapshot.fetchedAt}/${Math.random()}`;
         await this.cache.set(key, snapshot as unknown as JsonValue, {
           ttl: this.ttlMs,
         });
+        await this.cache.set(`${key}:stamp`, newStamp, { ttl: this.ttlMs });
+        this.remember(key, newStamp, snapshot);
         return snapshot;
       })
       .finally(() => this.inFlight.delete(key));
@@ -40,7 +59,19 @@ export class ProjectSnapshots {
 
   /** Drops a project's cached reads, e.g. when Kargo reports a change. */
   async invalidate(instance: string, project: string): Promise<void> {
-    await this.cache.delete(ProjectSnapshots.key(instance, project));
+    const key = ProjectSnapshots.key(instance, project);
+    this.parsed.delete(key);
+    await this.cache.delete(`${key}:stamp`);
+    await this.cache.delete(key);
+  }
+
+  private remember(key: string, stamp: string, snapshot: ProjectSnapshot) {
+    this.parsed.delete(key);
+    this.parsed.set(key, { stamp, snapshot });
+    // A few dozen projects at most; the oldest goes first.
+    if (this.parsed.size > 50) {
+      this.parsed.delete(this.parsed.keys().next().value!);
+    }
   }
 
   private async fetch(

@@ -137,7 +137,7 @@ export async function createRouter(
               .includes(ProjectSnapshots.key(client.instance.name, project));
             watchers.ensure(client, project, snapshot);
             if (firstLook) options.enrichProject?.(client, project);
-            const view = buildProjectView(snapshot, {
+            const view = viewOf(snapshot, {
               instance: client.instance.name,
               project,
               uiUrl: client.instance.uiUrl,
@@ -180,6 +180,20 @@ export async function createRouter(
     };
     res.json(body);
   });
+
+  /** Views built from a snapshot, per options: a warm view costs no rebuild. */
+  const built = new WeakMap<ProjectSnapshot, Map<string, KargoProjectView>>();
+  function viewOf(
+    snapshot: ProjectSnapshot,
+    viewOptions: Parameters<typeof buildProjectView>[1],
+  ): KargoProjectView {
+    const key = JSON.stringify(viewOptions);
+    let views = built.get(snapshot);
+    if (!views) built.set(snapshot, (views = new Map()));
+    let view = views.get(key);
+    if (!view) views.set(key, (view = buildProjectView(snapshot, viewOptions)));
+    return view;
+  }
 
   /** The portal's own data on the view: freight metadata and freeze state (two queries). */
   async function withPortalData(
