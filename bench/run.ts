@@ -44,13 +44,13 @@ browser, and the frontend render of 100 stages × 1 000 freight with the lazy ch
 ## Where targets are missed, and why
 
 - **Cold view / slowest upstream call.** The four reads run in parallel, so the upstream part is
-  the slowest call; the rest is ours: parsing Kargo's freight list (all 2 000 freight, Kargo's
-  query API has no limit), storing the snapshot in the cache, building the view and serializing
-  it. Next: cache the built view per snapshot and options, and keep only what the view needs
-  from the freight list in the snapshot.
-- **Warm vs cold.** A warm view reads the snapshot from the cache but still builds the view and
-  reads the portal's metadata for the shown freight; with 2 000 freight that costs tens of ms.
-  The same fix (cache the built view, invalidated with the snapshot) addresses it.
+  the slowest call; the rest is ours: parsing Kargo's freight list (all 2 000 freight: Kargo's
+  query API has no limit), storing the snapshot in the cache (serialized), building the view and
+  serializing the answer. Next: keep only what views need from the freight list in the snapshot.
+- **Warm vs cold.** Warm views reuse the parsed snapshot and the built view (in-process, checked
+  against the cache's stamp) but still read the portal's metadata and freeze windows from the
+  database and serialize about 250 freight; caching that per project with invalidation on
+  metadata writes would close the rest of the gap.
 `;
   fs.writeFileSync(path.join(__dirname, 'RESULTS.md'), report);
   console.log(report);
