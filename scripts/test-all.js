@@ -71,6 +71,15 @@ async function main() {
   run('packages build and pack as published', process.execPath, [
     path.join(root, 'scripts/check-packages.js'),
   ]);
+  const chromium = env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (fs.existsSync(chromium)) {
+    y('browser end-to-end tests (portal + simulator)', ['test:e2e'], env);
+  } else {
+    console.log(
+      `\n=== browser end-to-end tests: SKIPPED, no Chromium at ${chromium} ` +
+        '(apt-get install -y chromium, or set CHROMIUM_PATH)',
+    );
+  }
 }
 
 main().catch(error => {

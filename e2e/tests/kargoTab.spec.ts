@@ -1,0 +1,114 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, Page, test } from '@playwright/test';
+
+/** Signs in as the guest and waits for the backend's Kargo plugin to answer. */
+async function open(page: Page, path: string) {
+  for (let i = 0; i < 60; i++) {
+    const health = await page.request
+      .get('http://localhost:7007/api/kargo/health')
+      .catch(() => undefined);
+    if (health?.ok()) break;
+    await page.waitForTimeout(1000);
+  }
+  await page.goto(path);
+  // Every test starts in a fresh browser context: sign in as the guest.
+  await page.getByRole('button', { name: /enter/i }).click({ timeout: 60_000 });
+}
+
+test('the Kargo tab shows the pipeline and passes an accessibility check', async ({
+  page,
+}, info) => {
+  await open(page, '/catalog/default/component/guestbook/kargo');
+  await expect(page.getByText('Kargo · project kargo-demo')).toBeVisible();
+  for (const stage of ['test', 'uat', 'prod']) {
+    await expect(
+      page.getByRole('button', { name: `Stage ${stage}`, exact: true }),
+    ).toBeVisible();
+  }
+  await page.screenshot({ path: info.outputPath('kargo-tab.png') });
+  const axe = await new AxeBuilder({ page })
+    .include('main')
+    .withTags(['wcag2a', 'wcag2aa'])
+    .analyze();
+  const serious = axe.violations.filter(v =>
+    ['serious', 'critical'].includes(v.impact ?? ''),
+  );
+  expect(
+    serious.map(v => `${v.id}: ${v.nodes.map(n => n.target).join(', ')}`),
+  ).toEqual([]);
+});
+
+test('filtering by warehouse keeps only that freightline', async ({ page }) => {
+  await open(page, '/catalog/default/component/storefront/kargo');
+  await expect(page.getByText('Kargo · project microservices')).toBeVisible();
+  const cards = page.getByRole('listitem', { name: /^Freight / });
+  await expect(cards.first()).toBeVisible();
+  const all = await cards.count();
+  await page.getByLabel('Warehouses').click();
+  await page.getByRole('option', { name: 'checkout' }).click();
+  await page.keyboard.press('Escape');
+  await expect(cards.first()).toBeVisible();
+  await expect.poll(() => cards.count()).toBeLessThan(all);
+});
+
+test('freight metadata can be written in place and is shown', async ({
+  page,
+}) => {
+  await open(page, '/catalog/default/component/guestbook/kargo');
+  await page
+    .getByRole('listitem', { name: /^Freight / })
+    .first()
+    .click();
+  await expect(page.getByText('Notes from the portal')).toBeVisible();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const label = `e2e=${Date.now()}`;
+  await page.getByLabel('Labels, one key=value per line').fill(label);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(label)).toBeVisible();
+});
+
+test('promote: the dialog shows the diff, the promotion appears and completes live', async ({
+  page,
+}, info) => {
+  await open(page, '/catalog/default/component/guestbook/kargo');
+  await page.getByRole('button', { name: 'Stage test', exact: true }).click();
+  await page.getByRole('button', { name: 'Promote…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Promote to test' });
+  await expect(
+    dialog.getByRole('table', { name: 'What changes' }),
+  ).toBeVisible();
+  await page.screenshot({ path: info.outputPath('promote-dialog.png') });
+  const succeeded = page.getByText('Succeeded', { exact: true });
+  const before = await succeeded.count();
+  await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
+  await expect(page.getByText(/Promotion .* into test started/)).toBeVisible();
+  // The stage drawer follows the promotion through signals, without a reload.
+  await expect
+    .poll(() => succeeded.count(), { timeout: 60_000 })
+    .toBeGreaterThan(before);
+});
+
+test('a frozen stage refuses promotion with the reason', async ({ page }) => {
+  await open(page, '/catalog/default/component/guestbook/kargo');
+  await page.getByRole('button', { name: 'Stage uat', exact: true }).click();
+  const reason = `e2e freeze ${Date.now()}`;
+  await page.getByLabel('Reason').fill(reason);
+  await page.getByRole('button', { name: 'Freeze now' }).click();
+  await expect(
+    page.getByText(new RegExp(`Frozen \\(${reason}\\)`)).first(),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Promote…' }).click();
+  await expect(
+    page.getByText(new RegExp(`frozen by promotion window .*${reason}`)),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('button', { name: 'Promote', exact: true }),
+  ).toBeDisabled();
+  // End the freeze again, so the demo stays usable.
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page
+    .getByRole('button', { name: /^End freeze-uat-/ })
+    .first()
+    .click();
+  await expect(page.getByText('Open for promotion.')).toBeVisible();
+});
