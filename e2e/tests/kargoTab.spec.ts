@@ -112,3 +112,36 @@ test('a frozen stage refuses promotion with the reason', async ({ page }) => {
     .click();
   await expect(page.getByText('Open for promotion.')).toBeVisible();
 });
+
+test('a pull-request promotion shows its PR link until the PR is merged', async ({
+  page,
+}, info) => {
+  await open(page, '/catalog/default/component/guestbook/kargo');
+  await page.getByRole('button', { name: 'Stage prod', exact: true }).click();
+  await page.getByRole('button', { name: 'Promote…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Promote to prod' });
+  await expect(
+    dialog.getByRole('table', { name: 'What changes' }),
+  ).toBeVisible();
+  await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
+  await expect(page.getByText(/Promotion .* into prod started/)).toBeVisible();
+  // The promotion waits for its pull request: the drawer links to it.
+  const prLink = page.getByRole('link', { name: 'pull request' }).first();
+  await expect(prLink).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/wait-for-pr Running/).first()).toBeVisible({
+    timeout: 60_000,
+  });
+  await page.screenshot({ path: info.outputPath('waiting-for-pr.png') });
+  // Merge it in the simulator (what a reviewer would do in the git host).
+  const prs = await (
+    await page.request.get('http://localhost:7008/simulator/pull-requests')
+  ).json();
+  const pr = prs.items.find((p: { open: boolean }) => p.open);
+  expect(pr).toBeDefined();
+  await page.request.post(
+    `http://localhost:7008/simulator/pull-requests/${pr.id}/merge`,
+  );
+  await expect(page.getByText(/wait-for-pr Running/)).toHaveCount(0, {
+    timeout: 60_000,
+  });
+});
