@@ -145,3 +145,45 @@ test('a pull-request promotion shows its PR link until the PR is merged', async 
     timeout: 60_000,
   });
 });
+
+test('a new service with a Kargo pipeline from the software template', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const name = `e2e-${Date.now().toString(36)}`;
+  await open(page, '/create/templates/default/kargo-project');
+  await page.getByLabel('Name').fill(name);
+  const owner = page.getByRole('textbox', { name: 'Owner' });
+  await owner.click();
+  await owner.fill('guests');
+  await page
+    .getByRole('option', { name: /guests/ })
+    .first()
+    .click();
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page
+    .getByRole('link', { name: 'Open in the catalog' })
+    .click({ timeout: 60_000 });
+  // The catalog processes the new location asynchronously: reload until the entity is there.
+  const kargoTab = page.getByRole('link', { name: 'Kargo', exact: true });
+  await expect
+    .poll(
+      async () => {
+        if (await kargoTab.isVisible()) return true;
+        await page.waitForTimeout(2000);
+        await page.reload();
+        return kargoTab.isVisible();
+      },
+      { timeout: 120_000, intervals: [1000] },
+    )
+    .toBe(true);
+  await kargoTab.click();
+  await expect(page.getByText(`Kargo · project ${name}`)).toBeVisible();
+  for (const stage of ['test', 'uat', 'prod']) {
+    await expect(
+      page.getByRole('button', { name: `Stage ${stage}`, exact: true }),
+    ).toBeVisible();
+  }
+});
