@@ -1,7 +1,6 @@
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
   kargoFreezeManagePermission,
-  kargoProjectReadPermission,
   kargoProjectResourceRef,
   PromotionWindowView,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -9,7 +8,11 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
-import { createOperationDefiner, OperationDeps } from '../operations/operation';
+import {
+  createOperationDefiner,
+  OperationDeps,
+  readerCredentials,
+} from '../operations/operation';
 import { InputError } from '@backstage/errors';
 import { parse, pathParams } from '../operations/schemas';
 import { evaluatePromotionSchedule, windowProblems } from './promotionSchedule';
@@ -57,18 +60,7 @@ export function createFreezeRouter(
   const base = '/instances/:instance/projects/:project/promotion-windows';
 
   router.get(base, async (req, res) => {
-    const credentials = await options.httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await options.permissions.authorize(
-      [{ permission: kargoProjectReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== 'ALLOW') {
-      throw new NotAllowedError(
-        `Not allowed: ${kargoProjectReadPermission.name}`,
-      );
-    }
+    await readerCredentials(req, options.httpAuth, options.permissions);
     const params = parse(pathParams, req.params, 'path');
     const client = options.instances.get(params.instance);
     const [windows, snapshot] = await Promise.all([

@@ -1,16 +1,19 @@
-import { NotAllowedError } from '@backstage/errors';
 import {
   FREIGHT_METADATA_LIMITS as LIMITS,
   isSafeLinkUrl,
   kargoFreightMetadataUpdatePermission,
-  kargoProjectReadPermission,
   kargoProjectResourceRef,
 } from '@kargo-backstage/plugin-kargo-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
-import { createOperationDefiner, OperationDeps } from '../operations/operation';
+import {
+  actorOf,
+  createOperationDefiner,
+  OperationDeps,
+  readerCredentials,
+} from '../operations/operation';
 import { requireFreight } from '../operations/preconditions';
 import { parse, pathParams } from '../operations/schemas';
 
@@ -85,18 +88,7 @@ export function createMetadataRouter(
   const project = '/instances/:instance/projects/:project';
 
   async function reader(req: express.Request) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize(
-      [{ permission: kargoProjectReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== 'ALLOW') {
-      throw new NotAllowedError(
-        `Not allowed: ${kargoProjectReadPermission.name}`,
-      );
-    }
+    await readerCredentials(req, httpAuth, permissions);
     const params = parse(pathParams, req.params, 'path');
     options.instances.get(params.instance);
     return params;
@@ -135,10 +127,7 @@ export function createMetadataRouter(
         op.params.freight!,
       );
       const name = freight.metadata!.name!;
-      const by =
-        (op.credentials.principal as { userEntityRef?: string })
-          .userEntityRef ??
-        `service:${(op.credentials.principal as { subject?: string }).subject}`;
+      const by = actorOf(op.credentials);
       Object.assign(op.meta, { freight: name, version: op.body.version });
       const saved = await store.putFreightMetadata(
         op,

@@ -5,6 +5,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError, NotAllowedError } from '@backstage/errors';
+import { kargoProjectReadPermission } from '@kargo-backstage/plugin-kargo-common';
 import {
   AuthorizeResult,
   ResourcePermission,
@@ -56,6 +57,38 @@ export interface Operation<B> {
   stageRef(stage: string): string;
   /** Fills the audit event's meta as the operation learns more. */
   meta: JsonObject;
+}
+
+/**
+ * The caller of a read route: a signed-in user or a service, holding kargo.project.read.
+ */
+export async function readerCredentials(
+  req: express.Request,
+  httpAuth: HttpAuthService,
+  permissions: PermissionsService,
+): Promise<BackstageCredentials> {
+  const credentials = await httpAuth.credentials(req, {
+    allow: ['user', 'service'],
+  });
+  const [decision] = await permissions.authorize(
+    [{ permission: kargoProjectReadPermission }],
+    { credentials },
+  );
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `Not allowed: ${kargoProjectReadPermission.name}`,
+    );
+  }
+  return credentials;
+}
+
+/** Who did it, for audit records and history: the user, or `service:<subject>`. */
+export function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? `service:${principal.subject}`;
 }
 
 export interface OperationResult {

@@ -1,13 +1,10 @@
-import { NotAllowedError } from '@backstage/errors';
 import { z } from 'zod/v3';
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { JsonValue } from '@backstage/types';
 import {
   kargoFreightAliasUpdatePermission,
   kargoFreightApprovePermission,
   kargoFreightPromotePermission,
   kargoFreezeOverridePermission,
-  kargoProjectReadPermission,
   kargoProjectResourceRef,
   kargoPromotionAbortPermission,
   kargoStageRefreshPermission,
@@ -20,7 +17,14 @@ import { Freight, Stage } from '@kargo-backstage/plugin-kargo-common';
 import { KargoStore } from '../../database';
 import { GateOutcome, PromotionGates } from '../gates/PromotionGates';
 import { FREEZE_GATE } from '../gates/freezeGate';
-import { createOperationDefiner, Operation, OperationDeps } from './operation';
+import {
+  actorOf,
+  createOperationDefiner,
+  Operation,
+  OperationDeps,
+  OperationResult,
+  readerCredentials,
+} from './operation';
 import { IdempotencyKeys } from './IdempotencyKeys';
 import * as check from './preconditions';
 import {
@@ -117,24 +121,43 @@ export function createOperationsRouter(
     }
   }
 
+  /**
+   * Makes a promotion once per caller and Idempotency-Key: a retry gets the first answer
+   * (marked `Idempotent-Replayed`), never a second Promotion.
+   */
+  async function promoteOnce(
+    op: Operation<unknown>,
+    key: string | undefined,
+    request: unknown[],
+    promote: () => Promise<unknown>,
+  ): Promise<OperationResult> {
+    const result = await options.idempotency.run(
+      {
+        user: actorOf(op.credentials),
+        key,
+        fingerprint: JSON.stringify([op.instance, op.project, ...request]),
+      },
+      async () => ({ status: 201, body: (await promote()) as JsonValue }),
+    );
+    op.meta.replayed = result.replayed;
+    return {
+      status: result.status,
+      body: result.body,
+      headers: result.replayed ? { 'idempotent-replayed': 'true' } : undefined,
+    };
+  }
+
   /** What the gates would say, before anyone presses Promote (the dialog shows it). */
   router.get(
     '/instances/:instance/projects/:project/stages/:stage/gates',
     async (req, res) => {
-      const credentials = await options.httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
+      const credentials = await readerCredentials(
+        req,
+        options.httpAuth,
+        options.permissions,
+      );
       const params = parse(pathParams, req.params, 'path');
       const freightName = parse(gatesQuery, req.query, 'query').freight;
-      const [decision] = await options.permissions.authorize(
-        [{ permission: kargoProjectReadPermission }],
-        { credentials },
-      );
-      if (decision.result !== 'ALLOW') {
-        throw new NotAllowedError(
-          `Not allowed: ${kargoProjectReadPermission.name}`,
-        );
-      }
       const reader = options.instances.get(params.instance);
       const snapshot = await options.snapshots.get(reader, params.project);
       const stage = check.requireStage(snapshot, params.project, params.stage!);
@@ -189,33 +212,17 @@ export function createOperationsRouter(
         kargoCall: `POST /v1beta1/projects/${op.project}/stages/${stageName}/promotions`,
         ...(key ? { idempotencyKey: key } : {}),
       });
-      const result = await options.idempotency.run(
-        {
-          user: userOf(op.credentials),
-          key,
-          fingerprint: JSON.stringify([
-            op.instance,
-            op.project,
-            stageName,
-            freight.metadata!.name,
-          ]),
-        },
-        async () => ({
-          status: 201,
-          body: (await op.writer.promoteToStage(op.project, stageName, {
+      const result = await promoteOnce(
+        op,
+        key,
+        [stageName, freight.metadata!.name],
+        () =>
+          op.writer.promoteToStage(op.project, stageName, {
             freight: freight.metadata!.name!,
-          })) as unknown as JsonValue,
-        }),
+          }),
       );
       op.meta.promotion = (result.body as any)?.metadata?.name ?? null;
-      op.meta.replayed = result.replayed;
-      return {
-        status: result.status,
-        body: result.body,
-        headers: result.replayed
-          ? { 'idempotent-replayed': 'true' }
-          : undefined,
-      };
+      return result;
     },
   );
 
@@ -256,33 +263,15 @@ export function createOperationsRouter(
         kargoCall: `POST /v1beta1/projects/${op.project}/stages/${stageName}/promotions/downstream`,
         ...(key ? { idempotencyKey: key } : {}),
       });
-      const result = await options.idempotency.run(
-        {
-          user: userOf(op.credentials),
-          key,
-          fingerprint: JSON.stringify([
-            op.instance,
-            op.project,
-            stageName,
-            'downstream',
-            freight.metadata!.name,
-          ]),
-        },
-        async () => ({
-          status: 201,
-          body: (await op.writer.promoteDownstream(op.project, stageName, {
+      return promoteOnce(
+        op,
+        key,
+        [stageName, 'downstream', freight.metadata!.name],
+        () =>
+          op.writer.promoteDownstream(op.project, stageName, {
             freight: freight.metadata!.name!,
-          })) as unknown as JsonValue,
-        }),
+          }),
       );
-      op.meta.replayed = result.replayed;
-      return {
-        status: result.status,
-        body: result.body,
-        headers: result.replayed
-          ? { 'idempotent-replayed': 'true' }
-          : undefined,
-      };
     },
   );
 
@@ -441,13 +430,4 @@ export function createOperationsRouter(
   );
 
   return router;
-}
-
-/** Whose idempotency keys these are: a user, or a service (scaffolder, tools). */
-function userOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? `service:${principal.subject}`;
 }
