@@ -11,20 +11,14 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
-  generateLargeProject,
-  KargoSimulator,
-  ManualClock,
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
-import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import knexFactory from 'knex';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { DatabaseKargoStore } from '../plugins/kargo-backend/src/database';
+import { SimulatorProcess, startSimulatorProcess } from './simulatorProcess';
 
 /** Upstream latency added by the simulator to every Kargo call: a Kargo one network hop away. */
 export const UPSTREAM_LATENCY_MS = 20;
@@ -51,6 +45,31 @@ const time = async (fn: () => Promise<unknown>) => {
   return performance.now() - t;
 };
 
+/**
+ * Times a GET from a worker thread: a browser's view of the backend, whose clock does not stop
+ * while the backend's thread works on after answering (e.g. filling the shared cache).
+ */
+function remoteClient() {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', async url => {
+      const start = performance.now();
+      const res = await fetch(url);
+      JSON.parse(await res.text());
+      parentPort.postMessage({ ms: performance.now() - start, status: res.status });
+    });`,
+    { eval: true },
+  );
+  worker.unref();
+  return (url: string) =>
+    new Promise<number>((resolve, reject) => {
+      worker.once('message', ({ ms, status }) =>
+        status === 200 ? resolve(ms) : reject(new Error(`view ${status}`)),
+      );
+      worker.postMessage(url);
+    });
+}
+
 const component = (name: string, project: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -62,7 +81,7 @@ const component = (name: string, project: string) => ({
   spec: { type: 'service', owner: 'guests' },
 });
 
-async function backend(kargo: RunningKargoSimulator, ttlSeconds: number) {
+async function backend(kargo: SimulatorProcess, ttlSeconds: number) {
   const { server } = await startTestBackend({
     features: [
       kargoPlugin,
@@ -96,28 +115,29 @@ async function backend(kargo: RunningKargoSimulator, ttlSeconds: number) {
   });
   const { port } = server.address() as AddressInfo;
   const base = `http://localhost:${port}/api/kargo`;
+  const viewUrl = (entity: string) =>
+    `${base}/entity-view?entityRef=component:default/${entity}`;
   const get = async (entity: string) => {
-    const res = await fetch(
-      `${base}/entity-view?entityRef=component:default/${entity}`,
-    );
+    const res = await fetch(viewUrl(entity));
     if (!res.ok) throw new Error(`view ${res.status}`);
     await res.json();
   };
-  return { server, base, get };
+  return { server, base, get, viewUrl };
 }
 
-const reads = (kargo: RunningKargoSimulator) =>
-  kargo.requestLog.filter(r => r.startsWith('GET ') && !r.includes('watch='));
+const reads = async (kargo: SimulatorProcess) =>
+  (await kargo.requests()).filter(
+    r => r.startsWith('GET ') && !r.includes('watch='),
+  );
 
 export async function runBackendBench(): Promise<Measurement[]> {
   const results: Measurement[] = [];
-  const sim = new KargoSimulator({ clock: new ManualClock() });
-  generateLargeProject(sim);
-  const kargo = await startKargoSimulator({
-    simulator: sim,
-    keepaliveMs: 60_000,
+  // Kargo stands still (no controller ticks), so nothing invalidates a warm cache meanwhile.
+  const kargo = await startSimulatorProcess({
+    fixtures: ['kargo-demo', 'large'],
+    tickMs: 0,
   });
-  kargo.faults.latencyMs = UPSTREAM_LATENCY_MS;
+  await kargo.setFaults({ latencyMs: UPSTREAM_LATENCY_MS });
   const client = KargoInstances.fromConfig(
     new ConfigReader({
       kargo: {
@@ -130,7 +150,7 @@ export async function runBackendBench(): Promise<Measurement[]> {
   ).get('sim');
 
   // Baseline: each of the four reads a view needs, alone; the slowest one bounds a parallel view.
-  const reps = 15;
+  const reps = 30;
   const perCall: Record<string, number[]> = {};
   for (let i = 0; i < reps; i++) {
     for (const [name, call] of Object.entries({
@@ -143,14 +163,29 @@ export async function runBackendBench(): Promise<Measurement[]> {
     }
   }
   const slowest = Math.max(...Object.values(perCall).map(median));
+  // Context: the same four reads at once, straight from the client, as a view makes them.
+  const together: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    together.push(
+      await time(() =>
+        Promise.all([
+          client.listStages('large'),
+          client.listWarehouses('large'),
+          client.queryFreight('large'),
+          client.listPromotions('large'),
+        ]),
+      ),
+    );
+  }
 
   // Cold views: a cache that expires at once, so every view reads Kargo.
+  const timed = remoteClient();
   const cold = await backend(kargo, 0.001);
   await cold.get('large'); // start-up, watches
   const coldTimes: number[] = [];
   for (let i = 0; i < reps; i++) {
     await new Promise(r => setTimeout(r, 20));
-    coldTimes.push(await time(() => cold.get('large')));
+    coldTimes.push(await timed(cold.viewUrl('large')));
   }
   const coldP50 = median(coldTimes);
   results.push({
@@ -160,6 +195,11 @@ export async function runBackendBench(): Promise<Measurement[]> {
     )} ms / ${slowest.toFixed(1)} ms)`,
     target: '≤ 1.2',
     met: coldP50 / slowest <= 1.2,
+    note: `The four reads at once, straight to Kargo without the backend: ${median(
+      together,
+    ).toFixed(
+      1,
+    )} ms p50. The rest is ours: parsing all 2 000 freight (Kargo's freight query has no limit), building the view and its JSON.`,
   });
 
   for (const [entity, stages] of [
@@ -167,13 +207,14 @@ export async function runBackendBench(): Promise<Measurement[]> {
     ['large', 50],
   ] as const) {
     await new Promise(r => setTimeout(r, 20));
-    kargo.requestLog.length = 0;
+    await kargo.clearRequests();
     await cold.get(entity);
+    const calls = (await reads(kargo)).length;
     results.push({
       name: `Kargo calls per view, ${stages} stages`,
-      value: String(reads(kargo).length),
+      value: String(calls),
       target: '≤ 4, constant',
-      met: reads(kargo).length <= 4,
+      met: calls <= 4,
     });
   }
 
@@ -182,8 +223,12 @@ export async function runBackendBench(): Promise<Measurement[]> {
   await warm.get('large');
   const warmTimes: number[] = [];
   for (let i = 0; i < 50; i++)
-    warmTimes.push(await time(() => warm.get('large')));
+    warmTimes.push(await timed(warm.viewUrl('large')));
   const warmP50 = median(warmTimes);
+  const viewBytes = (await (await fetch(warm.viewUrl('large'))).text()).length;
+  // Context: the floor of any request through the backend, its /health route (no work).
+  const floor: number[] = [];
+  for (let i = 0; i < 50; i++) floor.push(await timed(`${warm.base}/health`));
   results.push({
     name: 'Pipeline view, warm p50 vs cold p50',
     value: `${(coldP50 / warmP50).toFixed(1)}× faster (${warmP50.toFixed(
@@ -191,14 +236,20 @@ export async function runBackendBench(): Promise<Measurement[]> {
     )} ms)`,
     target: '≥ 20×',
     met: coldP50 / warmP50 >= 20,
-    note: 'A warm view still reads the portal data (two SQL queries) and serializes the view.',
+    note: `A warm view is kept as JSON; what remains is moving and parsing its ${(
+      viewBytes / 1024
+    ).toFixed(
+      0,
+    )} KB (50 stages, 250 freight with their metadata). A request that does nothing (/health) takes ${median(
+      floor,
+    ).toFixed(1)} ms p50 here.`,
   });
 
   // 200 concurrent viewers of one cold project.
   const crowd = await backend(kargo, 600);
-  kargo.requestLog.length = 0;
+  await kargo.clearRequests();
   await Promise.all(Array.from({ length: 200 }, () => crowd.get('large')));
-  const perList = reads(kargo).length / 4;
+  const perList = (await reads(kargo)).length / 4;
   results.push({
     name: '200 concurrent viewers: upstream calls per list per cache window',
     value: perList.toString(),
@@ -207,8 +258,9 @@ export async function runBackendBench(): Promise<Measurement[]> {
   });
 
   // Promote: through the backend (checks, gates, audit) vs straight to Kargo.
-  const freight = sim.store
-    .list<Freight>('Freight', 'kargo-demo')
+  const demoFreight = await client.queryFreight('kargo-demo');
+  const freight = Object.values(demoFreight.groups ?? {})
+    .flatMap(g => g.items ?? [])
     .find(f => f.status?.currentlyIn?.test)!.metadata!.name!;
   const direct: number[] = [];
   const through: number[] = [];
@@ -241,7 +293,7 @@ export async function runBackendBench(): Promise<Measurement[]> {
     met: overhead <= 15,
   });
 
-  await kargo.close();
+  await kargo.stop();
   return results;
 }
 

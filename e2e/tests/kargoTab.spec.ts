@@ -1,8 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test } from '@playwright/test';
 
-/** Signs in as the guest and waits for the backend's Kargo plugin to answer. */
-async function open(page: Page, path: string) {
+/** Signs in (as the guest by default) and waits for the backend's Kargo plugin to answer. */
+async function open(page: Page, path: string, signIn = 'Enter') {
   for (let i = 0; i < 60; i++) {
     const health = await page.request
       .get('http://localhost:7007/api/kargo/health')
@@ -11,8 +11,10 @@ async function open(page: Page, path: string) {
     await page.waitForTimeout(1000);
   }
   await page.goto(path);
-  // Every test starts in a fresh browser context: sign in as the guest.
-  await page.getByRole('button', { name: /enter/i }).click({ timeout: 60_000 });
+  // Every test starts in a fresh browser context: sign in.
+  await page
+    .getByRole('button', { name: signIn, exact: true })
+    .click({ timeout: 60_000 });
 }
 
 test('the Kargo tab shows the pipeline and passes an accessibility check', async ({
@@ -186,4 +188,48 @@ test('a new service with a Kargo pipeline from the software template', async ({
       page.getByRole('button', { name: `Stage ${stage}`, exact: true }),
     ).toBeVisible();
   }
+});
+
+test('a user the example policy denies sees the actions disabled, and the API refuses them', async ({
+  page,
+}, info) => {
+  // dev owns the guestbook (team guests) but is no release manager: test yes, prod no.
+  await open(
+    page,
+    '/catalog/default/component/guestbook/kargo',
+    'Enter as dev',
+  );
+  await page.getByRole('button', { name: 'Stage prod', exact: true }).click();
+  const promote = page.getByRole('button', { name: 'Promote…' });
+  await expect(promote).toBeDisabled();
+  await promote.locator('..').hover();
+  await expect(
+    page.getByText('You are not allowed to do this (kargo.freight.promote)'),
+  ).toBeVisible();
+  await page.screenshot({ path: info.outputPath('denied-prod.png') });
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Stage test', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Promote…' })).toBeEnabled();
+
+  // The backend refuses the same promotion, whatever the browser shows.
+  const refresh = await page.request.post(
+    'http://localhost:7007/api/auth/developer/refresh',
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  const { backstageIdentity } = await refresh.json();
+  expect(backstageIdentity.identity.userEntityRef).toBe('user:default/dev');
+  const headers = { authorization: `Bearer ${backstageIdentity.token}` };
+  const view = await (
+    await page.request.get(
+      'http://localhost:7007/api/kargo/entity-view?entityRef=component:default/guestbook',
+      { headers },
+    )
+  ).json();
+  const freight = view.projects[0].freight[0].name;
+  const denied = await page.request.post(
+    'http://localhost:7007/api/kargo/instances/simulator/projects/kargo-demo/stages/prod/promotions',
+    { headers, data: { freight } },
+  );
+  expect(denied.status()).toBe(403);
+  expect((await denied.json()).error.message).toMatch(/kargo.freight.promote/);
 });

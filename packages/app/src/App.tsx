@@ -3,7 +3,8 @@ import catalogPlugin from '@backstage/plugin-catalog/alpha';
 import kargoPlugin from '@kargo-backstage/plugin-kargo/alpha';
 import { navModule } from './modules/nav';
 import { homeModule } from './modules/home';
+import { signInModule } from './modules/signIn';
 
 export default createApp({
-  features: [catalogPlugin, kargoPlugin, navModule, homeModule],
+  features: [catalogPlugin, kargoPlugin, navModule, homeModule, signInModule],
 });

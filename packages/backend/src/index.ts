@@ -7,6 +7,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { authModuleDeveloperProvider } from './demoSignIn';
 import { permissionModuleKargoPolicy } from './kargoPermissionPolicy';
 import {
   catalogModuleLocalFiles,
@@ -38,6 +39,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Demo only: sign in as a developer whom the Kargo example policy keeps out of prod.
+backend.add(authModuleDeveloperProvider);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));

@@ -35,6 +35,7 @@ import { FreightEnrichment } from './service/enrichment/FreightEnrichment';
 import { AutoPromotionFreezer } from './service/freeze/AutoPromotionFreezer';
 import { createFreezeGate } from './service/gates/freezeGate';
 import { PromotionGates } from './service/gates/PromotionGates';
+import { PortalData, renewingStamps } from './service/PortalData';
 import { ProjectSnapshots } from './service/ProjectSnapshots';
 import { ProjectSignals } from './service/ProjectSignals';
 import { ProjectWatchers } from './service/ProjectWatchers';
@@ -107,9 +108,11 @@ export const kargoPlugin = createBackendPlugin({
         const ttlMs =
           (config.getOptionalNumber('kargo.cache.ttlSeconds') ?? 30) * 1000;
         const snapshots = new ProjectSnapshots(cache, ttlMs);
-        const store = await DatabaseKargoStore.create({
+        const database = await DatabaseKargoStore.create({
           database: deps.database,
         });
+        const portalData = new PortalData(database, cache);
+        const store = renewingStamps(database, portalData);
         const signals = new ProjectSignals(deps.signals, logger);
         const enrichment = new FreightEnrichment(enrichers, store, logger);
         // Enrichment runs in the background: a slow enricher never delays a page.
@@ -162,6 +165,7 @@ export const kargoPlugin = createBackendPlugin({
             auditor: deps.auditor,
             idempotency: new IdempotencyKeys(cache),
             store,
+            portalData,
             gates: new PromotionGates([createFreezeGate(store), ...gates]),
             enrichProject,
             signals,

@@ -15,17 +15,18 @@ export function freightTitle(freight: FreightView): string {
   return freight.alias ?? freight.name.slice(0, 7);
 }
 
+// Dark enough for white text (contrast ≥ 5:1, WCAG AA).
 const PALETTE = [
-  '#1f77b4',
-  '#2ca02c',
-  '#9467bd',
-  '#d62728',
-  '#ff7f0e',
-  '#17becf',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
+  '#1565c0',
+  '#2e7d32',
+  '#7b1fa2',
+  '#c62828',
+  '#b34700',
+  '#00695c',
+  '#6d4c41',
+  '#ad1457',
+  '#616161',
+  '#6b6b00',
 ];
 
 /** A stable colour per stage, so a stage looks the same in the graph and the timeline. */

@@ -8,6 +8,7 @@ import { HttpError } from './HttpError';
 export function adminRoutes(
   sim: KargoSimulator,
   faults: Faults,
+  requestLog: string[],
 ): express.Router {
   const admin = express.Router();
   admin.use(express.json());
@@ -19,6 +20,14 @@ export function adminRoutes(
       if (typeof req.body?.[key] === 'number') faults[key] = req.body[key];
     }
     res.json(faults);
+  });
+  // What clients asked of Kargo's API, to count upstream calls from another process.
+  admin.get('/requests', (_req, res) => {
+    res.json({ items: requestLog });
+  });
+  admin.delete('/requests', (_req, res) => {
+    requestLog.length = 0;
+    res.status(204).end();
   });
   admin.get('/pull-requests', (_req, res) => {
     res.json({ items: [...sim.pullRequests.values()] });

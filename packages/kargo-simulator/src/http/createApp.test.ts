@@ -556,6 +556,16 @@ spec:
     expect(frames[0]).toMatch(/^event: error\ndata: \{"code":"out_of_range"/);
   });
 
+  it('lists and clears the Kargo API requests it received', async () => {
+    await fetch(`${kargo.url}/simulator/requests`, { method: 'DELETE' });
+    await call('GET', '/v1beta1/projects/kargo-demo/stages');
+    const log = await (await fetch(`${kargo.url}/simulator/requests`)).json();
+    expect(log.items).toEqual(['GET /v1beta1/projects/kargo-demo/stages']);
+    await fetch(`${kargo.url}/simulator/requests`, { method: 'DELETE' });
+    const empty = await (await fetch(`${kargo.url}/simulator/requests`)).json();
+    expect(empty.items).toEqual([]);
+  });
+
   it('injects faults: failures, malformed bodies, cut watch streams', async () => {
     kargo.faults.failNextRequests = 2;
     expect((await call('GET', '/v1beta1/projects')).status).toBe(503);

@@ -56,7 +56,10 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok');
   });
-  app.use('/simulator', adminRoutes(options.simulator, options.faults));
+  app.use(
+    '/simulator',
+    adminRoutes(options.simulator, options.faults, options.requestLog),
+  );
 
   const v1beta1 = express.Router();
   v1beta1.use((req, _res, next) => {

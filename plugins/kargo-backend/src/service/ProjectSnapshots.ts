@@ -16,8 +16,10 @@ export class ProjectSnapshots {
    */
   private readonly parsed = new Map<
     string,
-    { stamp: string; snapshot: ProjectSnapshot }
+    { stamp: string; snapshot: ProjectSnapshot; sharing?: boolean }
   >();
+  /** Counts a project's invalidations, so that reads begun before one are not kept. */
+  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly cache: CacheService,
@@ -31,25 +33,29 @@ export class ProjectSnapshots {
   async get(client: KargoClient, project: string): Promise<ProjectSnapshot> {
     const key = ProjectSnapshots.key(client.instance.name, project);
     const stamp = (await this.cache.get(`${key}:stamp`)) as string | undefined;
+    const local = this.parsed.get(key);
+    // Read here and still on its way into the shared cache.
+    if (local?.sharing) return local.snapshot;
     if (stamp) {
-      const local = this.parsed.get(key);
       if (local?.stamp === stamp) return local.snapshot;
       const cached = (await this.cache.get(key)) as ProjectSnapshot | undefined;
       if (cached) {
-        this.remember(key, stamp, cached);
+        this.remember(key, stamp, cached, false);
         return cached;
       }
     }
     const running = this.inFlight.get(key);
     if (running) return running;
+    const generation = this.generationOf(key);
     const fetching = this.fetch(client, project)
-      .then(async snapshot => {
+      .then(snapshot => {
+        // Kargo changed while we read: answer with what we read, but keep none of it.
+        if (generation !== this.generationOf(key)) return snapshot;
         const newStamp = `${snapshot.fetchedAt}/${Math.random()}`;
-        await this.cache.set(key, snapshot as unknown as JsonValue, {
-          ttl: this.ttlMs,
-        });
-        await this.cache.set(`${key}:stamp`, newStamp, { ttl: this.ttlMs });
         this.remember(key, newStamp, snapshot);
+        // Other replicas read it from the shared cache; no view waits for that write, which
+        // serializes megabytes for a large project.
+        setImmediate(() => this.share(key, newStamp, snapshot, generation));
         return snapshot;
       })
       .finally(() => this.inFlight.delete(key));
@@ -60,14 +66,46 @@ export class ProjectSnapshots {
   /** Drops a project's cached reads, e.g. when Kargo reports a change. */
   async invalidate(instance: string, project: string): Promise<void> {
     const key = ProjectSnapshots.key(instance, project);
+    this.generations.set(key, this.generationOf(key) + 1);
     this.parsed.delete(key);
     await this.cache.delete(`${key}:stamp`);
     await this.cache.delete(key);
   }
 
-  private remember(key: string, stamp: string, snapshot: ProjectSnapshot) {
+  private async share(
+    key: string,
+    stamp: string,
+    snapshot: ProjectSnapshot,
+    generation: number,
+  ) {
+    try {
+      await this.cache.set(key, snapshot as unknown as JsonValue, {
+        ttl: this.ttlMs,
+      });
+      // The stamp goes last, and only if nothing was invalidated meanwhile.
+      if (generation === this.generationOf(key)) {
+        await this.cache.set(`${key}:stamp`, stamp, { ttl: this.ttlMs });
+      }
+    } catch {
+      // An unreachable cache only means that the next view reads Kargo again.
+    } finally {
+      const local = this.parsed.get(key);
+      if (local?.stamp === stamp) local.sharing = false;
+    }
+  }
+
+  private generationOf(key: string): number {
+    return this.generations.get(key) ?? 0;
+  }
+
+  private remember(
+    key: string,
+    stamp: string,
+    snapshot: ProjectSnapshot,
+    sharing = true,
+  ) {
     this.parsed.delete(key);
-    this.parsed.set(key, { stamp, snapshot });
+    this.parsed.set(key, { stamp, snapshot, sharing });
     // A few dozen projects at most; the oldest goes first.
     if (this.parsed.size > 50) {
       this.parsed.delete(this.parsed.keys().next().value!);

@@ -26,6 +26,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import { PortalData } from './PortalData';
 import { ProjectSignals } from './ProjectSignals';
 import { ProjectSnapshots } from './ProjectSnapshots';
 import { ProjectWatchers } from './ProjectWatchers';
@@ -45,6 +46,7 @@ export interface RouterOptions {
   auditor: AuditorService;
   idempotency: IdempotencyKeys;
   store: KargoStore;
+  portalData: PortalData;
   gates: PromotionGates;
   /** Runs the enrichers over a project's freight not described yet (in the background). */
   enrichProject?(client: KargoClient, project: string): void;
@@ -127,9 +129,10 @@ export async function createRouter(
       );
     }
     const client = instances.get(annotations.instance);
+    // Each project as JSON: a warm view is serialized once, not on every request.
     const projects = await Promise.all(
       annotations.projects.map(
-        async (project): Promise<KargoProjectView | KargoProjectError> => {
+        async (project): Promise<string | KargoProjectError> => {
           try {
             const snapshot = await snapshots.get(client, project);
             const firstLook = !watchers
@@ -162,7 +165,9 @@ export async function createRouter(
         },
       ),
     );
-    const failed = projects.filter((p): p is KargoProjectError => 'error' in p);
+    const failed = projects.filter(
+      (p): p is KargoProjectError => typeof p !== 'string',
+    );
     if (failed.length === projects.length) {
       const first = failed[0].error;
       res.status(first.statusCode ?? 503).json({
@@ -172,13 +177,19 @@ export async function createRouter(
       });
       return;
     }
-    const body: KargoEntityView = {
+    const head: Omit<KargoEntityView, 'projects'> = {
       entityRef,
       stages: annotations.stages,
       warehouses: annotations.warehouses,
-      projects,
     };
-    res.json(body);
+    // A KargoEntityView, with its projects spliced in as the JSON they already are.
+    res
+      .type('json')
+      .send(
+        `${JSON.stringify(head).slice(0, -1)},"projects":[${projects
+          .map(p => (typeof p === 'string' ? p : JSON.stringify(p)))
+          .join(',')}]}`,
+      );
   });
 
   /** Views built from a snapshot, per options: a warm view costs no rebuild. */
@@ -195,39 +206,49 @@ export async function createRouter(
     return view;
   }
 
-  /** The portal's own data on the view: freight metadata and freeze state (two queries). */
+  /** A view with the portal's data, as JSON, kept while that data and the freeze state hold. */
+  const withPortal = new WeakMap<
+    KargoProjectView,
+    { key: string; json: string }
+  >();
+  /** The portal's own data on the view: freight metadata and freeze state. */
   async function withPortalData(
     view: KargoProjectView,
     snapshot: ProjectSnapshot,
-  ): Promise<KargoProjectView> {
+  ): Promise<string> {
     const labels = (name: string) =>
       snapshot.stages.find(s => s.metadata?.name === name)?.metadata?.labels;
     const ref = { instance: view.instance, project: view.project };
-    const [metadata, windows] = await Promise.all([
-      options.store.getFreightMetadata(
-        ref,
-        view.freight.map(f => f.name),
-      ),
-      options.store.listPromotionWindows(ref),
-    ]);
+    const { stamp, metadata, windows } = await options.portalData.forView(
+      ref,
+      view.freight.map(f => f.name),
+    );
     const now = options.now?.() ?? new Date();
-    return {
+    const promotionWindows = view.stages.map(s =>
+      windows.length
+        ? evaluatePromotionSchedule(
+            windows,
+            { name: s.name, labels: labels(s.name) },
+            now,
+          )
+        : undefined,
+    );
+    const key = `${stamp} ${JSON.stringify(promotionWindows)}`;
+    const kept = withPortal.get(view);
+    if (kept?.key === key) return kept.json;
+    const json = JSON.stringify({
       ...view,
       freight: view.freight.map(f => ({
         ...f,
         portalMetadata: metadata.get(f.name),
       })),
-      stages: view.stages.map(s => ({
+      stages: view.stages.map((s, i) => ({
         ...s,
-        promotionWindow: windows.length
-          ? evaluatePromotionSchedule(
-              windows,
-              { name: s.name, labels: labels(s.name) },
-              now,
-            )
-          : undefined,
+        promotionWindow: promotionWindows[i],
       })),
-    };
+    } satisfies KargoProjectView);
+    withPortal.set(view, { key, json });
+    return json;
   }
 
   const deps = {

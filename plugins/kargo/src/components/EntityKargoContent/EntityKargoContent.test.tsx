@@ -96,7 +96,9 @@ describe('EntityKargoContent', () => {
       screen.getByRole('button', { name: 'Close', hidden: true }),
     );
     fireEvent.click(
-      screen.getByRole('listitem', { name: 'Freight daring-dingo 2.3.0' }),
+      within(
+        screen.getByRole('listitem', { name: 'Freight daring-dingo 2.3.0' }),
+      ).getByRole('button'),
     );
     expect(
       await screen.findByText('Freight daring-dingo · 2.3.0'),

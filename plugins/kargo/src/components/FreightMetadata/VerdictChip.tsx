@@ -7,6 +7,7 @@ export function VerdictChip(props: { verdict: FreightVerdict }) {
   const bad = verdict.value === 'do-not-promote';
   return (
     <Chip
+      component="span"
       size="small"
       label={bad ? 'do not promote' : 'recommended'}
       title={verdict.reason}

@@ -25,7 +25,7 @@ describe('FreightTimeline', () => {
     expect(
       within(items[1]).getByText(/✓cart-dev ✓integration/),
     ).toHaveTextContent('✔︎prod');
-    fireEvent.click(items[2]);
+    fireEvent.click(within(items[2]).getByRole('button'));
     expect(onSelect).toHaveBeenCalledWith(
       expect.objectContaining({ alias: 'daring-dingo' }),
     );

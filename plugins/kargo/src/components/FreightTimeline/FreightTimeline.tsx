@@ -1,7 +1,5 @@
 import type { FreightView } from '@kargo-backstage/plugin-kargo-common';
-import ButtonBase from '@material-ui/core/ButtonBase';
 import { makeStyles } from '@material-ui/core/styles';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { VerdictChip } from '../FreightMetadata';
 import { freightTitle, freightVersion, stageColor } from '../../freightLabels';
@@ -13,8 +11,18 @@ const useStyles = makeStyles(theme => ({
     overflowX: 'auto',
     paddingBottom: theme.spacing(1),
   },
-  card: {
+  item: {
     flex: '0 0 150px',
+    display: 'flex',
+    // A project may show a thousand freight; the browser lays out only those in view.
+    contentVisibility: 'auto',
+    containIntrinsicSize: '150px 90px',
+  },
+  card: {
+    flex: 1,
+    font: 'inherit',
+    color: 'inherit',
+    cursor: 'pointer',
     display: 'flex',
     flexDirection: 'column',
     alignItems: 'stretch',
@@ -27,16 +35,21 @@ const useStyles = makeStyles(theme => ({
     '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}` },
   },
   alias: {
+    display: 'block',
     fontWeight: 600,
     fontSize: 13,
     overflow: 'hidden',
     textOverflow: 'ellipsis',
     whiteSpace: 'nowrap',
   },
-  version: { fontFamily: 'monospace', fontSize: 12 },
+  version: { display: 'block', fontFamily: 'monospace', fontSize: 12 },
   marks: { display: 'flex', flexWrap: 'wrap', gap: 4, marginTop: 4 },
   stage: { color: '#fff', borderRadius: 8, padding: '0 6px', fontSize: 11 },
-  verified: { fontSize: 11, color: theme.palette.text.secondary },
+  verified: {
+    display: 'block',
+    fontSize: 11,
+    color: theme.palette.text.secondary,
+  },
 }));
 
 export interface FreightTimelineProps {
@@ -72,38 +85,45 @@ export function FreightTimeline(props: FreightTimelineProps) {
         );
         const approved = Object.keys(f.approvedFor);
         return (
-          <ButtonBase
+          <div
             key={f.name}
-            className={classes.card}
+            className={classes.item}
             role="listitem"
             aria-label={`Freight ${freightTitle(f)} ${freightVersion(f)}`}
-            onClick={() => onSelect(f)}
           >
-            <div className={classes.alias}>{freightTitle(f)}</div>
-            <div className={classes.version}>{freightVersion(f)}</div>
-            {f.portalMetadata?.verdict && (
-              <VerdictChip verdict={f.portalMetadata.verdict} />
-            )}
-            <div className={classes.marks}>
-              {inStages.map(s => (
+            {/* A plain button: a thousand of them stay cheap (no ripple per card). */}
+            <button
+              type="button"
+              className={classes.card}
+              onClick={() => onSelect(f)}
+            >
+              <span className={classes.alias}>{freightTitle(f)}</span>
+              <span className={classes.version}>{freightVersion(f)}</span>
+              {f.portalMetadata?.verdict && (
+                <VerdictChip verdict={f.portalMetadata.verdict} />
+              )}
+              <span className={classes.marks}>
+                {inStages.map(s => (
+                  <span
+                    key={s}
+                    className={classes.stage}
+                    style={{ background: stageColor(stages, s) }}
+                  >
+                    {s}
+                  </span>
+                ))}
+              </span>
+              {(verified.length > 0 || approved.length > 0) && (
                 <span
-                  key={s}
-                  className={classes.stage}
-                  style={{ background: stageColor(stages, s) }}
+                  className={classes.verified}
+                  title="✓ verified in, ✔︎ approved for"
                 >
-                  {s}
-                </span>
-              ))}
-            </div>
-            {(verified.length > 0 || approved.length > 0) && (
-              <Tooltip title="✓ verified in, ✔︎ approved for">
-                <div className={classes.verified}>
                   {verified.map(s => `✓${s}`).join(' ')}{' '}
                   {approved.map(s => `✔︎${s}`).join(' ')}
-                </div>
-              </Tooltip>
-            )}
-          </ButtonBase>
+                </span>
+              )}
+            </button>
+          </div>
         );
       })}
     </div>

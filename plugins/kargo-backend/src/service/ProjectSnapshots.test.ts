@@ -1,0 +1,95 @@
+import { CacheManager } from '@backstage/backend-defaults/cache';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  KargoSimulator,
+  ManualClock,
+  RunningKargoSimulator,
+  startKargoSimulator,
+} from '@kargo-backstage/kargo-simulator';
+import {
+  KargoClient,
+  KargoInstances,
+} from '@kargo-backstage/plugin-kargo-node';
+import { ProjectSnapshots } from './ProjectSnapshots';
+
+let kargo: RunningKargoSimulator;
+let client: KargoClient;
+
+beforeAll(async () => {
+  kargo = await startKargoSimulator({
+    simulator: new KargoSimulator({ clock: new ManualClock() }),
+  });
+  client = KargoInstances.fromConfig(
+    new ConfigReader({
+      kargo: {
+        instances: [
+          { name: 'sim', url: kargo.url, token: 'kargo-simulator-admin-token' },
+        ],
+      },
+    }),
+    mockServices.rootLogger({ level: 'none' }),
+  ).get('sim');
+});
+afterAll(() => kargo.close());
+beforeEach(() => {
+  kargo.requestLog.length = 0;
+  kargo.faults.latencyMs = 0;
+});
+
+const reads = () => kargo.requestLog.filter(r => r.startsWith('GET ')).length;
+const sharedCache = () =>
+  CacheManager.fromConfig(new ConfigReader({})).forPlugin('kargo');
+/** Lets the snapshot reach the shared cache (written after the view answered). */
+const settle = () => new Promise(resolve => setTimeout(resolve, 50));
+
+describe('ProjectSnapshots', () => {
+  it('reads a project with four calls, shared by concurrent views', async () => {
+    const snapshots = new ProjectSnapshots(sharedCache(), 60_000);
+    const all = await Promise.all(
+      Array.from({ length: 20 }, () => snapshots.get(client, 'kargo-demo')),
+    );
+    expect(reads()).toBe(4);
+    expect(new Set(all).size).toBe(1);
+    expect(all[0].stages.map(s => s.metadata?.name).sort()).toEqual([
+      'prod',
+      'test',
+      'uat',
+    ]);
+    await snapshots.get(client, 'kargo-demo');
+    expect(reads()).toBe(4);
+  });
+
+  it('hands the snapshot to other replicas through the shared cache', async () => {
+    const cache = sharedCache();
+    const first = new ProjectSnapshots(cache, 60_000);
+    const second = new ProjectSnapshots(cache, 60_000);
+    const read = await first.get(client, 'kargo-demo');
+    await settle();
+    const fromCache = await second.get(client, 'kargo-demo');
+    expect(reads()).toBe(4);
+    expect(fromCache.fetchedAt).toBe(read.fetchedAt);
+
+    // An invalidation on one replica is seen by the other.
+    await first.invalidate('sim', 'kargo-demo');
+    await second.get(client, 'kargo-demo');
+    expect(reads()).toBe(8);
+  });
+
+  it('keeps no read that began before an invalidation', async () => {
+    const cache = sharedCache();
+    const snapshots = new ProjectSnapshots(cache, 60_000);
+    kargo.faults.latencyMs = 100;
+    const stale = snapshots.get(client, 'kargo-demo');
+    await new Promise(resolve => setTimeout(resolve, 20));
+    // Kargo reports a change while the read is on its way.
+    await snapshots.invalidate('sim', 'kargo-demo');
+    await stale;
+    await settle();
+    expect(
+      await cache.get(`${ProjectSnapshots.key('sim', 'kargo-demo')}:stamp`),
+    ).toBeUndefined();
+    await snapshots.get(client, 'kargo-demo');
+    expect(reads()).toBe(8);
+  });
+});
