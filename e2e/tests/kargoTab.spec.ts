@@ -202,10 +202,14 @@ test('a user the example policy denies sees the actions disabled, and the API re
   await page.getByRole('button', { name: 'Stage prod', exact: true }).click();
   const promote = page.getByRole('button', { name: 'Promote…' });
   await expect(promote).toBeDisabled();
-  await promote.locator('..').hover();
-  await expect(
-    page.getByText('You are not allowed to do this (kargo.freight.promote)'),
-  ).toBeVisible();
+  // The reason shows on hover (retried: the drawer may still be sliding in).
+  await expect(async () => {
+    await page.mouse.move(0, 0);
+    await promote.locator('..').hover();
+    await expect(
+      page.getByText('You are not allowed to do this (kargo.freight.promote)'),
+    ).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
   await page.screenshot({ path: info.outputPath('denied-prod.png') });
   await page.keyboard.press('Escape');
   await page.getByRole('button', { name: 'Stage test', exact: true }).click();
@@ -232,4 +236,30 @@ test('a user the example policy denies sees the actions disabled, and the API re
   );
   expect(denied.status()).toBe(403);
   expect((await denied.json()).error.message).toMatch(/kargo.freight.promote/);
+});
+
+test("the stage drawer shows the stage's pods, whose images follow a promotion", async ({
+  page,
+}, info) => {
+  await open(page, '/catalog/default/component/guestbook/kargo');
+  // A new image upstream: the warehouse discovers it and test promotes it automatically.
+  const tag = `1.${Math.floor(Date.now() / 1000)}.0`;
+  await page.request.post('http://localhost:7008/simulator/artifacts', {
+    data: { image: 'ghcr.io/example/guestbook', tag },
+  });
+  await page.request.post(
+    'http://localhost:7008/v1beta1/projects/kargo-demo/warehouses/guestbook/refresh',
+    { headers: { authorization: 'Bearer kargo-simulator-admin-token' } },
+  );
+  await page.getByRole('button', { name: 'Stage test', exact: true }).click();
+  const workloads = page.getByRole('region', { name: 'Workloads' });
+  // Until the rollout is done, the pods still run the previous image, and the drawer says so.
+  await expect(
+    workloads.getByText(new RegExp(`Stage says ${tag}, pods run `)),
+  ).toBeVisible({ timeout: 60_000 });
+  await page.screenshot({ path: info.outputPath('workloads-rolling-out.png') });
+  await expect(
+    workloads.getByText("The pods run the stage's freight."),
+  ).toBeVisible({ timeout: 60_000 });
+  await expect(workloads.getByText(/^guestbook-test-/).first()).toBeVisible();
 });

@@ -28,6 +28,7 @@ import { freightAlias, freightName } from './controller/freightIdentity';
 import { SimulatedRoles } from './http/roles';
 import { PullRequest, runStep } from './controller/promotionSteps';
 import { ArtifactRegistry } from './controller/registry';
+import { argocdApps, SimulatedWorkloads } from './controller/workloads';
 import { HttpError } from './http/HttpError';
 import {
   Kind,
@@ -140,6 +141,8 @@ export class KargoSimulator {
   readonly pullRequests = new Map<number, PullRequest>();
   /** Project roles and their claim grants (Kargo's rbac API). */
   readonly roles = new SimulatedRoles();
+  /** What the stages' Argo CD applications run, for the Kubernetes read API at /kubernetes. */
+  readonly workloads = new SimulatedWorkloads(this);
   readonly events: KargoObject[] = [];
   /** Stages whose next promotion step fails, with the message to fail with. */
   readonly failNextPromotion = new Map<string, string>();
@@ -881,20 +884,24 @@ export class KargoSimulator {
     status.freightSummary = Object.values(items)
       .map(i => i.name)
       .join(', ');
+    // Kargo checks the health of the Argo CD Applications its argocd-update steps name; its
+    // output capitalizes Namespace and Name (an untagged embedded struct in Kargo's Go code).
+    const apps = argocdApps(stage);
     status.health = {
       status: 'Healthy',
       output: {
-        applicationStatuses: [
-          {
-            namespace: 'argocd',
-            name: `${stage.metadata!.namespace}-${stage.metadata!.name}`,
-            health: { status: 'Healthy' },
-            sync: {
-              status: 'Synced',
-              revision: freight.commits?.[0]?.id ?? '',
-            },
+        applicationStatuses: (apps.length
+          ? apps
+          : [`${stage.metadata!.namespace}-${stage.metadata!.name}`]
+        ).map(name => ({
+          Namespace: 'argocd',
+          Name: name,
+          health: { status: 'Healthy' },
+          sync: {
+            status: 'Synced',
+            revision: freight.commits?.[0]?.id ?? '',
           },
-        ],
+        })),
       } as never,
     };
   }

@@ -7,6 +7,7 @@
 export * from './annotations';
 export * from './availability';
 export * from './kargoResources';
+export * from './labelSelector';
 export * from './metadata';
 export * from './promotionWindows';
 export * from './permissions';

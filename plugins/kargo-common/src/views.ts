@@ -94,6 +94,13 @@ export interface StageView {
   currentFreight: Record<string, string>;
   health?: string;
   healthIssues: string[];
+  /** The Argo CD Applications Kargo checks the stage's health with (its argocd-update steps). */
+  argocdApps?: Array<{
+    name: string;
+    namespace?: string;
+    health?: string;
+    sync?: string;
+  }>;
   /** The current freight's newest verification. */
   verification?: VerificationInfo;
   conditions: Array<{

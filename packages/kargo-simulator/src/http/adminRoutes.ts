@@ -53,6 +53,11 @@ export function adminRoutes(
       throw new HttpError(400, 'give image and tag, git, or chart and version');
     }
   });
+  // Makes the pods of an Argo CD application crash-loop, or recover: {"crashing": true}.
+  admin.put('/workloads/:app', (req, res) => {
+    sim.workloads.setCrashing(req.params.app, req.body?.crashing === true);
+    res.json({ app: req.params.app, crashing: req.body?.crashing === true });
+  });
   admin.post('/tick', (_req, res) => {
     sim.tick();
     res.json({ resourceVersion: sim.store.currentResourceVersion() });

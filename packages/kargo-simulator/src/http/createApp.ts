@@ -2,6 +2,7 @@ import express, { NextFunction, Request, Response } from 'express';
 import { KargoSimulator } from '../KargoSimulator';
 import { adminRoutes } from './adminRoutes';
 import { authenticate, SimulatorToken } from './auth';
+import { kubernetesRoutes } from './kubernetesRoutes';
 import { Faults } from './faults';
 import { HttpError } from './HttpError';
 import { kargoRoutes } from './kargoRoutes';
@@ -59,6 +60,11 @@ export function createApp(options: AppOptions): express.Express {
   app.use(
     '/simulator',
     adminRoutes(options.simulator, options.faults, options.requestLog),
+  );
+  // Kubernetes' read API for the demo's workloads (Backstage's Kubernetes plugin).
+  app.use(
+    '/kubernetes',
+    kubernetesRoutes(options.simulator.workloads, options.tokens),
   );
 
   const v1beta1 = express.Router();

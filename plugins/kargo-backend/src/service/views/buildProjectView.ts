@@ -130,6 +130,29 @@ export function promotionView(p: Promotion): PromotionView {
   };
 }
 
+/**
+ * The Argo CD Applications in Kargo's health output. Kargo serializes their name and namespace
+ * capitalized (an untagged embedded struct); lower case is accepted as well.
+ */
+function argocdApps(output: unknown): StageView['argocdApps'] {
+  const statuses = (output as { applicationStatuses?: unknown[] } | undefined)
+    ?.applicationStatuses;
+  if (!Array.isArray(statuses)) return undefined;
+  return statuses.flatMap(entry => {
+    const a = entry as Record<string, any>;
+    const name = a.Name ?? a.name;
+    if (typeof name !== 'string') return [];
+    return [
+      {
+        name,
+        namespace: a.Namespace ?? a.namespace,
+        health: a.health?.status,
+        sync: a.sync?.status,
+      },
+    ];
+  });
+}
+
 function stageView(s: Stage, promotions: Map<string, Promotion>): StageView {
   const status = s.status ?? {};
   const current = status.freightHistory?.[0];
@@ -158,6 +181,7 @@ function stageView(s: Stage, promotions: Map<string, Promotion>): StageView {
     ),
     health: status.health?.status,
     healthIssues: status.health?.issues ?? [],
+    argocdApps: argocdApps(status.health?.output),
     verification: current?.verificationHistory?.[0],
     conditions: (status.conditions ?? []).map(c => ({
       type: c.type,

@@ -3,7 +3,7 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   MissingAnnotationEmptyState,
   useEntity,
@@ -34,11 +34,14 @@ export function EntityKargoContent() {
       <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />
     );
   }
-  return <KargoProjects entityRef={stringifyEntityRef(entity)} />;
+  return <KargoProjects entity={entity} />;
 }
 
-function KargoProjects(props: { entityRef: string }) {
-  const { view, loading, error, refresh } = useKargoEntityView(props.entityRef);
+function KargoProjects(props: { entity: Entity }) {
+  const { entity } = props;
+  const { view, loading, error, refresh } = useKargoEntityView(
+    stringifyEntityRef(entity),
+  );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!view) return null;
@@ -53,7 +56,11 @@ function KargoProjects(props: { entityRef: string }) {
               message={project.error.message}
             />
           ) : (
-            <KargoProjectPanel view={project} onChange={refresh} />
+            <KargoProjectPanel
+              view={project}
+              entity={entity}
+              onChange={refresh}
+            />
           )}
         </Grid>
       ))}

@@ -1,3 +1,4 @@
+import type { Entity } from '@backstage/catalog-model';
 import { InfoCard, Link } from '@backstage/core-components';
 import type {
   FreightView,
@@ -22,6 +23,8 @@ import { StageDrawer } from '../StageDrawer';
 
 export interface KargoProjectPanelProps {
   view: KargoProjectView;
+  /** The catalog entity shown, for what it runs in Kubernetes. */
+  entity?: Entity;
   /** Refetch the entity view; called on live updates. */
   onChange(): void;
 }
@@ -101,6 +104,7 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
       />
       <StageDrawer
         view={view}
+        entity={props.entity}
         stage={stage}
         onClose={() => setStageName(undefined)}
         onPromote={s => setPromote({ stage: s.name })}

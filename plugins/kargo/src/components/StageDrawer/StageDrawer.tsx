@@ -1,3 +1,4 @@
+import type { Entity } from '@backstage/catalog-model';
 import { Link, StructuredMetadataTable } from '@backstage/core-components';
 import type {
   FreightView,
@@ -14,9 +15,10 @@ import { freightTitle, freightVersion } from '../../freightLabels';
 import { StageActions } from '../KargoActions';
 import { KargoStatus } from '../KargoStatus';
 import { StageFreeze } from '../StageFreeze';
+import { StageWorkloads } from '../StageWorkloads';
 
 const useStyles = makeStyles(theme => ({
-  paper: { width: 560, maxWidth: '100vw', padding: theme.spacing(2) },
+  paper: { width: 720, maxWidth: '100vw', padding: theme.spacing(2) },
   section: { marginTop: theme.spacing(3) },
   row: {
     padding: theme.spacing(0.5, 0),
@@ -27,6 +29,8 @@ const useStyles = makeStyles(theme => ({
 
 export interface StageDrawerProps {
   view: KargoProjectView;
+  /** The catalog entity shown: its Kubernetes workloads appear per stage. */
+  entity?: Entity;
   stage?: StageView;
   onClose(): void;
   /** Opens the promote dialog for the stage. */
@@ -111,6 +115,9 @@ export function StageDrawer(props: StageDrawerProps) {
           />
           <div className={classes.section}>
             <StageFreeze view={view} stage={stage} />
+          </div>
+          <div className={classes.section}>
+            <StageWorkloads entity={props.entity} view={view} stage={stage} />
           </div>
           {stage.conditions.some(c => c.status !== 'True' && c.message) && (
             <div className={classes.section}>

@@ -1,0 +1,2 @@
+export { StageWorkloads } from './StageWorkloads';
+export type { StageWorkloadsProps } from './StageWorkloads';
