@@ -7,6 +7,11 @@ export interface Config {
       ttlSeconds?: number;
     };
     /**
+     * The OIDC claim in which your identity provider names a user's groups, as Kargo matches
+     * it: project settings grant roles to portal groups through it (default `groups`).
+     */
+    groupsClaim?: string;
+    /**
      * The Kargo API servers the portal talks to. Entities pick one with the
      * `kargo.akuity.io/instance` annotation; the first is the default.
      */

@@ -49,9 +49,15 @@ const owned = (name: string, project: string, owner: string): Entity => ({
   relations: [{ type: 'ownedBy', targetRef: owner }],
 });
 
-const entities = [
+const entities: Entity[] = [
   owned('guestbook', 'kargo-demo', 'group:default/team-a'),
   owned('storefront', 'microservices', 'group:default/team-b'),
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'team-a', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
 ];
 
 const ownership: Record<string, string[]> = {
@@ -171,7 +177,7 @@ const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
 interface Case {
   path: string;
   body?: object;
-  method?: 'post' | 'patch';
+  method?: 'post' | 'patch' | 'put';
 }
 
 /** Each route: where a team-a owner may act, and where the same owner may not. */
@@ -288,6 +294,41 @@ const routes: Route[] = [
       body: { alias: 'taken-over' },
     }),
   },
+  {
+    name: 'role grant (project settings)',
+    allowed: () => ({
+      path: api('kargo-demo/settings/roles/kargo-promoter/grants'),
+      body: { subjects: ['group:default/team-a'] },
+    }),
+    otherStageOrProject: () => ({
+      path: api('microservices/settings/roles/kargo-promoter/grants'),
+      body: { subjects: ['group:default/team-a'] },
+    }),
+  },
+  {
+    name: 'role revocation (project settings)',
+    allowed: () => ({
+      path: api('kargo-demo/settings/roles/kargo-viewer/revocations'),
+      body: { subjects: ['group:default/team-a'] },
+    }),
+    otherStageOrProject: () => ({
+      path: api('microservices/settings/roles/kargo-viewer/revocations'),
+      body: { subjects: ['group:default/team-a'] },
+    }),
+  },
+  {
+    name: 'auto-promotion (project settings)',
+    allowed: () => ({
+      method: 'put',
+      path: api('kargo-demo/settings/stages/uat/auto-promotion'),
+      body: { enabled: true },
+    }),
+    otherStageOrProject: () => ({
+      method: 'put',
+      path: api('microservices/settings/stages/integration/auto-promotion'),
+      body: { enabled: true },
+    }),
+  },
 ];
 
 const send = (server: any, c: Case, headers: Record<string, string> = {}) => {
@@ -344,7 +385,9 @@ describe.each(routes)('$name', route => {
     expect(finished[2]).toMatchObject({
       plugin: 'kargo',
       severityLevel: 'medium',
-      meta: { kargoCall: expect.stringMatching(/^(POST|PATCH) \/v1beta1\//) },
+      meta: {
+        kargoCall: expect.stringMatching(/^(POST|PATCH|PUT) \/v1beta1\//),
+      },
     });
     expect(finished[1].error.name).toBe('NotAllowedError');
   });

@@ -170,6 +170,9 @@ export const kargoPlugin = createBackendPlugin({
             enrichProject,
             signals,
             catalog: deps.catalog,
+            owners,
+            groupsClaim:
+              config.getOptionalString('kargo.groupsClaim') ?? 'groups',
             instances,
             snapshots,
             watchers,

@@ -113,6 +113,15 @@ export const kargoFreezeOverridePermission = createPermission({
   resourceType: KARGO_STAGE_RESOURCE_TYPE,
 });
 
+/**
+ * Manage a project's settings from the portal: role grants, promotion policies. @public
+ */
+export const kargoProjectManagePermission = createPermission({
+  name: 'kargo.project.manage',
+  attributes: { action: 'update' },
+  resourceType: KARGO_PROJECT_RESOURCE_TYPE,
+});
+
 /** Permissions on stages. @public */
 export const kargoStagePermissions = [
   kargoFreightPromotePermission,
@@ -129,6 +138,7 @@ export const kargoProjectPermissions = [
   kargoFreightAliasUpdatePermission,
   kargoFreightMetadataUpdatePermission,
   kargoFreezeManagePermission,
+  kargoProjectManagePermission,
 ];
 
 /** Every permission the Kargo plugins define. @public */

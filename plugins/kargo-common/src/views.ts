@@ -180,3 +180,27 @@ export interface KargoProjectChangedSignal {
 export type KargoCondition = KargoSchemas['V1Condition'];
 /** @public */
 export type { PromotionStep, StepExecutionMetadata };
+
+/** A project's settings as the portal manages them (GET …/settings). @public */
+export interface KargoProjectSettings {
+  instance: string;
+  project: string;
+  /** The OIDC claim that portal groups are granted roles through. */
+  groupsClaim: string;
+  /** Owners of the catalog entities that show the project. */
+  owners: string[];
+  roles: Array<{
+    name: string;
+    kargoManaged: boolean;
+    claims: Array<{ name: string; values: string[] }>;
+  }>;
+  stages: Array<{
+    stage: string;
+    autoPromotionEnabled: boolean;
+    /** The promotion policy that applies: the stage's own, or a selector. */
+    policy?: string;
+    /** A freeze holds auto-promotion off; the setting applies when it ends. */
+    heldByFreeze: boolean;
+    promotionWindow: PromotionWindowState;
+  }>;
+}

@@ -424,20 +424,25 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
       roles(req.params.project).get(req.params.project, req.params.role),
     );
   });
-  post('/projects/:project/roles/grants', (req, res) => {
-    authorize(res, 'update', 'roles', req.params.project, 'admin');
-    const body = jsonBody(req) as any;
-    if (!body.role || !body.userClaims?.claims) {
-      throw new HttpError(400, 'role and userClaims are required');
-    }
-    res.json(
-      roles(req.params.project).grant(
-        req.params.project,
-        body.role,
-        body.userClaims.claims,
-      ),
-    );
-  });
+  for (const [path, change] of [
+    ['grants', 'grant'],
+    ['revocations', 'revoke'],
+  ] as const) {
+    post(`/projects/:project/roles/${path}`, (req, res) => {
+      authorize(res, 'update', 'roles', req.params.project, 'admin');
+      const body = jsonBody(req) as any;
+      if (!body.role || !body.userClaims?.claims) {
+        throw new HttpError(400, 'role and userClaims are required');
+      }
+      res.json(
+        roles(req.params.project)[change](
+          req.params.project,
+          body.role,
+          body.userClaims.claims,
+        ),
+      );
+    });
+  }
   post('/projects/:project/promotions/:promotion/refresh', (req, res) => {
     sim.refresh('Promotion', req.params.project, req.params.promotion);
     ok(res);

@@ -104,4 +104,26 @@ export class SimulatedRoles {
     }
     return target;
   }
+
+  /** POST .../roles/revocations with userClaims: removes claim values (and emptied claims). */
+  revoke(
+    project: string,
+    role: string,
+    claims: Array<{ name?: string; values?: string[] }>,
+  ): SimulatedRole {
+    const target = this.get(project, role);
+    for (const claim of claims) {
+      if (!claim.name || !claim.values?.length) {
+        throw new HttpError(400, 'claims must have a name and values');
+      }
+      const existing = target.claims.find(c => c.name === claim.name);
+      if (existing) {
+        existing.values = existing.values.filter(
+          v => !claim.values!.includes(v),
+        );
+      }
+    }
+    target.claims = target.claims.filter(c => c.values.length > 0);
+    return target;
+  }
 }

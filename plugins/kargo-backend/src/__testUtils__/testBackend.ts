@@ -43,13 +43,17 @@ export async function startKargoBackend(options: {
   features?: BackendFeature[];
   audit?: AuditRecord[];
   signals?: unknown[];
+  /** The catalog (default: the guestbook alone). */
+  entities?: Entity[];
 }): Promise<Server> {
   const audit = options.audit ?? [];
   const { server } = await startTestBackend({
     features: [
       kargoPlugin,
       ...(options.features ?? []),
-      catalogServiceMock.factory({ entities: [guestbook] }),
+      catalogServiceMock.factory({
+        entities: options.entities ?? [guestbook],
+      }),
       options.permissions
         ? createServiceFactory({
             service: coreServices.permissions,

@@ -37,6 +37,8 @@ import { KargoStore } from '../database';
 import { PromotionGates } from './gates/PromotionGates';
 import { createMetadataRouter } from './metadata/metadataRouter';
 import { createFreezeRouter } from './freeze/freezeRouter';
+import { createSettingsRouter } from './settings/settingsRouter';
+import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
 import { evaluatePromotionSchedule } from './freeze/promotionSchedule';
 
 export interface RouterOptions {
@@ -53,6 +55,9 @@ export interface RouterOptions {
   signals: ProjectSignals;
   now?: () => Date;
   catalog: CatalogService;
+  owners: KargoResourceOwners;
+  /** The OIDC claim Kargo matches portal groups against. */
+  groupsClaim: string;
   instances: KargoInstances;
   snapshots: ProjectSnapshots;
   watchers: ProjectWatchers;
@@ -277,6 +282,8 @@ export async function createRouter(
         options.signals.publish({ instance, project, kind: 'PromotionWindow' }),
     }),
   );
+
+  router.use(createSettingsRouter(deps));
 
   return router;
 }

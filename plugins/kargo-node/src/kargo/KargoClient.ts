@@ -356,6 +356,20 @@ export class KargoClient {
     );
   }
 
+  /** Removes OIDC claim values from a project role. */
+  revokeRoleFromClaims(
+    project: string,
+    role: string,
+    claims: Array<{ name: string; values: string[] }>,
+  ): Promise<KargoRole> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/roles/revocations',
+      { project },
+      { body: { role, userClaims: { claims } } },
+    );
+  }
+
   // ---- raw manifests ----
 
   /** Creates the resources in a (multi-document) YAML or JSON manifest. */

@@ -1,26 +1,12 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type {
-  ProjectConfig,
-  Stage,
-} from '@kargo-backstage/plugin-kargo-common';
 import { KargoStore, ProjectRef } from '../../database';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
-import { evaluatePromotionSchedule, selectsStage } from './promotionSchedule';
-
-type Policy = NonNullable<
-  NonNullable<ProjectConfig['spec']>['promotionPolicies']
->[number];
-
-/** The policy Kargo applies to a stage: by `stage` name or by `stageSelector`. */
-function policyIndex(policies: Policy[], stage: Stage): number {
-  const name = stage.metadata!.name!;
-  return policies.findIndex(p =>
-    p.stage
-      ? p.stage === name
-      : Boolean(p.stageSelector) &&
-        selectsStage(p.stageSelector, { name, labels: stage.metadata?.labels }),
-  );
-}
+import { evaluatePromotionSchedule } from './promotionSchedule';
+import {
+  policyIndex,
+  PromotionPolicy,
+  updatePromotionPolicies,
+} from '../promotionPolicies';
 
 /**
  * Open-source Kargo ignores promotion windows, so its auto-promotion would run into a frozen
@@ -56,7 +42,7 @@ export class AutoPromotionFreezer {
       client.listStages(ref.project),
       client.getProjectConfig(ref.project),
     ]);
-    const policies: Policy[] = structuredClone(
+    const policies: PromotionPolicy[] = structuredClone(
       config.spec?.promotionPolicies ?? [],
     );
     let changed = false;
@@ -93,14 +79,7 @@ export class AutoPromotionFreezer {
       }
     }
     if (changed) {
-      await client.updateResources(
-        JSON.stringify({
-          apiVersion: 'kargo.akuity.io/v1alpha1',
-          kind: 'ProjectConfig',
-          metadata: { name: ref.project, namespace: ref.project },
-          spec: { ...config.spec, promotionPolicies: policies },
-        }),
-      );
+      await updatePromotionPolicies(client, ref.project, config, policies);
     }
     // Holds go only once Kargo has the restored setting.
     for (const stage of restored) {

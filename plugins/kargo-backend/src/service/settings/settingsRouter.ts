@@ -1,0 +1,260 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  Entity,
+  isGroupEntity,
+  isUserEntity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  kargoProjectManagePermission,
+  kargoProjectResourceRef,
+  KargoProjectSettings,
+} from '@kargo-backstage/plugin-kargo-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod/v3';
+import { KargoStore } from '../../database';
+import { KargoResourceOwners } from '../../permissions/KargoResourceOwners';
+import { evaluatePromotionSchedule } from '../freeze/promotionSchedule';
+import {
+  createOperationDefiner,
+  Operation,
+  OperationDeps,
+  readerCredentials,
+} from '../operations/operation';
+import { parse, pathParams } from '../operations/schemas';
+import {
+  policyIndex,
+  updatePromotionPolicies,
+  withAutoPromotion,
+} from '../promotionPolicies';
+
+export interface SettingsRouterOptions extends OperationDeps {
+  store: KargoStore;
+  catalog: CatalogService;
+  owners: KargoResourceOwners;
+  /** The OIDC claim Kargo matches portal groups against (default `groups`). */
+  groupsClaim: string;
+  now?: () => Date;
+}
+
+const subjects = z
+  .object({
+    subjects: z
+      .array(z.string().min(1).max(300))
+      .min(1, 'name at least one group or user')
+      .max(50),
+  })
+  .strict();
+
+/** A project without a ProjectConfig has none; any other failure stops the request. */
+function orNone(error: { name?: string; statusCode?: number }): undefined {
+  if (error?.name === 'NotFoundError' || error?.statusCode === 404) {
+    return undefined;
+  }
+  throw error;
+}
+
+const autoPromotion = z.object({ enabled: z.boolean() }).strict();
+
+const roleName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kargo role name')
+  .max(63);
+
+/**
+ * A project's settings from the portal: its Kargo roles and whom they are granted to (as OIDC
+ * claims), and each stage's auto-promotion (ProjectConfig promotion policies) with its freeze
+ * state. Changes need kargo.project.manage and go through Kargo's API.
+ */
+export function createSettingsRouter(
+  options: SettingsRouterOptions,
+): express.Router {
+  const { store, catalog, owners, groupsClaim } = options;
+  const now = options.now ?? (() => new Date());
+  const router = Router();
+  const operation = createOperationDefiner(router, options);
+  const base = '/instances/:instance/projects/:project/settings';
+
+  router.get(base, async (req, res) => {
+    await readerCredentials(req, options.httpAuth, options.permissions);
+    const params = parse(pathParams, req.params, 'path');
+    const client = options.instances.get(params.instance);
+    const [roles, config, snapshot, windows, holds, [resource]] =
+      await Promise.all([
+        client.listRoles(params.project),
+        client.getProjectConfig(params.project).catch(orNone),
+        options.snapshots.get(client, params.project),
+        store.listPromotionWindows(params),
+        store.listAutoPromotionHolds(params),
+        owners.projects([
+          kargoProjectResourceRef(params.instance, params.project),
+        ]),
+      ]);
+    const policies = config?.spec?.promotionPolicies ?? [];
+    const at = now();
+    const body: KargoProjectSettings = {
+      instance: params.instance,
+      project: params.project,
+      groupsClaim,
+      owners: resource?.owners ?? [],
+      roles: (roles.items ?? []).map(r => ({
+        name: r.metadata?.name ?? '',
+        kargoManaged: Boolean(r.kargoManaged),
+        claims: (r.claims ?? []).map(c => ({
+          name: c.name ?? '',
+          values: c.values ?? [],
+        })),
+      })),
+      stages: snapshot.stages.map(s => {
+        const index = policyIndex(policies, s);
+        const hold = holds.find(h => h.stage === s.metadata!.name);
+        return {
+          stage: s.metadata!.name!,
+          autoPromotionEnabled: hold
+            ? hold.previous
+            : index >= 0 && Boolean(policies[index].autoPromotionEnabled),
+          policy:
+            index < 0
+              ? undefined
+              : policies[index].stage ??
+                `selector ${JSON.stringify(policies[index].stageSelector)}`,
+          heldByFreeze: Boolean(hold),
+          promotionWindow: evaluatePromotionSchedule(
+            windows,
+            { name: s.metadata!.name!, labels: s.metadata?.labels },
+            at,
+          ),
+        };
+      }),
+    };
+    res.json(body);
+  });
+
+  /** Portal groups and users as the OIDC claims Kargo matches. */
+  async function claimsOf(
+    op: Operation<{ subjects: string[] }>,
+  ): Promise<Array<{ name: string; values: string[] }>> {
+    const claims = new Map<string, Set<string>>();
+    const add = (name: string, value: string) =>
+      claims.set(name, (claims.get(name) ?? new Set()).add(value));
+    for (const subject of op.body.subjects) {
+      let ref: string;
+      try {
+        ref = stringifyEntityRef(
+          parseEntityRef(subject, { defaultKind: 'group' }),
+        );
+      } catch {
+        throw new InputError(`"${subject}" is not an entity reference`);
+      }
+      const entity: Entity | undefined = await catalog.getEntityByRef(ref, {
+        credentials: op.credentials,
+      });
+      if (entity && isGroupEntity(entity)) {
+        add(groupsClaim, entity.metadata.name);
+      } else if (entity && isUserEntity(entity)) {
+        // Kargo matches users by their email, or by their subject without one.
+        const email = entity.spec.profile?.email;
+        add(email ? 'email' : 'sub', email ?? entity.metadata.name);
+      } else {
+        throw new InputError(`${ref} is no group or user in the catalog`);
+      }
+    }
+    return [...claims].map(([name, values]) => ({
+      name,
+      values: [...values].sort(),
+    }));
+  }
+
+  for (const [path, eventId] of [
+    ['grants', 'kargo-role-grant'],
+    ['revocations', 'kargo-role-revoke'],
+  ] as const) {
+    operation(
+      'post',
+      `${base}/roles/:role/${path}`,
+      eventId,
+      subjects,
+      async (op, req) => {
+        await op.authorize(kargoProjectManagePermission, [
+          kargoProjectResourceRef(op.instance, op.project),
+        ]);
+        const role = parse(roleName, req.params.role, 'role');
+        const existing = await op.reader.listRoles(op.project);
+        if (!existing.items?.some(r => r.metadata?.name === role)) {
+          throw new NotFoundError(
+            `Project "${op.project}" has no Kargo role "${role}"`,
+          );
+        }
+        const claims = await claimsOf(op);
+        Object.assign(op.meta, { role, subjects: op.body.subjects, claims });
+        const updated =
+          path === 'grants'
+            ? await op.writer.grantRoleToClaims(op.project, role, claims)
+            : await op.writer.revokeRoleFromClaims(op.project, role, claims);
+        op.meta.kargoCall = `POST /v1beta1/projects/${op.project}/roles/${path}`;
+        return { status: 200, body: updated as any };
+      },
+    );
+  }
+
+  operation(
+    'put',
+    `${base}/stages/:stage/auto-promotion`,
+    'kargo-auto-promotion-update',
+    autoPromotion,
+    async (op, req) => {
+      await op.authorize(kargoProjectManagePermission, [
+        kargoProjectResourceRef(op.instance, op.project),
+      ]);
+      const name = String(req.params.stage);
+      const stage = (await op.snapshot()).stages.find(
+        s => s.metadata?.name === name,
+      );
+      if (!stage) {
+        throw new NotFoundError(
+          `Project "${op.project}" has no stage "${name}"`,
+        );
+      }
+      Object.assign(op.meta, { stage: name, enabled: op.body.enabled });
+      const hold = (await store.listAutoPromotionHolds(op)).find(
+        h => h.stage === name,
+      );
+      if (hold) {
+        // A freeze holds auto-promotion off: the choice applies when the freeze ends.
+        await store.deleteAutoPromotionHold(op, name);
+        await store.putAutoPromotionHold(op, {
+          ...hold,
+          previous: op.body.enabled,
+        });
+        op.meta.heldByFreeze = true;
+        return {
+          status: 200,
+          body: { autoPromotionEnabled: op.body.enabled, heldByFreeze: true },
+        };
+      }
+      const config = (await op.reader
+        .getProjectConfig(op.project)
+        .catch(orNone)) ?? { spec: {} };
+      await updatePromotionPolicies(
+        op.writer,
+        op.project,
+        config,
+        withAutoPromotion(
+          config.spec?.promotionPolicies ?? [],
+          stage,
+          op.body.enabled,
+        ),
+      );
+      op.meta.kargoCall = 'PUT /v1beta1/resources (ProjectConfig)';
+      return {
+        status: 200,
+        body: { autoPromotionEnabled: op.body.enabled, heldByFreeze: false },
+      };
+    },
+  );
+
+  return router;
+}
