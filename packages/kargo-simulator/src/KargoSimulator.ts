@@ -26,6 +26,7 @@ import { discover } from './controller/discovery';
 import { formatDuration, parseDuration } from './controller/durations';
 import { freightAlias, freightName } from './controller/freightIdentity';
 import { SimulatedRoles } from './http/roles';
+import { SimulatedCredentials } from './http/credentials';
 import { PullRequest, runStep } from './controller/promotionSteps';
 import { ArtifactRegistry } from './controller/registry';
 import { argocdApps, SimulatedWorkloads } from './controller/workloads';
@@ -141,6 +142,8 @@ export class KargoSimulator {
   readonly pullRequests = new Map<number, PullRequest>();
   /** Project roles and their claim grants (Kargo's rbac API). */
   readonly roles = new SimulatedRoles();
+  /** Repository credentials of the projects (write-only secrets). */
+  readonly credentials = new SimulatedCredentials(() => this.clock.isoNow());
   /** What the stages' Argo CD applications run, for the Kubernetes read API at /kubernetes. */
   readonly workloads = new SimulatedWorkloads(this);
   readonly events: KargoObject[] = [];

@@ -194,6 +194,15 @@ export interface KargoProjectSettings {
     kargoManaged: boolean;
     claims: Array<{ name: string; values: string[] }>;
   }>;
+  /** Warehouses as Kargo has them: the editable spec and what they discovered. */
+  warehouses: Array<{
+    name: string;
+    spec: Record<string, unknown>;
+    discoveredArtifacts?: Record<string, unknown>;
+  }>;
+  credentials: KargoRepoCredentialsView[];
+  /** Why credentials could not be listed (e.g. the portal's Kargo token may not). */
+  credentialsError?: string;
   stages: Array<{
     stage: string;
     autoPromotionEnabled: boolean;
@@ -203,4 +212,14 @@ export interface KargoProjectSettings {
     heldByFreeze: boolean;
     promotionWindow: PromotionWindowState;
   }>;
+}
+
+/** Repository credentials as the portal shows them: never the secret. @public */
+export interface KargoRepoCredentialsView {
+  name: string;
+  type: string;
+  repoUrl: string;
+  repoUrlIsRegex: boolean;
+  username?: string;
+  description?: string;
 }

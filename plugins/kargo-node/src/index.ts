@@ -13,6 +13,9 @@ export type {
   ResourcesResponse,
   KargoRole,
   KargoQuery,
+  KargoSecret,
+  KargoSecretList,
+  KargoRepoCredentialsRequest,
 } from './kargo/KargoClient';
 export { KargoInstances } from './kargo/KargoInstances';
 export { readKargoInstances } from './kargo/KargoInstanceConfig';

@@ -396,6 +396,9 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     sim.abortPromotion(req.params.project, req.params.promotion, actorOf(res));
     ok(res);
   });
+  // ---- repository credentials ----
+  api.use('/projects/:project/repo-credentials', sim.credentials.routes());
+
   // ---- roles ----
   const roles = (project: string) => {
     sim.roles.ensureDefaults(

@@ -2,6 +2,7 @@ import YAML from 'yaml';
 import { KargoSimulator } from '../KargoSimulator';
 import { Kind, KargoObject, kindOf } from '../store/ResourceStore';
 import { HttpError } from './HttpError';
+import { warehouseProblems } from '../controller/warehouseValidation';
 
 /**
  * The body of the /resources routes, read as Kargo reads it whatever the Content-Type: YAML
@@ -65,6 +66,17 @@ function applyOne(verb: ResourceVerb, o: KargoObject, ctx: ResourceContext) {
   if (kind !== 'Project' && !store.get('Project', '', namespace)) {
     // Kubernetes refuses objects in a namespace that does not exist.
     throw new HttpError(404, `namespaces "${namespace}" not found`);
+  }
+  if (kind === 'Warehouse' && verb !== 'delete') {
+    const problems = warehouseProblems(o.spec);
+    if (problems.length) {
+      throw new HttpError(
+        400,
+        `admission webhook "warehouse.kargo.akuity.io" denied the request: ${problems.join(
+          '; ',
+        )}`,
+      );
+    }
   }
   const existing = store.get(kind, namespace, name);
   const create = () => {

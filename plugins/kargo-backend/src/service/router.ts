@@ -38,6 +38,8 @@ import { PromotionGates } from './gates/PromotionGates';
 import { createMetadataRouter } from './metadata/metadataRouter';
 import { createFreezeRouter } from './freeze/freezeRouter';
 import { createSettingsRouter } from './settings/settingsRouter';
+import { createCredentialsRouter } from './settings/credentialsRouter';
+import { createWarehousesRouter } from './settings/warehousesRouter';
 import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
 import { evaluatePromotionSchedule } from './freeze/promotionSchedule';
 
@@ -284,6 +286,8 @@ export async function createRouter(
   );
 
   router.use(createSettingsRouter(deps));
+  router.use(createCredentialsRouter(deps));
+  router.use(createWarehousesRouter(deps));
 
   return router;
 }

@@ -370,6 +370,48 @@ export class KargoClient {
     );
   }
 
+  // ---- repository credentials (the password is write-only: Kargo answers it redacted) ----
+
+  listRepoCredentials(project: string): Promise<KargoSecretList> {
+    return this.get('/v1beta1/projects/{project}/repo-credentials', {
+      project,
+    });
+  }
+
+  createRepoCredentials(
+    project: string,
+    credentials: KargoRepoCredentialsRequest & { name: string },
+  ): Promise<KargoSecret> {
+    return this.send(
+      'POST',
+      '/v1beta1/projects/{project}/repo-credentials',
+      { project },
+      { body: credentials },
+    );
+  }
+
+  /** Replaces the credentials' fields; without a password Kargo keeps the stored one. */
+  updateRepoCredentials(
+    project: string,
+    name: string,
+    credentials: KargoRepoCredentialsRequest,
+  ): Promise<KargoSecret> {
+    return this.send(
+      'PUT',
+      '/v1beta1/projects/{project}/repo-credentials/{repo-credentials}',
+      { project, 'repo-credentials': name },
+      { body: credentials },
+    );
+  }
+
+  deleteRepoCredentials(project: string, name: string): Promise<void> {
+    return this.send(
+      'DELETE',
+      '/v1beta1/projects/{project}/repo-credentials/{repo-credentials}',
+      { project, 'repo-credentials': name },
+    );
+  }
+
   // ---- raw manifests ----
 
   /** Creates the resources in a (multi-document) YAML or JSON manifest. */
@@ -607,6 +649,14 @@ export class KargoClient {
 
 /** A Kargo project role (`rbacapi.Role`): the OIDC claims bound to it and its rules. @public */
 export type KargoRole = KargoSchemas['RbacRole'];
+
+/** A Kubernetes Secret as Kargo's API returns it (credentials redacted). @public */
+export type KargoSecret = KargoSchemas['V1Secret'];
+/** @public */
+export type KargoSecretList = KargoSchemas['V1SecretList'];
+/** Fields of repository credentials Kargo accepts on create and update. @public */
+export type KargoRepoCredentialsRequest =
+  KargoSchemas['UpdateRepoCredentialsRequest'];
 
 /** The answer of the /v1beta1/resources routes: one result per manifest document. @public */
 export interface ResourcesResponse {

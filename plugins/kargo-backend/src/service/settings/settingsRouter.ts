@@ -25,6 +25,7 @@ import {
   readerCredentials,
 } from '../operations/operation';
 import { parse, pathParams } from '../operations/schemas';
+import { credentialsView } from './credentialsRouter';
 import {
   policyIndex,
   updatePromotionPolicies,
@@ -82,7 +83,7 @@ export function createSettingsRouter(
     await readerCredentials(req, options.httpAuth, options.permissions);
     const params = parse(pathParams, req.params, 'path');
     const client = options.instances.get(params.instance);
-    const [roles, config, snapshot, windows, holds, [resource]] =
+    const [roles, config, snapshot, windows, holds, [resource], credentials] =
       await Promise.all([
         client.listRoles(params.project),
         client.getProjectConfig(params.project).catch(orNone),
@@ -92,6 +93,10 @@ export function createSettingsRouter(
         owners.projects([
           kargoProjectResourceRef(params.instance, params.project),
         ]),
+        client.listRepoCredentials(params.project).then(
+          list => ({ items: (list.items ?? []).map(credentialsView) }),
+          (error: Error) => ({ items: [], error: error.message }),
+        ),
       ]);
     const policies = config?.spec?.promotionPolicies ?? [];
     const at = now();
@@ -100,6 +105,15 @@ export function createSettingsRouter(
       project: params.project,
       groupsClaim,
       owners: resource?.owners ?? [],
+      warehouses: snapshot.warehouses.map(w => ({
+        name: w.metadata?.name ?? '',
+        spec: (w.spec ?? {}) as Record<string, unknown>,
+        discoveredArtifacts: w.status?.discoveredArtifacts as
+          | Record<string, unknown>
+          | undefined,
+      })),
+      credentials: credentials.items,
+      credentialsError: 'error' in credentials ? credentials.error : undefined,
       roles: (roles.items ?? []).map(r => ({
         name: r.metadata?.name ?? '',
         kargoManaged: Boolean(r.kargoManaged),

@@ -1,0 +1,184 @@
+import { ManualClock } from '../clock';
+import { KargoSimulator } from '../KargoSimulator';
+import {
+  RunningKargoSimulator,
+  startKargoSimulator,
+} from '../startKargoSimulator';
+import { REDACTED } from './credentials';
+
+const ADMIN = 'kargo-simulator-admin-token';
+let kargo: RunningKargoSimulator;
+let sim: KargoSimulator;
+
+beforeEach(async () => {
+  sim = new KargoSimulator({
+    clock: new ManualClock(),
+    projects: ['kargo-demo'],
+  });
+  kargo = await startKargoSimulator({
+    simulator: sim,
+    tokens: [
+      { token: ADMIN, role: 'admin', actor: 'admin' },
+      { token: 'viewer', role: 'viewer', actor: 'email:viewer@example.com' },
+    ],
+  });
+});
+afterEach(() => kargo.close());
+
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  token = ADMIN,
+) {
+  const res = await fetch(`${kargo.url}/v1beta1${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+const creds = '/projects/kargo-demo/repo-credentials';
+
+describe('repository credentials', () => {
+  it('are written, never read back', async () => {
+    const created = await call('POST', creds, {
+      name: 'deploy-repo',
+      type: 'git',
+      repoUrl: 'https://github.com/example/guestbook-deploy.git',
+      username: 'bot',
+      password: 's3cr3t-value',
+      description: 'push to the deploy repo',
+    });
+    expect(created.status).toBe(201);
+    expect(created.text).not.toContain('s3cr3t-value');
+    expect(JSON.parse(created.text).stringData).toEqual({
+      repoURL: 'https://github.com/example/guestbook-deploy.git',
+      username: 'bot',
+      password: REDACTED,
+    });
+    const listed = await call('GET', creds);
+    expect(listed.text).not.toContain('s3cr3t-value');
+    expect(JSON.parse(listed.text).items).toHaveLength(1);
+
+    // An update without a password keeps it; with one, replaces it.
+    await call('PUT', `${creds}/deploy-repo`, { username: 'robot' });
+    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+      's3cr3t-value',
+    );
+    await call('PUT', `${creds}/deploy-repo`, { password: 'rotated' });
+    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+      'rotated',
+    );
+
+    expect((await call('DELETE', `${creds}/deploy-repo`)).status).toBe(200);
+    expect((await call('GET', `${creds}/deploy-repo`)).status).toBe(404);
+  });
+
+  it.each([
+    [{ type: 'git', repoUrl: 'x', username: 'u', password: 'p' }, 'name'],
+    [
+      { name: 'a', type: 'svn', repoUrl: 'x', username: 'u', password: 'p' },
+      'type',
+    ],
+    [{ name: 'a', type: 'git', username: 'u', password: 'p' }, 'repoUrl'],
+    [{ name: 'a', type: 'git', repoUrl: 'x', username: 'u' }, 'password'],
+    [
+      {
+        name: 'a',
+        type: 'git',
+        repoUrl: '(',
+        repoUrlIsRegex: true,
+        username: 'u',
+        password: 'p',
+      },
+      'regular expression',
+    ],
+  ])('refuses %j (%s)', async (body, field) => {
+    const res = await call('POST', creds, body);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(field);
+  });
+
+  it('need an admin token', async () => {
+    const res = await call(
+      'GET',
+      creds,
+      undefined,
+      'kargo-simulator-viewer-token',
+    );
+    expect([401, 403]).toContain(res.status);
+  });
+});
+
+describe('warehouse validation', () => {
+  const warehouse = (spec: unknown) => ({
+    apiVersion: 'kargo.akuity.io/v1alpha1',
+    kind: 'Warehouse',
+    metadata: { name: 'guestbook', namespace: 'kargo-demo' },
+    spec,
+  });
+  it.each([
+    [{ subscriptions: [] }, 'spec.subscriptions'],
+    [
+      {
+        subscriptions: [
+          { image: { repoURL: 'ghcr.io/x', constraint: 'not a range' } },
+        ],
+      },
+      'spec.subscriptions[0].image.constraint',
+    ],
+    [
+      { subscriptions: [{ image: { repoURL: 'ghcr.io/x', allowTags: '(' } }] },
+      'spec.subscriptions[0].image.allowTags',
+    ],
+    [
+      {
+        subscriptions: [
+          { git: { repoURL: 'https://x', branch: 'bad branch' } },
+        ],
+      },
+      'spec.subscriptions[0].git.branch',
+    ],
+    [
+      {
+        interval: 'often',
+        subscriptions: [{ image: { repoURL: 'ghcr.io/x' } }],
+      },
+      'spec.interval',
+    ],
+    [
+      { subscriptions: [{ image: { repoURL: 'a' }, git: { repoURL: 'b' } }] },
+      'exactly one',
+    ],
+  ])('refuses %j naming %s, changing nothing', async (spec, field) => {
+    const before = sim.store.currentResourceVersion();
+    const res = await call('PUT', '/resources', warehouse(spec));
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(field);
+    expect(sim.store.currentResourceVersion()).toBe(before);
+  });
+
+  it('accepts a valid change', async () => {
+    const res = await call(
+      'PUT',
+      '/resources',
+      warehouse({
+        interval: '10m0s',
+        subscriptions: [
+          {
+            image: {
+              repoURL: 'ghcr.io/example/guestbook',
+              constraint: '^1.30.0',
+            },
+          },
+        ],
+      }),
+    );
+    expect(res.status).toBe(200);
+  });
+});

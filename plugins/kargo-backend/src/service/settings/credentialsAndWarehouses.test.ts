@@ -1,0 +1,356 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  KargoSimulator,
+  ManualClock,
+  RunningKargoSimulator,
+  startKargoSimulator,
+} from '@kargo-backstage/kargo-simulator';
+import type { Freight, Warehouse } from '@kargo-backstage/plugin-kargo-common';
+import request from 'supertest';
+import {
+  AuditRecord,
+  startKargoBackend,
+} from '../../__testUtils__/testBackend';
+
+let kargo: RunningKargoSimulator;
+let sim: KargoSimulator;
+let audit: AuditRecord[];
+let logged: string[];
+
+beforeEach(async () => {
+  sim = new KargoSimulator({ clock: new ManualClock() });
+  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  audit = [];
+  logged = [];
+  const capture = (...args: unknown[]) => {
+    logged.push(
+      args
+        .map(a => (typeof a === 'string' ? a : JSON.stringify(a) ?? String(a)))
+        .join(' '),
+    );
+  };
+  for (const level of ['error', 'warn', 'info', 'debug', 'log'] as const) {
+    jest.spyOn(console, level).mockImplementation(capture);
+  }
+});
+afterEach(async () => {
+  jest.restoreAllMocks();
+  await kargo.close();
+});
+
+const settings = '/api/kargo/instances/sim/projects/kargo-demo/settings';
+const dev = mockCredentials.user.header('user:default/dev');
+/** kargo.project.manage for everyone but user:default/dev. */
+const permissions = async (requests: any[], options?: any) =>
+  requests.map(r => ({
+    result:
+      r.permission.name === 'kargo.project.manage' &&
+      options?.credentials?.principal?.userEntityRef === 'user:default/dev'
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+  })) as any;
+const backend = () =>
+  startKargoBackend({
+    kargo,
+    permissions,
+    audit,
+    // Log everything, to check that no secret is ever written.
+    features: [mockServices.rootLogger.factory({ level: 'debug' })],
+  });
+const warehouse = () =>
+  sim.store.require<Warehouse>('Warehouse', 'kargo-demo', 'guestbook');
+
+describe('repository credentials from the portal', () => {
+  const SECRET = 'sekret-PASSWORD-123';
+  const ROTATED = 'rotated-SECRET-456';
+
+  it('are created, listed, updated and deleted; no answer, audit record or log line holds a secret', async () => {
+    const server = await backend();
+    const answers: string[] = [];
+    const send = async (r: request.Test) => {
+      const res = await r;
+      answers.push(res.text);
+      return res;
+    };
+    const created = await send(
+      request(server).post(`${settings}/credentials`).send({
+        name: 'deploy-repo',
+        type: 'git',
+        repoUrl: 'https://github.com/example/guestbook-deploy.git',
+        username: 'bot',
+        password: SECRET,
+        description: 'push to the deploy repo',
+      }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({
+      name: 'deploy-repo',
+      type: 'git',
+      repoUrl: 'https://github.com/example/guestbook-deploy.git',
+      repoUrlIsRegex: false,
+      username: 'bot',
+      description: 'push to the deploy repo',
+    });
+    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+      SECRET,
+    );
+
+    const listed = await send(request(server).get(`${settings}/credentials`));
+    expect(listed.body.items.map((c: any) => c.name)).toEqual(['deploy-repo']);
+    const all = await send(request(server).get(settings));
+    expect(all.body.credentials).toHaveLength(1);
+
+    const kept = await send(
+      request(server).put(`${settings}/credentials/deploy-repo`).send({
+        type: 'git',
+        repoUrl: 'https://github.com/example/guestbook-deploy.git',
+        username: 'robot',
+      }),
+    );
+    expect(kept.status).toBe(200);
+    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+      SECRET,
+    );
+    await send(
+      request(server).put(`${settings}/credentials/deploy-repo`).send({
+        type: 'git',
+        repoUrl: 'https://github.com/example/guestbook-deploy.git',
+        username: 'robot',
+        password: ROTATED,
+      }),
+    );
+    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+      ROTATED,
+    );
+
+    // Refused attempts carry the secret too.
+    const denied = await send(
+      request(server)
+        .post(`${settings}/credentials`)
+        .set('authorization', dev)
+        .send({
+          name: 'x',
+          type: 'git',
+          repoUrl: 'https://x',
+          username: 'u',
+          password: SECRET,
+        }),
+    );
+    expect(denied.status).toBe(403);
+    const bad = await send(
+      request(server).post(`${settings}/credentials`).send({
+        name: 'Bad Name',
+        type: 'git',
+        repoUrl: 'https://x',
+        username: 'u',
+        password: SECRET,
+      }),
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain('name');
+
+    const deleted = await send(
+      request(server).delete(`${settings}/credentials/deploy-repo`),
+    );
+    expect(deleted.status).toBe(204);
+    expect(
+      sim.credentials.passwordOf('kargo-demo', 'deploy-repo'),
+    ).toBeUndefined();
+
+    expect(logged.length).toBeGreaterThan(0);
+    for (const text of [...answers, JSON.stringify(audit), ...logged]) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toContain(ROTATED);
+    }
+    expect(audit.map(a => `${a.eventId} ${a.status}`)).toContain(
+      'kargo-credentials-create succeeded',
+    );
+  });
+
+  it.each([
+    [
+      { type: 'git', repoUrl: 'https://x', username: 'u', password: 'p' },
+      'name',
+    ],
+    [
+      {
+        name: 'a',
+        type: 'svn',
+        repoUrl: 'https://x',
+        username: 'u',
+        password: 'p',
+      },
+      'type',
+    ],
+    [
+      { name: 'a', type: 'git', repoUrl: 'https://x', username: 'u' },
+      'password',
+    ],
+    [
+      {
+        name: 'a',
+        type: 'git',
+        repoUrl: '(',
+        repoUrlIsRegex: true,
+        username: 'u',
+        password: 'p',
+      },
+      'repoUrl',
+    ],
+    [
+      {
+        name: 'a',
+        type: 'git',
+        repoUrl: 'https://x',
+        username: 'u',
+        password: 'p',
+        token: 't',
+      },
+      'token',
+    ],
+  ])('refuses %j naming %s, creating nothing', async (body, field) => {
+    const server = await backend();
+    const res = await request(server)
+      .post(`${settings}/credentials`)
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(field);
+    expect(
+      (await request(server).get(`${settings}/credentials`)).body.items,
+    ).toEqual([]);
+  });
+});
+
+describe('warehouses from the portal', () => {
+  const image = (extra: object = {}) => ({
+    image: {
+      repoURL: 'ghcr.io/example/guestbook',
+      imageSelectionStrategy: 'SemVer',
+      discoveryLimit: 20,
+      ...extra,
+    },
+  });
+  const git = {
+    git: {
+      repoURL: 'https://github.com/example/guestbook-deploy.git',
+      branch: 'main',
+      commitSelectionStrategy: 'NewestFromBranch',
+    },
+  };
+  const newestTag = () =>
+    sim.store
+      .list<Freight>('Freight', 'kargo-demo')
+      .sort((a, b) =>
+        b.metadata!.creationTimestamp!.localeCompare(
+          a.metadata!.creationTimestamp!,
+        ),
+      )[0].images![0].tag;
+
+  it("change a subscription's filter; the next discovered freight follows it", async () => {
+    const server = await backend();
+    const res = await request(server)
+      .put(`${settings}/warehouses/guestbook`)
+      .send({ subscriptions: [image({ constraint: '>=1.0.0 <1.40.0' }), git] });
+    expect(res.status).toBe(200);
+    expect((warehouse().spec.subscriptions![0] as any).image.constraint).toBe(
+      '>=1.0.0 <1.40.0',
+    );
+    expect(warehouse().spec.interval).toBe('5m0s'); // untouched fields stay
+
+    sim.registry.publishImage('ghcr.io/example/guestbook', '1.45.0');
+    sim.registry.publishImage('ghcr.io/example/guestbook', '1.39.0');
+    sim.discoverWarehouse('kargo-demo', 'guestbook');
+    expect(newestTag()).toBe('1.39.0');
+    expect(audit).toContainEqual(
+      expect.objectContaining({
+        eventId: 'kargo-warehouse-update',
+        status: 'succeeded',
+      }),
+    );
+  });
+
+  it.each([
+    [
+      { subscriptions: [image({ constraint: 'nope' }), git] },
+      'subscriptions.0',
+    ],
+    [{ subscriptions: [image({ allowTags: '(' })] }, 'subscriptions.0'],
+    [{ subscriptions: [{ ...image(), ...git }] }, 'subscriptions.0'],
+    [{ subscriptions: [] }, 'subscriptions'],
+    [{ interval: 'often', subscriptions: [image()] }, 'interval'],
+    [
+      { freightCreationPolicy: 'Sometimes', subscriptions: [image()] },
+      'freightCreationPolicy',
+    ],
+  ])('refuse %j naming %s, changing nothing', async (body, field) => {
+    const server = await backend();
+    const before = JSON.stringify(warehouse().spec);
+    const res = await request(server)
+      .put(`${settings}/warehouses/guestbook`)
+      .send(body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain(field);
+    expect(JSON.stringify(warehouse().spec)).toBe(before);
+  });
+
+  it('answer 404 for an unknown warehouse and 403 without kargo.project.manage', async () => {
+    const server = await backend();
+    const unknown = await request(server)
+      .put(`${settings}/warehouses/nowhere`)
+      .send({ subscriptions: [image()] });
+    expect(unknown.status).toBe(404);
+    const denied = await request(server)
+      .put(`${settings}/warehouses/guestbook`)
+      .set('authorization', dev)
+      .send({ subscriptions: [image()] });
+    expect(denied.status).toBe(403);
+    expect(denied.body.error.message).toContain('kargo.project.manage');
+  });
+
+  it('assemble freight by hand from what a Manual warehouse discovered', async () => {
+    const server = await backend();
+    const path = `${settings}/warehouses/guestbook/freight`;
+    const automatic = await request(server)
+      .post(path)
+      .send({
+        images: [{ repoURL: 'ghcr.io/example/guestbook', tag: '1.29.0' }],
+      });
+    expect(automatic.status).toBe(409);
+
+    await request(server)
+      .put(`${settings}/warehouses/guestbook`)
+      .send({ freightCreationPolicy: 'Manual', subscriptions: [image(), git] })
+      .expect(200);
+    sim.registry.publishImage('ghcr.io/example/guestbook', '1.50.0');
+    sim.discoverWarehouse('kargo-demo', 'guestbook');
+    const discovered = (
+      warehouse().status?.discoveredArtifacts as any
+    ).images[0].references.map((r: any) => r.tag);
+    expect(discovered).toContain('1.50.0');
+
+    const undiscovered = await request(server)
+      .post(path)
+      .send({
+        images: [{ repoURL: 'ghcr.io/example/guestbook', tag: '9.9.9' }],
+      });
+    expect(undiscovered.status).toBe(400);
+
+    const created = await request(server)
+      .post(path)
+      .send({
+        images: [{ repoURL: 'ghcr.io/example/guestbook', tag: '1.50.0' }],
+      });
+    expect(created.status).toBe(201);
+    const freight = sim.store.require<Freight>(
+      'Freight',
+      'kargo-demo',
+      created.body.metadata.name,
+    );
+    expect(freight.images![0]).toMatchObject({
+      tag: '1.50.0',
+      digest: expect.stringMatching(/^sha256:/),
+    });
+    expect(freight.origin).toEqual({ kind: 'Warehouse', name: 'guestbook' });
+  });
+});

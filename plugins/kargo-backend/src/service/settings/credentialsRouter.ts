@@ -1,0 +1,145 @@
+import {
+  kargoProjectManagePermission,
+  kargoProjectResourceRef,
+  KargoRepoCredentialsView,
+} from '@kargo-backstage/plugin-kargo-common';
+import { KargoSecret } from '@kargo-backstage/plugin-kargo-node';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod/v3';
+import {
+  createOperationDefiner,
+  Operation,
+  OperationDeps,
+  readerCredentials,
+} from '../operations/operation';
+import { parse, pathParams } from '../operations/schemas';
+
+const k8sName = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a lowercase name');
+
+const fields = {
+  type: z.enum(['git', 'helm', 'image']),
+  repoUrl: z.string().min(1).max(2048),
+  repoUrlIsRegex: z.boolean().optional(),
+  username: z.string().min(1).max(512),
+  password: z.string().min(1).max(8192),
+  description: z.string().max(1000).optional(),
+};
+const create = z
+  .object({ name: k8sName, ...fields })
+  .strict()
+  .refine(c => !c.repoUrlIsRegex || isRegex(c.repoUrl), {
+    message: 'repoUrl is not a valid regular expression',
+    path: ['repoUrl'],
+  });
+/** An update may leave the password out: Kargo keeps the stored one. */
+const update = z
+  .object({ ...fields, password: fields.password.optional() })
+  .strict();
+
+function isRegex(text: string): boolean {
+  try {
+    RegExp(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the portal shows of credentials: never the password, not even redacted. */
+export function credentialsView(secret: KargoSecret): KargoRepoCredentialsView {
+  const data = secret.stringData ?? {};
+  const decoded = (key: string) =>
+    data[key] ??
+    (secret.data?.[key]
+      ? Buffer.from(secret.data[key], 'base64').toString('utf8')
+      : undefined);
+  return {
+    name: secret.metadata?.name ?? '',
+    type: secret.metadata?.labels?.['kargo.akuity.io/cred-type'] ?? '',
+    repoUrl: decoded('repoURL') ?? '',
+    repoUrlIsRegex: decoded('repoURLIsRegex') === 'true',
+    username: decoded('username'),
+    description: secret.metadata?.annotations?.['kargo.akuity.io/description'],
+  };
+}
+
+/**
+ * A project's repository credentials: list, create, update, delete. Secrets are write-only:
+ * no answer, audit record or log line of the portal carries a password.
+ */
+export function createCredentialsRouter(
+  options: OperationDeps,
+): express.Router {
+  const router = Router();
+  const operation = createOperationDefiner(router, {
+    ...options,
+    // Credentials are not part of the pipeline views.
+    portalDataOnly: true,
+  });
+  const base = '/instances/:instance/projects/:project/settings/credentials';
+  const manage = (op: Operation<unknown>) =>
+    op.authorize(kargoProjectManagePermission, [
+      kargoProjectResourceRef(op.instance, op.project),
+    ]);
+
+  router.get(base, async (req, res) => {
+    await readerCredentials(req, options.httpAuth, options.permissions);
+    const params = parse(pathParams, req.params, 'path');
+    const list = await options.instances
+      .get(params.instance)
+      .listRepoCredentials(params.project);
+    res.json({ items: (list.items ?? []).map(credentialsView) });
+  });
+
+  operation('post', base, 'kargo-credentials-create', create, async op => {
+    await manage(op);
+    const { name, type, repoUrl } = op.body;
+    Object.assign(op.meta, { name, type, repoUrl });
+    const created = await op.writer.createRepoCredentials(op.project, op.body);
+    return { status: 201, body: credentialsView(created) as any };
+  });
+
+  operation(
+    'put',
+    `${base}/:name`,
+    'kargo-credentials-update',
+    update,
+    async (op, req) => {
+      await manage(op);
+      const name = parse(k8sName, req.params.name, 'credentials name');
+      Object.assign(op.meta, {
+        name,
+        type: op.body.type,
+        repoUrl: op.body.repoUrl,
+        passwordChanged: Boolean(op.body.password),
+      });
+      const updated = await op.writer.updateRepoCredentials(
+        op.project,
+        name,
+        op.body,
+      );
+      return { status: 200, body: credentialsView(updated) as any };
+    },
+  );
+
+  operation(
+    'delete',
+    `${base}/:name`,
+    'kargo-credentials-delete',
+    z.object({}).passthrough(),
+    async (op, req) => {
+      await manage(op);
+      const name = parse(k8sName, req.params.name, 'credentials name');
+      op.meta.name = name;
+      await op.writer.deleteRepoCredentials(op.project, name);
+      return { status: 204 };
+    },
+  );
+
+  return router;
+}
