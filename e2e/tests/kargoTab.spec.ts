@@ -263,3 +263,89 @@ test("the stage drawer shows the stage's pods, whose images follow a promotion",
   ).toBeVisible({ timeout: 60_000 });
   await expect(workloads.getByText(/^guestbook-test-/).first()).toBeVisible();
 });
+
+test('project settings: grant a role to the owners, stop auto-promotion, change a warehouse filter', async ({
+  page,
+}, info) => {
+  test.setTimeout(180_000);
+  const kargoApi = 'http://localhost:7008/v1beta1/projects/kargo-demo';
+  const admin = { authorization: 'Bearer kargo-simulator-admin-token' };
+  const kargo = async (path: string) =>
+    (await page.request.get(`${kargoApi}${path}`, { headers: admin })).json();
+  const freightIn = async (stage: string) =>
+    Object.values(
+      (await kargo(`/stages/${stage}`)).status.freightHistory[0].items,
+    ).map((f: any) => f.name);
+  const publish = async (tag: string) => {
+    await page.request.post('http://localhost:7008/simulator/artifacts', {
+      data: { image: 'ghcr.io/example/guestbook', tag },
+    });
+    await page.request.post(`${kargoApi}/warehouses/guestbook/refresh`, {
+      headers: admin,
+    });
+  };
+
+  await open(page, '/catalog/default/component/guestbook/kargo');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const dialog = page.getByRole('dialog', {
+    name: 'Settings of Kargo project kargo-demo',
+  });
+
+  // Roles: the service's owners become promoters in one click.
+  const promoter = dialog.getByRole('row').filter({
+    has: page.getByRole('cell', { name: 'kargo-promoter', exact: true }),
+  });
+  await promoter.getByRole('button', { name: 'Grant to owners' }).click();
+  await expect(promoter.getByText('groups: guests')).toBeVisible();
+  const roles = await kargo('/roles');
+  expect(
+    roles.items.find((r: any) => r.metadata.name === 'kargo-promoter').claims,
+  ).toContainEqual({ name: 'groups', values: ['guests'] });
+
+  // Auto-promotion off for test: new freight no longer reaches it.
+  await dialog.getByRole('button', { name: 'Turn off for test' }).click();
+  await expect(
+    dialog.getByRole('button', { name: 'Turn on for test' }),
+  ).toBeVisible();
+  const before = await freightIn('test');
+  await publish(`1.${Math.floor(Date.now() / 1000)}.1`);
+  await page.waitForTimeout(5000);
+  expect(await freightIn('test')).toEqual(before);
+
+  // Warehouse filter: the next discovered freight follows it.
+  const editor = dialog.getByLabel('Settings of guestbook (JSON)');
+  const original = await editor.inputValue();
+  const spec = JSON.parse(original);
+  spec.subscriptions[0].image.constraint = '~1.39.0';
+  await editor.fill(JSON.stringify(spec, null, 2));
+  await dialog.getByRole('button', { name: 'Save guestbook' }).click();
+  await expect(page.getByText('Warehouse guestbook saved')).toBeVisible();
+  const patch = `1.39.${Math.floor(Date.now() / 1000) % 100000}`;
+  await publish(`1.${Math.floor(Date.now() / 1000)}.2`);
+  await publish(patch);
+  await expect
+    .poll(
+      async () => {
+        const freight = await kargo('/freight');
+        const all = Object.values(freight.groups as Record<string, any>)
+          .flatMap(g => g.items)
+          .sort((a: any, b: any) =>
+            b.metadata.creationTimestamp.localeCompare(
+              a.metadata.creationTimestamp,
+            ),
+          );
+        return all[0].images[0].tag;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(patch);
+  await page.screenshot({ path: info.outputPath('project-settings.png') });
+
+  // Leave the demo as it was: the filter back, auto-promotion on (test catches up).
+  await editor.fill(original);
+  await dialog.getByRole('button', { name: 'Save guestbook' }).click();
+  await dialog.getByRole('button', { name: 'Turn on for test' }).click();
+  await expect(
+    dialog.getByRole('button', { name: 'Turn off for test' }),
+  ).toBeVisible();
+});

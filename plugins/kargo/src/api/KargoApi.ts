@@ -8,6 +8,8 @@ import type {
   PromotionWindow,
   PromotionWindowState,
   PromotionWindowView,
+  KargoProjectSettings,
+  KargoRepoCredentialsView,
 } from '@kargo-backstage/plugin-kargo-common';
 
 /** What the Kargo backend plugin reports about itself. @public */
@@ -107,6 +109,44 @@ export interface KargoApi {
     window: PromotionWindow & { reason?: string },
   ): Promise<PromotionWindowView>;
   deletePromotionWindow(ref: KargoProjectRef, name: string): Promise<void>;
+  /** Roles, auto-promotion per stage, warehouses and credentials of a project. */
+  getProjectSettings(ref: KargoProjectRef): Promise<KargoProjectSettings>;
+  /** Grants (or revokes) a Kargo role to portal groups and users (entity refs). */
+  changeRoleGrants(
+    ref: KargoProjectRef,
+    role: string,
+    change: 'grants' | 'revocations',
+    subjects: string[],
+  ): Promise<void>;
+  setAutoPromotion(
+    ref: KargoProjectRef,
+    stage: string,
+    enabled: boolean,
+  ): Promise<{ autoPromotionEnabled: boolean; heldByFreeze: boolean }>;
+  updateWarehouse(
+    ref: KargoProjectRef,
+    warehouse: string,
+    spec: Record<string, unknown>,
+  ): Promise<void>;
+  /** Creates freight from artifacts a Manual warehouse discovered. */
+  assembleFreight(
+    ref: KargoProjectRef,
+    warehouse: string,
+    artifacts: {
+      images?: Array<{ repoURL: string; tag: string }>;
+      commits?: Array<{ repoURL: string; id: string }>;
+    },
+  ): Promise<void>;
+  saveRepoCredentials(
+    ref: KargoProjectRef,
+    credentials: Omit<KargoRepoCredentialsView, 'repoUrlIsRegex'> & {
+      repoUrlIsRegex?: boolean;
+      /** Required to create; left out, an update keeps the stored one. */
+      password?: string;
+    },
+    mode: 'create' | 'update',
+  ): Promise<KargoRepoCredentialsView>;
+  deleteRepoCredentials(ref: KargoProjectRef, name: string): Promise<void>;
 }
 
 /** @public */

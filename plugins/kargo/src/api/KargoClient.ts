@@ -9,6 +9,8 @@ import type {
   PromotionWindow,
   PromotionWindowState,
   PromotionWindowView,
+  KargoProjectSettings,
+  KargoRepoCredentialsView,
 } from '@kargo-backstage/plugin-kargo-common';
 import {
   KargoApi,
@@ -184,6 +186,93 @@ export class KargoClient implements KargoApi {
 
   deletePromotionWindow(ref: KargoProjectRef, name: string): Promise<void> {
     return this.mutate(ref, 'DELETE', `/promotion-windows/${segment(name)}`);
+  }
+
+  getProjectSettings(ref: KargoProjectRef): Promise<KargoProjectSettings> {
+    return this.request('GET', `${projectPath(ref)}/settings`);
+  }
+
+  async changeRoleGrants(
+    ref: KargoProjectRef,
+    role: string,
+    change: 'grants' | 'revocations',
+    subjects: string[],
+  ): Promise<void> {
+    await this.mutate(
+      ref,
+      'POST',
+      `/settings/roles/${segment(role)}/${change}`,
+      {
+        body: { subjects },
+      },
+    );
+  }
+
+  setAutoPromotion(
+    ref: KargoProjectRef,
+    stage: string,
+    enabled: boolean,
+  ): Promise<{ autoPromotionEnabled: boolean; heldByFreeze: boolean }> {
+    return this.mutate(
+      ref,
+      'PUT',
+      `/settings/stages/${segment(stage)}/auto-promotion`,
+      { body: { enabled } },
+    );
+  }
+
+  async updateWarehouse(
+    ref: KargoProjectRef,
+    warehouse: string,
+    spec: Record<string, unknown>,
+  ): Promise<void> {
+    await this.mutate(
+      ref,
+      'PUT',
+      `/settings/warehouses/${segment(warehouse)}`,
+      {
+        body: spec,
+      },
+    );
+  }
+
+  async assembleFreight(
+    ref: KargoProjectRef,
+    warehouse: string,
+    artifacts: {
+      images?: Array<{ repoURL: string; tag: string }>;
+      commits?: Array<{ repoURL: string; id: string }>;
+    },
+  ): Promise<void> {
+    await this.mutate(
+      ref,
+      'POST',
+      `/settings/warehouses/${segment(warehouse)}/freight`,
+      { body: artifacts },
+    );
+  }
+
+  saveRepoCredentials(
+    ref: KargoProjectRef,
+    credentials: Omit<KargoRepoCredentialsView, 'repoUrlIsRegex'> & {
+      repoUrlIsRegex?: boolean;
+      password?: string;
+    },
+    mode: 'create' | 'update',
+  ): Promise<KargoRepoCredentialsView> {
+    const { name, ...fields } = credentials;
+    return mode === 'create'
+      ? this.mutate(ref, 'POST', '/settings/credentials', { body: credentials })
+      : this.mutate(ref, 'PUT', `/settings/credentials/${segment(name)}`, {
+          body: fields,
+        });
+  }
+
+  async deleteRepoCredentials(
+    ref: KargoProjectRef,
+    name: string,
+  ): Promise<void> {
+    await this.mutate(ref, 'DELETE', `/settings/credentials/${segment(name)}`);
   }
 
   private async mutate<T>(

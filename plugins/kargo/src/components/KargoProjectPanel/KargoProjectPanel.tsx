@@ -20,6 +20,8 @@ import { PipelineGraph } from '../PipelineGraph';
 import { PromoteDialog } from '../PromoteDialog';
 import { WarehouseRefreshButtons } from '../KargoActions';
 import { StageDrawer } from '../StageDrawer';
+import { ProjectSettingsDialog } from '../ProjectSettings';
+import Button from '@material-ui/core/Button';
 
 export interface KargoProjectPanelProps {
   view: KargoProjectView;
@@ -36,6 +38,7 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
   const [warehouseFilter, setWarehouseFilter] = useState<string[]>([]);
   const [stageName, setStageName] = useState<string>();
   const [freightName, setFreightName] = useState<string>();
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const [promote, setPromote] = useState<{ stage: string; freight?: string }>();
 
   const stage = view.stages.find(s => s.name === stageName);
@@ -68,6 +71,13 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
         </FormControl>
       )}
       <WarehouseRefreshButtons view={view} />
+      <Button
+        size="small"
+        variant="outlined"
+        onClick={() => setSettingsOpen(true)}
+      >
+        Settings
+      </Button>
       {view.url && <Link to={view.url}>Open in Kargo</Link>}
     </Box>
   );
@@ -101,6 +111,14 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
         view={view}
         warehouseFilter={warehouseFilter}
         onSelectStage={(s: StageView) => setStageName(s.name)}
+      />
+      <ProjectSettingsDialog
+        open={settingsOpen}
+        project={{ instance: view.instance, project: view.project }}
+        onClose={() => {
+          setSettingsOpen(false);
+          onChange();
+        }}
       />
       <StageDrawer
         view={view}

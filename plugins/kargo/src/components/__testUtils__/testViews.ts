@@ -192,6 +192,13 @@ export function testKargoApi(overrides: Partial<KargoApi> = {}): KargoApi {
     listPromotionWindows: async () => ({ items: [], stages: {} }),
     createPromotionWindow: unexpected('createPromotionWindow'),
     deletePromotionWindow: unexpected('deletePromotionWindow'),
+    getProjectSettings: unexpected('getProjectSettings'),
+    changeRoleGrants: unexpected('changeRoleGrants'),
+    setAutoPromotion: unexpected('setAutoPromotion'),
+    updateWarehouse: unexpected('updateWarehouse'),
+    assembleFreight: unexpected('assembleFreight'),
+    saveRepoCredentials: unexpected('saveRepoCredentials'),
+    deleteRepoCredentials: unexpected('deleteRepoCredentials'),
     ...overrides,
   };
 }

@@ -1,0 +1,2 @@
+export { ProjectSettingsDialog } from './ProjectSettingsDialog';
+export type { ProjectSettingsDialogProps } from './ProjectSettingsDialog';
