@@ -12,7 +12,7 @@ import InputLabel from '@material-ui/core/InputLabel';
 import MenuItem from '@material-ui/core/MenuItem';
 import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useProjectUpdates } from '../../hooks/useProjectUpdates';
 import { FreightDrawer } from '../FreightDrawer';
 import { FreightTimeline } from '../FreightTimeline';
@@ -20,7 +20,12 @@ import { PipelineGraph } from '../PipelineGraph';
 import { PromoteDialog } from '../PromoteDialog';
 import { WarehouseRefreshButtons } from '../KargoActions';
 import { StageDrawer } from '../StageDrawer';
-import { ProjectSettingsDialog } from '../ProjectSettings';
+// Loaded when someone opens the settings, not with the tab.
+const ProjectSettingsDialog = lazy(() =>
+  import('../ProjectSettings').then(m => ({
+    default: m.ProjectSettingsDialog,
+  })),
+);
 import Button from '@material-ui/core/Button';
 
 export interface KargoProjectPanelProps {
@@ -112,14 +117,18 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
         warehouseFilter={warehouseFilter}
         onSelectStage={(s: StageView) => setStageName(s.name)}
       />
-      <ProjectSettingsDialog
-        open={settingsOpen}
-        project={{ instance: view.instance, project: view.project }}
-        onClose={() => {
-          setSettingsOpen(false);
-          onChange();
-        }}
-      />
+      {settingsOpen && (
+        <Suspense fallback={null}>
+          <ProjectSettingsDialog
+            open={settingsOpen}
+            project={{ instance: view.instance, project: view.project }}
+            onClose={() => {
+              setSettingsOpen(false);
+              onChange();
+            }}
+          />
+        </Suspense>
+      )}
       <StageDrawer
         view={view}
         entity={props.entity}

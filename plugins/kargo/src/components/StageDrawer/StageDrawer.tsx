@@ -15,7 +15,12 @@ import { freightTitle, freightVersion } from '../../freightLabels';
 import { StageActions } from '../KargoActions';
 import { KargoStatus } from '../KargoStatus';
 import { StageFreeze } from '../StageFreeze';
-import { StageWorkloads } from '../StageWorkloads';
+import { lazy, Suspense } from 'react';
+
+// The Kubernetes plugin's components load when a stage is opened, not with the tab.
+const StageWorkloads = lazy(() =>
+  import('../StageWorkloads').then(m => ({ default: m.StageWorkloads })),
+);
 
 const useStyles = makeStyles(theme => ({
   paper: { width: 720, maxWidth: '100vw', padding: theme.spacing(2) },
@@ -117,7 +122,9 @@ export function StageDrawer(props: StageDrawerProps) {
             <StageFreeze view={view} stage={stage} />
           </div>
           <div className={classes.section}>
-            <StageWorkloads entity={props.entity} view={view} stage={stage} />
+            <Suspense fallback={null}>
+              <StageWorkloads entity={props.entity} view={view} stage={stage} />
+            </Suspense>
           </div>
           {stage.conditions.some(c => c.status !== 'True' && c.message) && (
             <div className={classes.section}>
