@@ -112,6 +112,18 @@ export const kargoPlugin = createBackendPlugin({
           database: deps.database,
         });
         const portalData = new PortalData(database, cache);
+        // In the database (migrated above), so that retries hold across replicas.
+        const idempotency = new IdempotencyKeys(
+          await deps.database.getClient(),
+        );
+        await deps.scheduler.scheduleTask({
+          id: 'kargo-idempotency-prune',
+          frequency: { hours: 1 },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            await idempotency.prune();
+          },
+        });
         const store = renewingStamps(database, portalData);
         const signals = new ProjectSignals(deps.signals, logger);
         const enrichment = new FreightEnrichment(enrichers, store, logger);
@@ -163,7 +175,7 @@ export const kargoPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
-            idempotency: new IdempotencyKeys(cache),
+            idempotency,
             store,
             portalData,
             gates: new PromotionGates([createFreezeGate(store), ...gates]),

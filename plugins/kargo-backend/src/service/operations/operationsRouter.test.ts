@@ -360,10 +360,20 @@ describe('operations', () => {
         )
       ).status,
     ).toBe(204);
-    // Warm the project's snapshot again, so the failure hits the refresh itself.
-    await request(server).get(
-      '/api/kargo/entity-view?entityRef=component:default/guestbook',
-    );
+    // Warm the project's snapshot again, so the failure hits the refresh itself: until a view
+    // reads nothing from Kargo (watch events of the changes above may still invalidate it).
+    const reads = () =>
+      kargo.requestLog.filter(
+        r => r.startsWith('GET ') && !r.includes('watch='),
+      ).length;
+    for (let i = 0; i < 50; i++) {
+      const before = reads();
+      await request(server).get(
+        '/api/kargo/entity-view?entityRef=component:default/guestbook',
+      );
+      if (reads() === before) break;
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
     kargo.faults.failNextRequests = 1;
     const failed = await request(server).post(
       api('kargo-demo/stages/uat/refresh'),
