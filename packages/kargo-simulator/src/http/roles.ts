@@ -10,6 +10,18 @@ export interface SimulatedRole {
   rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
 }
 
+/** Claims of a grant or revocation: each needs a name and values. */
+function checkedClaims(
+  claims: Array<{ name?: string; values?: string[] }>,
+): Array<{ name: string; values: string[] }> {
+  for (const claim of claims) {
+    if (!claim.name || !claim.values?.length) {
+      throw new HttpError(400, 'claims must have a name and values');
+    }
+  }
+  return claims as Array<{ name: string; values: string[] }>;
+}
+
 /** The roles Kargo's management controller gives every project. */
 const DEFAULTS: Record<string, SimulatedRole['rules']> = {
   'kargo-admin': [
@@ -86,10 +98,7 @@ export class SimulatedRoles {
     claims: Array<{ name?: string; values?: string[] }>,
   ): SimulatedRole {
     const target = this.get(project, role);
-    for (const claim of claims) {
-      if (!claim.name || !claim.values?.length) {
-        throw new HttpError(400, 'claims must have a name and values');
-      }
+    for (const claim of checkedClaims(claims)) {
       const existing = target.claims.find(c => c.name === claim.name);
       if (existing) {
         existing.values = [
@@ -112,14 +121,11 @@ export class SimulatedRoles {
     claims: Array<{ name?: string; values?: string[] }>,
   ): SimulatedRole {
     const target = this.get(project, role);
-    for (const claim of claims) {
-      if (!claim.name || !claim.values?.length) {
-        throw new HttpError(400, 'claims must have a name and values');
-      }
+    for (const claim of checkedClaims(claims)) {
       const existing = target.claims.find(c => c.name === claim.name);
       if (existing) {
         existing.values = existing.values.filter(
-          v => !claim.values!.includes(v),
+          v => !claim.values.includes(v),
         );
       }
     }

@@ -31,7 +31,7 @@ const toDocument = (input: FreightMetadataInput): Document => ({
 class StaleVersion extends Error {}
 
 /** Unique-key violations on SQLite and PostgreSQL: someone else wrote first. */
-const isUniqueViolation = (error: unknown) =>
+export const isUniqueViolation = (error: unknown) =>
   /UNIQUE constraint|duplicate key|SQLITE_CONSTRAINT/i.test(
     String((error as Error)?.message ?? error),
   );

@@ -348,12 +348,7 @@ export class KargoClient {
     role: string,
     claims: Array<{ name: string; values: string[] }>,
   ): Promise<KargoRole> {
-    return this.send(
-      'POST',
-      '/v1beta1/projects/{project}/roles/grants',
-      { project },
-      { body: { role, userClaims: { claims } } },
-    );
+    return this.changeRoleClaims('grants', project, role, claims);
   }
 
   /** Removes OIDC claim values from a project role. */
@@ -362,9 +357,21 @@ export class KargoClient {
     role: string,
     claims: Array<{ name: string; values: string[] }>,
   ): Promise<KargoRole> {
+    return this.changeRoleClaims('revocations', project, role, claims);
+  }
+
+  /** Kargo's GrantRequest and RevokeRequest have the same shape. */
+  private changeRoleClaims(
+    change: 'grants' | 'revocations',
+    project: string,
+    role: string,
+    claims: Array<{ name: string; values: string[] }>,
+  ): Promise<KargoRole> {
     return this.send(
       'POST',
-      '/v1beta1/projects/{project}/roles/revocations',
+      change === 'grants'
+        ? '/v1beta1/projects/{project}/roles/grants'
+        : '/v1beta1/projects/{project}/roles/revocations',
       { project },
       { body: { role, userClaims: { claims } } },
     );

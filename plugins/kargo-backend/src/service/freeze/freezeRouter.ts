@@ -14,18 +14,12 @@ import {
   readerCredentials,
 } from '../operations/operation';
 import { InputError } from '@backstage/errors';
-import { parse, pathParams } from '../operations/schemas';
+import { objectName, parse, pathParams } from '../operations/schemas';
 import { evaluatePromotionSchedule, windowProblems } from './promotionSchedule';
-
-const k8sName = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a lowercase name');
 
 const windowInput = z
   .object({
-    name: k8sName,
+    name: objectName,
     kind: z.enum(['Allow', 'Deny']),
     stageSelector: z
       .object({
@@ -113,7 +107,7 @@ export function createFreezeRouter(
       await op.authorize(kargoFreezeManagePermission, [
         kargoProjectResourceRef(op.instance, op.project),
       ]);
-      const name = parse(k8sName, req.params.name, 'window name');
+      const name = parse(objectName, req.params.name, 'window name');
       op.meta.window = name;
       if (!(await store.deletePromotionWindow(op, name))) {
         throw new NotFoundError(

@@ -1,6 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import { JsonValue } from '@backstage/types';
 import { Knex } from 'knex';
+import { isUniqueViolation } from '../../database/DatabaseKargoStore';
 
 /** What a mutation answered, kept so that a retry gets the same answer. */
 export interface StoredResponse {
@@ -22,10 +23,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** A first attempt pending longer than this was interrupted (its replica died). */
 const ABANDONED_MS = 10 * 60 * 1000;
 
-const isUniqueViolation = (error: unknown) =>
-  /UNIQUE constraint|duplicate key|SQLITE_CONSTRAINT/i.test(
-    String((error as Error)?.message ?? error),
-  );
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**

@@ -2,7 +2,7 @@ import { InputError } from '@backstage/errors';
 import { z } from 'zod/v3';
 
 /** Kubernetes object names: what Kargo accepts for stages, warehouses, freight and promotions. */
-const objectName = z
+export const objectName = z
   .string()
   .min(1)
   .max(253)

@@ -13,13 +13,7 @@ import {
   OperationDeps,
   readerCredentials,
 } from '../operations/operation';
-import { parse, pathParams } from '../operations/schemas';
-
-const k8sName = z
-  .string()
-  .min(1)
-  .max(253)
-  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a lowercase name');
+import { objectName, parse, pathParams } from '../operations/schemas';
 
 const fields = {
   type: z.enum(['git', 'helm', 'image']),
@@ -30,7 +24,7 @@ const fields = {
   description: z.string().max(1000).optional(),
 };
 const create = z
-  .object({ name: k8sName, ...fields })
+  .object({ name: objectName, ...fields })
   .strict()
   .refine(c => !c.repoUrlIsRegex || isRegex(c.repoUrl), {
     message: 'repoUrl is not a valid regular expression',
@@ -41,7 +35,8 @@ const update = z
   .object({ ...fields, password: fields.password.optional() })
   .strict();
 
-function isRegex(text: string): boolean {
+/** Whether text compiles as a regular expression (repository URL patterns, tag filters). */
+export function isRegex(text: string): boolean {
   try {
     RegExp(text);
     return true;
@@ -111,7 +106,7 @@ export function createCredentialsRouter(
     update,
     async (op, req) => {
       await manage(op);
-      const name = parse(k8sName, req.params.name, 'credentials name');
+      const name = parse(objectName, req.params.name, 'credentials name');
       Object.assign(op.meta, {
         name,
         type: op.body.type,
@@ -134,7 +129,7 @@ export function createCredentialsRouter(
     z.object({}).passthrough(),
     async (op, req) => {
       await manage(op);
-      const name = parse(k8sName, req.params.name, 'credentials name');
+      const name = parse(objectName, req.params.name, 'credentials name');
       op.meta.name = name;
       await op.writer.deleteRepoCredentials(op.project, name);
       return { status: 204 };

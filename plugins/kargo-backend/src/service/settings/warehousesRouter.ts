@@ -13,6 +13,7 @@ import {
   Operation,
   OperationDeps,
 } from '../operations/operation';
+import { isRegex } from './credentialsRouter';
 
 const range = z
   .string()
@@ -21,14 +22,7 @@ const range = z
 const regex = z
   .string()
   .max(500)
-  .refine(r => {
-    try {
-      RegExp(r);
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a valid regular expression');
+  .refine(isRegex, 'not a valid regular expression');
 const repoURL = z.string().min(1).max(2048);
 const limit = z.number().int().min(1).max(100);
 const paths = z.array(z.string().min(1).max(500)).max(50);

@@ -1,5 +1,4 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { kargoProjectManagePermission } from '@kargo-backstage/plugin-kargo-common';
 import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
 import Table from '@material-ui/core/Table';
@@ -13,7 +12,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { kargoApiRef } from '../../api';
 import { KargoActionButton } from '../KargoActions';
-import { SectionProps } from './types';
+import { manageProject, SectionProps } from './types';
 
 const EMPTY = {
   name: '',
@@ -32,10 +31,7 @@ export function CredentialsSection(props: SectionProps) {
   const api = useApi(kargoApiRef);
   const [form, setForm] = useState(EMPTY);
   const [passwords, setPasswords] = useState<Record<string, string>>({});
-  const manage = {
-    permission: kargoProjectManagePermission,
-    resourceRefs: [props.resourceRef],
-  };
+  const manage = manageProject(props);
   const field = (key: keyof typeof EMPTY, label: string, type = 'text') => (
     <TextField
       id={`kargo-credentials-new-${key}`}

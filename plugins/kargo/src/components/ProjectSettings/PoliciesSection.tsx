@@ -1,5 +1,4 @@
 import { useApi } from '@backstage/core-plugin-api';
-import { kargoProjectManagePermission } from '@kargo-backstage/plugin-kargo-common';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -9,7 +8,7 @@ import Typography from '@material-ui/core/Typography';
 import { kargoApiRef } from '../../api';
 import { KargoActionButton } from '../KargoActions';
 import { freezeLabel } from '../StageFreeze';
-import { SectionProps } from './types';
+import { manageProject, SectionProps } from './types';
 
 /** Auto-promotion per stage (ProjectConfig promotion policies), beside its freeze state. */
 export function PoliciesSection(props: SectionProps) {
@@ -35,8 +34,7 @@ export function PoliciesSection(props: SectionProps) {
                 {s.autoPromotionEnabled ? 'on' : 'off'}
                 {s.heldByFreeze && ' (held off by a freeze until it ends)'}{' '}
                 <KargoActionButton
-                  permission={kargoProjectManagePermission}
-                  resourceRefs={[props.resourceRef]}
+                  {...manageProject(props)}
                   successMessage={`Auto-promotion of ${s.stage} turned ${
                     s.autoPromotionEnabled ? 'off' : 'on'
                   }`}

@@ -1,4 +1,3 @@
-import { kargoProjectManagePermission } from '@kargo-backstage/plugin-kargo-common';
 import { useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -12,7 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { kargoApiRef } from '../../api';
 import { KargoActionButton } from '../KargoActions';
-import { SectionProps } from './types';
+import { manageProject, SectionProps } from './types';
 
 /** A claim value back as the portal subject it stands for, where that is clear. */
 function subjectOf(
@@ -33,10 +32,7 @@ export function RolesSection(props: SectionProps) {
   const { settings, projectRef, reload } = props;
   const api = useApi(kargoApiRef);
   const [subject, setSubject] = useState<Record<string, string>>({});
-  const manage = {
-    permission: kargoProjectManagePermission,
-    resourceRefs: [props.resourceRef],
-  };
+  const manage = manageProject(props);
   const change = async (
     role: string,
     kind: 'grants' | 'revocations',

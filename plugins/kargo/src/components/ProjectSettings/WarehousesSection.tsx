@@ -1,15 +1,12 @@
 import { useApi } from '@backstage/core-plugin-api';
-import {
-  kargoProjectManagePermission,
-  kargoWarehouseRefreshPermission,
-} from '@kargo-backstage/plugin-kargo-common';
+import { kargoWarehouseRefreshPermission } from '@kargo-backstage/plugin-kargo-common';
 import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { kargoApiRef } from '../../api';
 import { KargoActionButton } from '../KargoActions';
-import { SectionProps } from './types';
+import { manageProject, SectionProps } from './types';
 
 interface DiscoveredImages {
   images?: Array<{ repoURL: string; references?: Array<{ tag: string }> }>;
@@ -43,10 +40,7 @@ function Warehouse(
   } catch {
     parsed = undefined;
   }
-  const manage = {
-    permission: kargoProjectManagePermission,
-    resourceRefs: [props.resourceRef],
-  };
+  const manage = manageProject(props);
   const manual = warehouse.spec.freightCreationPolicy === 'Manual';
   const images =
     (warehouse.discoveredArtifacts as DiscoveredImages | undefined)?.images ??

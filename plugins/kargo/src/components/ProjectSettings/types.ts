@@ -1,4 +1,7 @@
-import type { KargoProjectSettings } from '@kargo-backstage/plugin-kargo-common';
+import {
+  kargoProjectManagePermission,
+  KargoProjectSettings,
+} from '@kargo-backstage/plugin-kargo-common';
 import type { KargoProjectRef } from '../../api';
 
 /** What each settings section gets: the settings as read, and how to read them again. */
@@ -9,3 +12,9 @@ export interface SectionProps {
   resourceRef: string;
   reload(): void;
 }
+
+/** What a settings change needs: kargo.project.manage on the project (spread onto a KargoActionButton). */
+export const manageProject = (props: SectionProps) => ({
+  permission: kargoProjectManagePermission,
+  resourceRefs: [props.resourceRef],
+});
