@@ -6,6 +6,14 @@ export interface Config {
       /** Seconds (default 30). */
       ttlSeconds?: number;
     };
+    /** Kargo watch streams, held by one backend replica per project at a time. */
+    watch?: {
+      /**
+       * Seconds a replica's lease on a project's watches lasts without renewal (default 10):
+       * when a replica dies, another takes its watches over within about this long.
+       */
+      leaseSeconds?: number;
+    };
     /**
      * The OIDC claim in which your identity provider names a user's groups, as Kargo matches
      * it: project settings grant roles to portal groups through it (default `groups`).

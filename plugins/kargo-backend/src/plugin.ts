@@ -38,7 +38,8 @@ import { PromotionGates } from './service/gates/PromotionGates';
 import { PortalData, renewingStamps } from './service/PortalData';
 import { ProjectSnapshots } from './service/ProjectSnapshots';
 import { ProjectSignals } from './service/ProjectSignals';
-import { ProjectWatchers } from './service/ProjectWatchers';
+import { ProjectWatchers } from './service/watch/ProjectWatchers';
+import { WatchLeases } from './service/watch/WatchLeases';
 import { createRouter } from './service/router';
 
 /**
@@ -78,6 +79,7 @@ export const kargoPlugin = createBackendPlugin({
         discovery: coreServices.discovery,
         actionsRegistry: actionsRegistryServiceRef,
         scheduler: coreServices.scheduler,
+        instanceMetadata: coreServices.rootInstanceMetadata,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
       },
@@ -112,10 +114,9 @@ export const kargoPlugin = createBackendPlugin({
           database: deps.database,
         });
         const portalData = new PortalData(database, cache);
-        // In the database (migrated above), so that retries hold across replicas.
-        const idempotency = new IdempotencyKeys(
-          await deps.database.getClient(),
-        );
+        // In the database (migrated above), so that they hold across replicas.
+        const db = await deps.database.getClient();
+        const idempotency = new IdempotencyKeys(db);
         await deps.scheduler.scheduleTask({
           id: 'kargo-idempotency-prune',
           frequency: { hours: 1 },
@@ -153,7 +154,15 @@ export const kargoPlugin = createBackendPlugin({
               ),
             );
         };
+        const leaseMs =
+          (config.getOptionalNumber('kargo.watch.leaseSeconds') ?? 10) * 1000;
         const watchers = new ProjectWatchers({
+          instances,
+          leases: new WatchLeases(db, {
+            holder: deps.instanceMetadata.getId(),
+            leaseMs,
+          }),
+          leaseMs,
           snapshots,
           signals,
           logger,
@@ -168,6 +177,7 @@ export const kargoPlugin = createBackendPlugin({
           timeout: { minutes: 2 },
           fn: () => freezer.run(new Date()),
         });
+        watchers.start();
         lifecycle.addShutdownHook(() => watchers.stopAll());
         httpRouter.use(
           await createRouter({

@@ -88,8 +88,34 @@ describe('ProjectSnapshots', () => {
     await settle();
     expect(
       await cache.get(`${ProjectSnapshots.key('sim', 'kargo-demo')}:stamp`),
-    ).toBeUndefined();
+    ).toMatch(/^invalidated@/);
     await snapshots.get(client, 'kargo-demo');
+    expect(reads()).toBe(8);
+  });
+
+  it('answers a view after an invalidation with a read begun after it, on any replica', async () => {
+    const cache = sharedCache();
+    const watcher = new ProjectSnapshots(cache, 60_000);
+    const other = new ProjectSnapshots(cache, 60_000);
+    kargo.faults.latencyMs = 100;
+    const stale = other.get(client, 'kargo-demo');
+    await new Promise(resolve => setTimeout(resolve, 20));
+    // The replica that holds the watch sees a change and invalidates; a browser refetches
+    // from the other replica, whose read began before the change.
+    await watcher.invalidate('sim', 'kargo-demo');
+    const fresh = await other.get(client, 'kargo-demo');
+    const before = await stale;
+    expect(reads()).toBe(8);
+    expect(fresh).not.toBe(before);
+    await settle();
+    // The stale read never reached the shared cache; the fresh one did.
+    const stamp = await cache.get(
+      `${ProjectSnapshots.key('sim', 'kargo-demo')}:stamp`,
+    );
+    expect(stamp).toEqual(expect.stringContaining(fresh.fetchedAt));
+    expect((await watcher.get(client, 'kargo-demo')).fetchedAt).toBe(
+      fresh.fetchedAt,
+    );
     expect(reads()).toBe(8);
   });
 });

@@ -29,7 +29,7 @@ import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { PortalData } from './PortalData';
 import { ProjectSignals } from './ProjectSignals';
 import { ProjectSnapshots } from './ProjectSnapshots';
-import { ProjectWatchers } from './ProjectWatchers';
+import { ProjectWatchers } from './watch/ProjectWatchers';
 import { buildProjectView, ProjectSnapshot } from './views/buildProjectView';
 import { createOperationsRouter } from './operations/operationsRouter';
 import { IdempotencyKeys } from './operations/IdempotencyKeys';
@@ -142,11 +142,9 @@ export async function createRouter(
         async (project): Promise<string | KargoProjectError> => {
           try {
             const snapshot = await snapshots.get(client, project);
-            const firstLook = !watchers
-              .watching()
-              .includes(ProjectSnapshots.key(client.instance.name, project));
-            watchers.ensure(client, project, snapshot);
-            if (firstLook) options.enrichProject?.(client, project);
+            if (watchers.viewed(client, project, snapshot)) {
+              options.enrichProject?.(client, project);
+            }
             const view = viewOf(snapshot, {
               instance: client.instance.name,
               project,
