@@ -41,6 +41,7 @@ import { ProjectSignals } from './service/ProjectSignals';
 import { ProjectWatchers } from './service/watch/ProjectWatchers';
 import { WatchLeases } from './service/watch/WatchLeases';
 import { createRouter } from './service/router';
+import os from 'node:os';
 
 /**
  * The Kargo backend plugin: the portal's one door to Kargo's API servers.
@@ -159,7 +160,10 @@ export const kargoPlugin = createBackendPlugin({
         const watchers = new ProjectWatchers({
           instances,
           leases: new WatchLeases(db, {
-            holder: deps.instanceMetadata.getId(),
+            // Says which host and process holds a watch, for whoever reads the table.
+            holder: `${os.hostname()}/${
+              process.pid
+            }/${deps.instanceMetadata.getId()}`,
             leaseMs,
           }),
           leaseMs,

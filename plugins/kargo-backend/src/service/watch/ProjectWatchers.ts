@@ -138,7 +138,7 @@ export class ProjectWatchers {
     const { leases } = this.options;
     for (const [key, watch] of [...this.watches]) {
       this.stop(key);
-      await leases.save(watch.ref, watch.resourceVersions);
+      await this.savePosition(watch);
     }
     await leases.release();
   }
@@ -166,12 +166,7 @@ export class ProjectWatchers {
           await leases.forget(row, idleSince);
           continue;
         }
-        if (!watch) continue; // being claimed right now
-        const position = JSON.stringify(watch.resourceVersions);
-        if (position !== watch.saved) {
-          await leases.save(row, watch.resourceVersions);
-          watch.saved = position;
-        }
+        if (watch) await this.savePosition(watch); // else: being claimed right now
       }
       const { instances } = this.options;
       for (const orphan of await leases.orphans(idleSince)) {
@@ -269,6 +264,13 @@ export class ProjectWatchers {
     }
   }
 
+  private async savePosition(watch: Watch) {
+    const position = JSON.stringify(watch.resourceVersions);
+    if (position === watch.saved) return;
+    await this.options.leases.save(watch.ref, watch.resourceVersions);
+    watch.saved = position;
+  }
+
   private stop(key: string) {
     const watch = this.watches.get(key);
     if (!watch) return;
@@ -297,8 +299,14 @@ export class ProjectWatchers {
         kind: kinds[0] as KargoProjectChangedSignal['kind'],
         name,
       });
-      // Only now may a takeover resume after these changes: none goes unsignaled.
+      // Only now may a takeover resume after these changes: none goes unsignaled, and the
+      // next holder repeats none that went out.
       Object.assign(watch.resourceVersions, reached);
+      await this.savePosition(watch).catch(error =>
+        this.options.logger.warn(
+          `Could not keep the Kargo watch position of ${project}: ${error}`,
+        ),
+      );
     }, this.options.batchMs ?? 100);
   }
 }
