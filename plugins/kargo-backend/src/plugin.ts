@@ -170,6 +170,8 @@ export const kargoPlugin = createBackendPlugin({
           snapshots,
           signals,
           logger,
+          // Enrichers run where the project is watched: on one replica, not on each.
+          onWatching: enrichProject,
           // Watches invalidate the snapshot first; read it again once that settled.
           onFreightAdded: (client, project) =>
             setTimeout(() => enrichProject(client, project), 500),
@@ -193,7 +195,6 @@ export const kargoPlugin = createBackendPlugin({
             store,
             portalData,
             gates: new PromotionGates([createFreezeGate(store), ...gates]),
-            enrichProject,
             signals,
             catalog: deps.catalog,
             owners,

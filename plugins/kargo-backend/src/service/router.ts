@@ -24,7 +24,6 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
-import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { PortalData } from './PortalData';
 import { ProjectSignals } from './ProjectSignals';
@@ -52,8 +51,6 @@ export interface RouterOptions {
   store: KargoStore;
   portalData: PortalData;
   gates: PromotionGates;
-  /** Runs the enrichers over a project's freight not described yet (in the background). */
-  enrichProject?(client: KargoClient, project: string): void;
   signals: ProjectSignals;
   now?: () => Date;
   catalog: CatalogService;
@@ -142,9 +139,7 @@ export async function createRouter(
         async (project): Promise<string | KargoProjectError> => {
           try {
             const snapshot = await snapshots.get(client, project);
-            if (watchers.viewed(client, project, snapshot)) {
-              options.enrichProject?.(client, project);
-            }
+            watchers.viewed(client, project, snapshot);
             const view = viewOf(snapshot, {
               instance: client.instance.name,
               project,

@@ -80,7 +80,9 @@ export class ProjectWatchers {
       leaseMs: number;
       /** Changes within this window go out as one signal. */
       batchMs?: number;
-      /** New freight appeared in a watched project (enrichers run here). */
+      /** This replica started watching the project (enrichers run here, on one replica). */
+      onWatching?(client: KargoClient, project: string): void;
+      /** New freight appeared in a watched project. */
       onFreightAdded?(client: KargoClient, project: string): void;
     },
   ) {
@@ -99,18 +101,19 @@ export class ProjectWatchers {
     this.timer.unref?.();
   }
 
-  /**
-   * A view of the project on this replica: it should be watched (here, unless another replica
-   * holds the lease). Answers whether this is the project's first view on this replica.
-   */
-  viewed(client: KargoClient, project: string, snapshot: ProjectSnapshot) {
+  /** A view of the project on this replica: it should be watched (here, unless another holds it). */
+  viewed(
+    client: KargoClient,
+    project: string,
+    snapshot: ProjectSnapshot,
+  ): void {
     const ref = { instance: client.instance.name, project };
     const key = ProjectSnapshots.key(ref.instance, ref.project);
     const last = this.viewedAt.get(key);
     const now = Date.now();
     // Views are frequent; the database hears of them a few times per idle period.
     if (last !== undefined && now - last < Math.min(this.idleMs / 4, 60_000))
-      return false;
+      return;
     this.viewedAt.set(key, now);
     this.options.leases
       .viewed(ref)
@@ -120,7 +123,6 @@ export class ProjectWatchers {
           `Could not claim the Kargo watch of ${project}: ${error}`,
         ),
       );
-    return last === undefined;
   }
 
   /** Projects this replica watches. */
@@ -206,6 +208,7 @@ export class ProjectWatchers {
         await this.options.signals.publish({ ...ref, kind: 'Stage' });
       }
       this.watch(client, ref, from);
+      this.options.onWatching?.(client, project);
     } catch (error) {
       // E.g. Kargo is down: let go, so that the next round (here or elsewhere) tries again.
       await this.options.leases.release(ref);
