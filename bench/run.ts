@@ -12,12 +12,14 @@ import {
   UPSTREAM_LATENCY_MS,
 } from './backendBench';
 import { runBrowserBench } from './browserBench';
+import { runReplicaBench } from './replicaBench';
 
 async function main() {
   const started = new Date();
   const results: Measurement[] = [
     ...(await runBackendBench()),
     ...(await runStoreBench()),
+    ...(await runReplicaBench()),
     ...(await runBrowserBench()),
   ];
   const rows = results.map(
@@ -51,6 +53,11 @@ ${rows.join('\n')}
   same changes. Render: from the end of the view's response to the first frame with every stage
   and freight in the DOM.
 - PostgreSQL: the local server (127.0.0.1:5432).
+- Replicas: this repository's backend (packages/backend, one process per replica, as in
+  production: PostgreSQL, Redis at 127.0.0.1:6379 when it answers, the events bus) against the
+  simulator with the demo project, a Kargo change (a new promotion) every 5 s, and 10 views/s of
+  the guestbook's Kargo tab, for 60 s on one replica and then 60 s spread round-robin over two.
+  Kargo reads are counted at the simulator, watch streams from the first replica's start.
 `;
   // Written as the repository's formatter would (its check runs in the test command).
   fs.writeFileSync(
