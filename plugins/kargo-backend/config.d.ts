@@ -10,7 +10,7 @@ export interface Config {
     watch?: {
       /**
        * Seconds a replica's lease on a project's watches lasts without renewal (default 10):
-       * when a replica dies, another takes its watches over within about this long.
+       * when a replica dies, another takes its watches over within about this long. At least 1.
        */
       leaseSeconds?: number;
     };

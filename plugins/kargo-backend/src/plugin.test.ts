@@ -45,4 +45,22 @@ describe('kargoPlugin', () => {
       }),
     ).rejects.toThrow(/kargo.instances\[0\].url must be an http\(s\) URL/);
   });
+
+  it('refuses a watch lease too short to hold', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          kargoPlugin,
+          mockServices.rootConfig.factory({
+            data: {
+              kargo: {
+                instances: [{ name: 'demo', url: 'http://127.0.0.1:1' }],
+                watch: { leaseSeconds: 0.2 },
+              },
+            },
+          }),
+        ],
+      }),
+    ).rejects.toThrow(/kargo.watch.leaseSeconds must be at least 1, got 0.2/);
+  });
 });

@@ -155,8 +155,15 @@ export const kargoPlugin = createBackendPlugin({
               ),
             );
         };
-        const leaseMs =
-          (config.getOptionalNumber('kargo.watch.leaseSeconds') ?? 10) * 1000;
+        const leaseSeconds =
+          config.getOptionalNumber('kargo.watch.leaseSeconds') ?? 10;
+        if (!(leaseSeconds >= 1)) {
+          // Shorter leases would pass the watches back and forth between replicas.
+          throw new Error(
+            `kargo.watch.leaseSeconds must be at least 1, got ${leaseSeconds}`,
+          );
+        }
+        const leaseMs = leaseSeconds * 1000;
         const watchers = new ProjectWatchers({
           instances,
           leases: new WatchLeases(db, {
