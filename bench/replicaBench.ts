@@ -16,6 +16,7 @@ import {
   reachable,
   Replica,
   startReplica,
+  testPostgres,
   viewEntity,
 } from '../packages/backend/src/__testUtils__/replicas';
 import type { Measurement } from './backendBench';
@@ -36,6 +37,12 @@ export async function runReplicaBench(): Promise<Measurement[]> {
   const run = `b${process.pid}t${Date.now().toString(36)}`;
   const redis = await reachable(REDIS_URL);
   const setup = {
+    // The local server, as the store bench uses, unless the test suite names another.
+    postgres: testPostgres() ?? {
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'postgres',
+    },
     prefix: `kargo_bench_${run}_`,
     instance: `sim-${run}`,
     kargoUrl: kargo.url,
@@ -128,6 +135,6 @@ export async function runReplicaBench(): Promise<Measurement[]> {
   } finally {
     await Promise.all(replicas.map(killReplica));
     await kargo.close();
-    await dropDatabases(setup.prefix);
+    await dropDatabases(setup.postgres, setup.prefix);
   }
 }

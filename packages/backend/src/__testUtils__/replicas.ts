@@ -10,9 +10,31 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 
-export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+export interface Postgres {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+}
+
+/**
+ * The PostgreSQL the test suite uses (`BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING`,
+ * which `yarn test:all` sets when one answers on 127.0.0.1:5432), or undefined.
+ */
+export function testPostgres(): Postgres | undefined {
+  const url = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING;
+  if (!url) return undefined;
+  const { hostname, port, username, password } = new URL(url);
+  return {
+    host: hostname,
+    port: Number(port || 5432),
+    user: decodeURIComponent(username) || 'postgres',
+    password: password ? decodeURIComponent(password) : undefined,
+  };
+}
 
 export interface ReplicaSetup {
+  postgres: Postgres;
   /** Database name prefix: the replicas' databases (one per plugin) are theirs alone. */
   prefix: string;
   /** The Kargo instance's name (it keys the shared cache and the signal channels). */
@@ -97,7 +119,11 @@ export async function startReplica(
       backend: {
         baseUrl: url,
         listen: { port },
-        database: { client: 'pg', prefix: setup.prefix, connection: POSTGRES },
+        database: {
+          client: 'pg',
+          prefix: setup.prefix,
+          connection: setup.postgres,
+        },
         ...(setup.redisUrl
           ? { cache: { store: 'redis', connection: setup.redisUrl } }
           : undefined),
@@ -171,8 +197,11 @@ export async function killReplica(replica: Replica): Promise<void> {
 }
 
 /** Drops the databases of a run (one per plugin), once its replicas are gone. */
-export async function dropDatabases(prefix: string): Promise<void> {
-  const admin = new Client({ ...POSTGRES, database: 'postgres' });
+export async function dropDatabases(
+  postgres: Postgres,
+  prefix: string,
+): Promise<void> {
+  const admin = new Client({ ...postgres, database: 'postgres' });
   await admin.connect();
   try {
     const { rows } = await admin.query(
