@@ -176,6 +176,10 @@ function freightFor(stage: 'test' | 'uat') {
     const takeoverMs = Date.now() - killedAt;
     expect(takeoverMs).toBeLessThan(15_000);
     // It resumed from the positions the holder kept, so the gap's change arrives, once.
+    await eventually('the survivor to watch', async () =>
+      watchStreams().length >= 8 ? true : undefined,
+    );
+    await sleep(500);
     const resumed = watchStreams().slice(4);
     expect(resumed).toHaveLength(4);
     for (const stream of resumed) expect(stream).toMatch(/resourceVersion=\d+/);

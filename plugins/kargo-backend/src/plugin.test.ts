@@ -31,36 +31,31 @@ describe('kargoPlugin', () => {
     expect(res.status).toBe(404);
   });
 
-  it('refuses to start on invalid Kargo config', async () => {
-    await expect(
-      startTestBackend({
-        features: [
-          kargoPlugin,
-          mockServices.rootConfig.factory({
-            data: {
-              kargo: { instances: [{ name: 'demo', url: 'not-a-url' }] },
-            },
-          }),
-        ],
-      }),
-    ).rejects.toThrow(/kargo.instances\[0\].url must be an http\(s\) URL/);
-  });
-
-  it('refuses a watch lease too short to hold', async () => {
-    await expect(
-      startTestBackend({
-        features: [
-          kargoPlugin,
-          mockServices.rootConfig.factory({
-            data: {
-              kargo: {
-                instances: [{ name: 'demo', url: 'http://127.0.0.1:1' }],
-                watch: { leaseSeconds: 0.2 },
-              },
-            },
-          }),
-        ],
-      }),
-    ).rejects.toThrow(/kargo.watch.leaseSeconds must be at least 1, got 0.2/);
-  });
+  it.each([
+    [
+      'an instance URL',
+      { instances: [{ name: 'demo', url: 'not-a-url' }] },
+      /kargo.instances\[0\].url must be an http\(s\) URL/,
+    ],
+    [
+      'a watch lease too short to hold',
+      {
+        instances: [{ name: 'demo', url: 'http://127.0.0.1:1' }],
+        watch: { leaseSeconds: 0.2 },
+      },
+      /kargo.watch.leaseSeconds must be at least 1, got 0.2/,
+    ],
+  ])(
+    'refuses to start on invalid Kargo config: %s',
+    async (_, kargo, error) => {
+      await expect(
+        startTestBackend({
+          features: [
+            kargoPlugin,
+            mockServices.rootConfig.factory({ data: { kargo } }),
+          ],
+        }),
+      ).rejects.toThrow(error);
+    },
+  );
 });

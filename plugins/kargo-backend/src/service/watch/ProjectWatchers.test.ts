@@ -109,6 +109,13 @@ function promoteToUat() {
   sim.promote('kargo-demo', 'uat', { freight: inTest.metadata!.name }, 'admin');
 }
 
+/** The kinds of the signals a replica published, once they stopped coming. */
+async function signaled(replica: { signals: Array<{ kind: string }> }) {
+  await until(() => replica.signals.length > 0);
+  await new Promise(r => setTimeout(r, 200));
+  return replica.signals.map(s => s.kind);
+}
+
 describe.each(databases.eachSupportedId())('ProjectWatchers on %p', id => {
   beforeEach(() => {
     kargo.requestLog.length = 0;
@@ -117,18 +124,19 @@ describe.each(databases.eachSupportedId())('ProjectWatchers on %p', id => {
   it('watches a project viewed on both replicas from one of them', async () => {
     const [a, b] = await replicas(id);
     await a.view();
-    await until(() => a.watchers.watching().length === 1);
+    // One stream per watched list (stages, warehouses, freight, promotions)...
+    await until(() => watchRequests().length === 4);
     await b.view();
     await b.watchers.tick();
     await a.watchers.tick();
+    await new Promise(r => setTimeout(r, 200));
+    expect(a.watchers.watching()).toHaveLength(1);
     expect(b.watchers.watching()).toEqual([]);
-    // One stream per watched list (stages, warehouses, freight, promotions), once.
+    // ...once.
     expect(watchRequests()).toHaveLength(4);
 
     promoteToUat();
-    await until(() => a.signals.length > 0);
-    await new Promise(r => setTimeout(r, 200));
-    expect(a.signals.map(s => s.kind)).toEqual(['Promotion']);
+    expect(await signaled(a)).toEqual(['Promotion']);
     expect(b.signals).toEqual([]);
   });
 
@@ -136,17 +144,14 @@ describe.each(databases.eachSupportedId())('ProjectWatchers on %p', id => {
     const [a, b] = await replicas(id);
     await a.view();
     await b.view();
-    await until(() => a.watchers.watching().length === 1);
-    await new Promise(r => setTimeout(r, 200)); // let the streams connect
+    await until(() => watchRequests().length === 4);
     await a.watchers.stopAll();
 
     promoteToUat(); // nobody watches now
     await b.watchers.tick();
     expect(b.watchers.watching()).toHaveLength(1);
     // b resumed from where a got, so the change made in the gap arrives, once.
-    await until(() => b.signals.length > 0);
-    await new Promise(r => setTimeout(r, 200));
-    expect(b.signals.map(s => s.kind)).toEqual(['Promotion']);
+    expect(await signaled(b)).toEqual(['Promotion']);
     expect(a.signals).toEqual([]);
   });
 
