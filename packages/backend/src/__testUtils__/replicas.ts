@@ -125,7 +125,13 @@ export async function startReplica(
           connection: setup.postgres,
         },
         ...(setup.redisUrl
-          ? { cache: { store: 'redis', connection: setup.redisUrl } }
+          ? {
+              cache: {
+                store: 'redis',
+                connection: setup.redisUrl,
+                redis: { client: { keyPrefixSeparator: ':' } },
+              },
+            }
           : undefined),
       },
       events: { useEventBus: 'always' },
