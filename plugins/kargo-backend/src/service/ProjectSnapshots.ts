@@ -39,9 +39,10 @@ export class ProjectSnapshots {
     string,
     { stamp: string; snapshot: ProjectSnapshot; sharing?: boolean }
   >();
-  /** Counts a project's invalidations, so that reads begun before one are not kept. */
-  private readonly generations = new Map<string, number>();
-  /** The latest change marked per project (here or by another replica). */
+  /**
+   * The latest change marked per project (here or by another replica): reads begun before it
+   * are not kept.
+   */
   private readonly changes = new Map<string, number>();
 
   constructor(
@@ -70,19 +71,16 @@ export class ProjectSnapshots {
     }
     const running = this.inFlight.get(key);
     if (running) return running.fetching;
-    const generation = this.generationOf(key);
     const startedAt = preciseNow();
     const fetching = this.fetch(client, project)
       .then(snapshot => {
         // Kargo changed while we read: answer with what we read, but keep none of it.
-        if (generation !== this.generationOf(key)) return snapshot;
+        if (this.changedSince(key, startedAt)) return snapshot;
         const newStamp = `${snapshot.fetchedAt}/${Math.random()}`;
         this.remember(key, newStamp, snapshot);
         // Other replicas read it from the shared cache; no view waits for that write, which
         // serializes megabytes for a large project.
-        setImmediate(() =>
-          this.share(key, newStamp, snapshot, generation, startedAt),
-        );
+        setImmediate(() => this.share(key, newStamp, snapshot, startedAt));
         return snapshot;
       })
       .finally(() => {
@@ -102,7 +100,8 @@ export class ProjectSnapshots {
     const key = ProjectSnapshots.key(instance, project);
     const at = preciseNow();
     this.changes.set(key, at);
-    this.drop(key);
+    this.parsed.delete(key);
+    this.inFlight.delete(key);
     await this.cache.set(`${key}:stamp`, `${INVALIDATED}${at}`, {
       ttl: this.ttlMs,
     });
@@ -113,22 +112,15 @@ export class ProjectSnapshots {
   private noteChange(key: string, at: number) {
     if (at <= (this.changes.get(key) ?? 0)) return;
     this.changes.set(key, at);
-    const running = this.inFlight.get(key);
-    if (!running || running.startedAt < at) this.drop(key);
-    else this.parsed.delete(key);
-  }
-
-  private drop(key: string) {
-    this.generations.set(key, this.generationOf(key) + 1);
     this.parsed.delete(key);
-    this.inFlight.delete(key);
+    const running = this.inFlight.get(key);
+    if (running && running.startedAt < at) this.inFlight.delete(key);
   }
 
   private async share(
     key: string,
     stamp: string,
     snapshot: ProjectSnapshot,
-    generation: number,
     startedAt: number,
   ) {
     try {
@@ -142,7 +134,7 @@ export class ProjectSnapshots {
         | string
         | undefined;
       if (
-        generation === this.generationOf(key) &&
+        !this.changedSince(key, startedAt) &&
         invalidatedAt(current) < startedAt
       ) {
         await this.cache.set(`${key}:stamp`, stamp, { ttl: this.ttlMs });
@@ -155,8 +147,8 @@ export class ProjectSnapshots {
     }
   }
 
-  private generationOf(key: string): number {
-    return this.generations.get(key) ?? 0;
+  private changedSince(key: string, startedAt: number): boolean {
+    return (this.changes.get(key) ?? 0) > startedAt;
   }
 
   private remember(
