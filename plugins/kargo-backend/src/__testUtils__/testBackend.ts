@@ -2,14 +2,12 @@ import {
   BackendFeature,
   coreServices,
   createServiceFactory,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  AuthorizeResult,
-  PermissionEvaluator,
-} from '@backstage/plugin-permission-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
 import { Server } from 'node:http';
@@ -26,6 +24,22 @@ export const guestbook: Entity = {
   spec: { type: 'service', owner: 'group:default/guests' },
 };
 
+/** Permissions that allow everything, except `permission` to `user`. */
+export function denying(
+  permission: string,
+  user: string,
+): PermissionsService['authorize'] {
+  return async (requests, options) =>
+    requests.map(r => ({
+      result:
+        r.permission.name === permission &&
+        (options.credentials.principal as { userEntityRef?: string })
+          .userEntityRef === user
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    }));
+}
+
 export interface AuditRecord {
   eventId: string;
   status: string;
@@ -39,7 +53,7 @@ export interface AuditRecord {
 export async function startKargoBackend(options: {
   kargo: RunningKargoSimulator;
   instance?: Record<string, unknown>;
-  permissions?: PermissionEvaluator['authorize'];
+  permissions?: PermissionsService['authorize'];
   features?: BackendFeature[];
   audit?: AuditRecord[];
   signals?: unknown[];

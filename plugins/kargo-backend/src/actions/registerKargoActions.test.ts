@@ -2,7 +2,6 @@ import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   KargoSimulator,
   ManualClock,
@@ -12,7 +11,7 @@ import {
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { Server } from 'node:http';
 import request from 'supertest';
-import { startKargoBackend } from '../__testUtils__/testBackend';
+import { denying, startKargoBackend } from '../__testUtils__/testBackend';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
@@ -25,14 +24,7 @@ beforeEach(async () => {
 afterEach(() => kargo.close());
 
 /** user:default/stranger may read but not promote. */
-const permissions = async (requests: any[], options?: any) =>
-  requests.map(r => ({
-    result:
-      r.permission.name === 'kargo.freight.promote' &&
-      options?.credentials?.principal?.userEntityRef === 'user:default/stranger'
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW,
-  })) as any;
+const permissions = denying('kargo.freight.promote', 'user:default/stranger');
 
 async function registry() {
   const actions = actionsRegistryServiceMock();

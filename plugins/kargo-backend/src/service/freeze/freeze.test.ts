@@ -1,7 +1,6 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   KargoSimulator,
   ManualClock,
@@ -16,6 +15,7 @@ import type {
 import request from 'supertest';
 import {
   AuditRecord,
+  denying,
   startKargoBackend,
 } from '../../__testUtils__/testBackend';
 import { DatabaseKargoStore } from '../../database';
@@ -46,14 +46,7 @@ const mutations = () => kargo.requestLog.filter(r => !r.startsWith('GET '));
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 /** Everyone may do everything, except user:default/dev may not override a freeze. */
-const permissions = async (requests: any[], options?: any) =>
-  requests.map(r => ({
-    result:
-      r.permission.name === 'kargo.freeze.override' &&
-      options?.credentials?.principal?.userEntityRef === 'user:default/dev'
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW,
-  })) as any;
+const permissions = denying('kargo.freeze.override', 'user:default/dev');
 
 describe('freeze windows', () => {
   it('close a stage: promote and promote downstream get 409 with the reason and the opening; an override is audited', async () => {

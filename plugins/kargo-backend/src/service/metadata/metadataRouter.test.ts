@@ -1,5 +1,4 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   KargoSimulator,
   ManualClock,
@@ -10,6 +9,7 @@ import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
 import {
   AuditRecord,
+  denying,
   startKargoBackend,
 } from '../../__testUtils__/testBackend';
 
@@ -38,14 +38,10 @@ const freightNames = () =>
     .map(f => f.metadata!.name!);
 
 /** user:default/stranger may not write metadata; everyone else may. */
-const permissions = async (requests: any[], options?: any) =>
-  requests.map(r => ({
-    result:
-      r.permission.name === 'kargo.freight.metadata.update' &&
-      options?.credentials?.principal?.userEntityRef === 'user:default/stranger'
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW,
-  })) as any;
+const permissions = denying(
+  'kargo.freight.metadata.update',
+  'user:default/stranger',
+);
 
 describe('freight metadata', () => {
   it('writes with versions (409 on a stale one), reads in bulk and in the view, keeps history, audits and signals', async () => {

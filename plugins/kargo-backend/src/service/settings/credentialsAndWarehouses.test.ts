@@ -1,5 +1,4 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   KargoSimulator,
   ManualClock,
@@ -10,6 +9,7 @@ import type { Freight, Warehouse } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
 import {
   AuditRecord,
+  denying,
   startKargoBackend,
 } from '../../__testUtils__/testBackend';
 
@@ -42,14 +42,7 @@ afterEach(async () => {
 const settings = '/api/kargo/instances/sim/projects/kargo-demo/settings';
 const dev = mockCredentials.user.header('user:default/dev');
 /** kargo.project.manage for everyone but user:default/dev. */
-const permissions = async (requests: any[], options?: any) =>
-  requests.map(r => ({
-    result:
-      r.permission.name === 'kargo.project.manage' &&
-      options?.credentials?.principal?.userEntityRef === 'user:default/dev'
-        ? AuthorizeResult.DENY
-        : AuthorizeResult.ALLOW,
-  })) as any;
+const permissions = denying('kargo.project.manage', 'user:default/dev');
 const backend = () =>
   startKargoBackend({
     kargo,
