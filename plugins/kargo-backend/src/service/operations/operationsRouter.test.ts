@@ -360,19 +360,21 @@ describe('operations', () => {
         )
       ).status,
     ).toBe(204);
-    // Warm the project's snapshot again, so the failure hits the refresh itself: until a view
-    // reads nothing from Kargo (watch events of the changes above may still invalidate it).
+    // Warm the project's snapshot again and let Kargo fall quiet, so the failure hits the
+    // refresh itself: watch events of the changes above invalidate the snapshot, and enrichers
+    // read it half a second after new freight appears. Quiet: a view and the 800 ms after it
+    // read nothing from Kargo.
     const reads = () =>
       kargo.requestLog.filter(
         r => r.startsWith('GET ') && !r.includes('watch='),
       ).length;
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 20; i++) {
       const before = reads();
       await request(server).get(
         '/api/kargo/entity-view?entityRef=component:default/guestbook',
       );
+      await new Promise(resolve => setTimeout(resolve, 800));
       if (reads() === before) break;
-      await new Promise(resolve => setTimeout(resolve, 50));
     }
     kargo.faults.failNextRequests = 1;
     const failed = await request(server).post(
