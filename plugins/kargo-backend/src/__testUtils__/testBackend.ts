@@ -12,6 +12,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
 import { Server } from 'node:http';
 import { kargoPlugin } from '../plugin';
+import { simulatorInstance } from './simulatorInstances';
 
 export const guestbook: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -84,12 +85,7 @@ export async function startKargoBackend(options: {
         data: {
           kargo: {
             instances: [
-              {
-                name: 'sim',
-                url: options.kargo.url,
-                token: 'kargo-simulator-admin-token',
-                ...options.instance,
-              },
+              { ...simulatorInstance(options.kargo), ...options.instance },
             ],
           },
         },

@@ -1,5 +1,4 @@
 import { CacheManager } from '@backstage/backend-defaults/cache';
-import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   KargoSimulator,
@@ -7,10 +6,8 @@ import {
   RunningKargoSimulator,
   startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
-import {
-  KargoClient,
-  KargoInstances,
-} from '@kargo-backstage/plugin-kargo-node';
+import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
+import { simulatorInstances } from '../__testUtils__/simulatorInstances';
 import { ProjectSnapshots } from './ProjectSnapshots';
 
 let kargo: RunningKargoSimulator;
@@ -20,16 +17,7 @@ beforeAll(async () => {
   kargo = await startKargoSimulator({
     simulator: new KargoSimulator({ clock: new ManualClock() }),
   });
-  client = KargoInstances.fromConfig(
-    new ConfigReader({
-      kargo: {
-        instances: [
-          { name: 'sim', url: kargo.url, token: 'kargo-simulator-admin-token' },
-        ],
-      },
-    }),
-    mockServices.rootLogger({ level: 'none' }),
-  ).get('sim');
+  client = simulatorInstances(kargo).get('sim');
 });
 afterAll(() => kargo.close());
 beforeEach(() => {

@@ -1,6 +1,5 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import {
   KargoSimulator,
   ManualClock,
@@ -18,8 +17,8 @@ import {
   denying,
   startKargoBackend,
 } from '../../__testUtils__/testBackend';
+import { simulatorInstances } from '../../__testUtils__/simulatorInstances';
 import { DatabaseKargoStore } from '../../database';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { AutoPromotionFreezer } from './AutoPromotionFreezer';
 
 let kargo: RunningKargoSimulator;
@@ -183,20 +182,7 @@ describe('AutoPromotionFreezer', () => {
     const knex = await databases.init('SQLITE_3');
     const database = mockServices.database({ knex });
     const logger = mockServices.logger.mock();
-    const instances = KargoInstances.fromConfig(
-      new ConfigReader({
-        kargo: {
-          instances: [
-            {
-              name: 'sim',
-              url: kargo.url,
-              token: 'kargo-simulator-admin-token',
-            },
-          ],
-        },
-      }),
-      logger,
-    );
+    const instances = simulatorInstances(kargo, logger);
     const ref = { instance: 'sim', project: 'kargo-demo' };
     const store = await DatabaseKargoStore.create({ database });
     await store.createPromotionWindow(ref, {

@@ -9,6 +9,7 @@ import {
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import { simulatorInstances } from '../../__testUtils__/simulatorInstances';
 import { DatabaseKargoStore } from '../../database';
 import { ProjectSignals } from '../ProjectSignals';
 import { ProjectSnapshots } from '../ProjectSnapshots';
@@ -28,16 +29,7 @@ let instances: KargoInstances;
 beforeAll(async () => {
   sim = new KargoSimulator({ clock: new ManualClock() });
   kargo = await startKargoSimulator({ simulator: sim });
-  instances = KargoInstances.fromConfig(
-    new ConfigReader({
-      kargo: {
-        instances: [
-          { name: 'sim', url: kargo.url, token: 'kargo-simulator-admin-token' },
-        ],
-      },
-    }),
-    logger,
-  );
+  instances = simulatorInstances(kargo);
 });
 afterAll(() => kargo.close());
 
