@@ -12,7 +12,8 @@ import { createKargoResourcesApplyAction } from './actions/resourcesApply';
 /**
  * The Kargo scaffolder actions: `kargo:project:init`, `kargo:resources:apply`,
  * `kargo:freight:create` and `kargo:promote`, speaking to Kargo with the same client and
- * `kargo.instances` config as the Kargo backend plugin.
+ * `kargo.instances` config as the Kargo backend plugin, for the user who started the template:
+ * each checks that user's Kargo permissions before it changes anything.
  * @public
  */
 export const scaffolderModuleKargo = createBackendModule({
@@ -27,14 +28,24 @@ export const scaffolderModuleKargo = createBackendModule({
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, config, logger, auditor, auth, discovery }) {
+      async init({
+        scaffolder,
+        config,
+        logger,
+        auditor,
+        auth,
+        discovery,
+        permissions,
+      }) {
         const instances = KargoInstances.fromConfig(config, logger);
+        // The actions act for the user who started the template: its permissions decide.
         scaffolder.addActions(
-          createKargoProjectInitAction({ instances, auditor }),
-          createKargoResourcesApplyAction({ instances, auditor }),
-          createKargoFreightCreateAction({ instances, auditor }),
-          createKargoPromoteAction({ auth, discovery }),
+          createKargoProjectInitAction({ instances, auditor, permissions }),
+          createKargoResourcesApplyAction({ instances, auditor, permissions }),
+          createKargoFreightCreateAction({ instances, auditor, permissions }),
+          createKargoPromoteAction({ auth, discovery, instances, permissions }),
         );
       },
     });

@@ -1,21 +1,44 @@
-import { AuditorService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConflictError, isErrorWithName } from '@backstage/errors';
 import {
   createTemplateAction,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import type { Warehouse } from '@kargo-backstage/plugin-kargo-common';
+import {
+  kargoProjectManagePermission,
+  kargoProjectResourceRef,
+  kargoStageManagePermission,
+  kargoStageResourceRef,
+  Warehouse,
+} from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import {
+  authorizeInitiator,
+  currentStages,
+  requireProject,
+  stagesGovernedBy,
+  writerFor,
+} from './access';
 import { audited } from './audited';
 
 /**
  * `kargo:freight:create`, stand-alone image writeback: freight for an image (and optionally a
  * commit) that no warehouse discovers, so it can be promoted like any other. It lives in a
  * warehouse with manual freight creation (created on first use), as Kargo requires an origin.
+ *
+ * For the user who started the template, in an existing project: like assembling freight by
+ * hand in the portal it needs `kargo.project.manage` on the project; creating the warehouse or
+ * adding a subscription to it also needs `kargo.stage.manage` on the stages it feeds. A
+ * warehouse that creates freight automatically is refused, not switched to manual.
  * @public
  */
 export function createKargoFreightCreateAction(options: {
   instances: KargoInstances;
   auditor: AuditorService;
+  permissions: PermissionsService;
 }): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:freight:create',
@@ -69,10 +92,88 @@ export function createKargoFreightCreateAction(options: {
     async handler(ctx) {
       const { project, warehouse, image, commit } = ctx.input;
       const client = options.instances.get(ctx.input.instance);
+      const instance = client.instance.name;
       ctx.output('warehouse', warehouse);
+
+      const plan = async () => {
+        const credentials = await ctx.getInitiatorCredentials();
+        const writer = writerFor(client, ctx);
+        await authorizeInitiator(options.permissions, credentials, [
+          {
+            permission: kargoProjectManagePermission,
+            resourceRefs: [kargoProjectResourceRef(instance, project)],
+          },
+        ]);
+        await requireProject(client, project, 'kargo:freight:create');
+        const existing = await client
+          .getWarehouse(project, warehouse)
+          .catch(error => {
+            if (isErrorWithName(error, 'NotFoundError')) return undefined;
+            throw error;
+          });
+        if (existing && existing.spec?.freightCreationPolicy !== 'Manual') {
+          throw new ConflictError(
+            `Warehouse "${warehouse}" of project ${project} creates freight automatically; kargo:freight:create only uses a warehouse with manual freight creation (choose another warehouse)`,
+          );
+        }
+        // A warehouse that subscribes to the image but never creates freight on its own.
+        const subscriptions = [...(existing?.spec.subscriptions ?? [])];
+        const has = (repoURL: string) =>
+          subscriptions.some(s => (s as any).image?.repoURL === repoURL);
+        if (!has(image.repoURL)) {
+          subscriptions.push({ image: { repoURL: image.repoURL } } as any);
+        }
+        if (
+          commit &&
+          !subscriptions.some(s => (s as any).git?.repoURL === commit.repoURL)
+        ) {
+          subscriptions.push({ git: { repoURL: commit.repoURL } } as any);
+        }
+        const changed =
+          !existing ||
+          subscriptions.length !== (existing.spec.subscriptions ?? []).length;
+        if (changed) {
+          const stages = stagesGovernedBy(
+            [{ kind: 'Warehouse', name: warehouse }],
+            await currentStages(client, project),
+          );
+          await authorizeInitiator(options.permissions, credentials, [
+            {
+              permission: kargoStageManagePermission,
+              resourceRefs: stages.map(s =>
+                kargoStageResourceRef(instance, project, s),
+              ),
+            },
+          ]);
+        }
+        const manual: Warehouse | undefined = changed
+          ? {
+              apiVersion: 'kargo.akuity.io/v1alpha1',
+              kind: 'Warehouse',
+              metadata: {
+                name: warehouse,
+                namespace: project,
+                labels: existing?.metadata?.labels,
+                annotations: existing?.metadata?.annotations,
+              },
+              spec: {
+                ...existing?.spec,
+                freightCreationPolicy: 'Manual',
+                subscriptions,
+              } as Warehouse['spec'],
+            }
+          : undefined;
+        return { writer, manual };
+      };
+
       if (ctx.isDryRun) {
+        const { manual } = await plan();
         ctx.logger.info(
-          `Dry run: would create freight ${image.repoURL}:${image.tag} in ${project}/${warehouse}`,
+          `Dry run: would ${
+            manual ? `write warehouse ${warehouse} and ` : ''
+          }create freight ${image.repoURL}:${
+            image.tag
+          } in ${project}/${warehouse}`,
         );
         ctx.output('freight', 'dry-run');
         return;
@@ -81,38 +182,20 @@ export function createKargoFreightCreateAction(options: {
         options.auditor,
         ctx,
         'kargo-freight-create',
-        { project, warehouse, image: `${image.repoURL}:${image.tag}` },
+        {
+          instance,
+          project,
+          warehouse,
+          image: `${image.repoURL}:${image.tag}`,
+        },
         async () => {
-          // A warehouse that subscribes to the image but never creates freight on its own.
-          const existing = await client
-            .getWarehouse(project, warehouse)
-            .catch(() => undefined);
-          const subscriptions = [...(existing?.spec.subscriptions ?? [])];
-          const has = (repoURL: string) =>
-            subscriptions.some(s => (s as any).image?.repoURL === repoURL);
-          if (!has(image.repoURL)) {
-            subscriptions.push({ image: { repoURL: image.repoURL } } as any);
+          const { writer, manual } = await plan();
+          if (manual) {
+            await writer.updateResources(JSON.stringify(manual), {
+              upsert: true,
+            });
           }
-          if (
-            commit &&
-            !subscriptions.some(s => (s as any).git?.repoURL === commit.repoURL)
-          ) {
-            subscriptions.push({ git: { repoURL: commit.repoURL } } as any);
-          }
-          const manual: Warehouse = {
-            apiVersion: 'kargo.akuity.io/v1alpha1',
-            kind: 'Warehouse',
-            metadata: { name: warehouse, namespace: project },
-            spec: {
-              ...existing?.spec,
-              freightCreationPolicy: 'Manual',
-              subscriptions,
-            } as Warehouse['spec'],
-          };
-          await client.updateResources(JSON.stringify(manual), {
-            upsert: true,
-          });
-          const result = await client.createResources(
+          const result = await writer.createResources(
             JSON.stringify({
               apiVersion: 'kargo.akuity.io/v1alpha1',
               kind: 'Freight',

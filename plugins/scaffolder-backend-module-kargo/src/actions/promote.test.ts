@@ -3,9 +3,13 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createServiceFactory,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   KargoSimulator,
@@ -15,18 +19,50 @@ import {
 } from '@kargo-backstage/kargo-simulator';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
+import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
+import {
+  actionContext,
+  allowing,
+  denying,
+} from '../__testUtils__/actionContext';
 import { createKargoPromoteAction } from './promote';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
+const DANA_KARGO_TOKEN = 'dana-own-kargo-token';
 
 beforeEach(async () => {
   sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startKargoSimulator({
+    simulator: sim,
+    keepaliveMs: 60_000,
+    tokens: [
+      { token: 'kargo-simulator-admin-token', role: 'admin', actor: 'admin' },
+      {
+        token: DANA_KARGO_TOKEN,
+        role: 'promoter',
+        actor: 'email:dana@example.com',
+      },
+    ],
+  });
 });
 afterEach(() => kargo.close());
+
+const simInstance = (extra: Record<string, unknown> = {}) => ({
+  name: 'sim',
+  url: kargo.url,
+  token: 'kargo-simulator-admin-token',
+  ...extra,
+});
+
+const instancesOf = (extra: Record<string, unknown> = {}) =>
+  KargoInstances.fromConfig(
+    new ConfigReader({ kargo: { instances: [simInstance(extra)] } }),
+    mockServices.logger.mock(),
+  );
 
 const newest = () =>
   sim.store
@@ -37,24 +73,29 @@ const newest = () =>
       ),
     )[0];
 
-async function kargoBackend() {
+const discoveryAt = (url: string) => ({
+  getBaseUrl: async () => url,
+  getExternalBaseUrl: async () => url,
+});
+
+async function kargoBackend(
+  options: {
+    permissions?: PermissionsService;
+    instance?: Record<string, unknown>;
+  } = {},
+) {
+  const permissions = options.permissions ?? allowing();
   const { server } = await startTestBackend({
     features: [
       kargoPlugin,
       catalogServiceMock.factory({ entities: [] }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => permissions,
+      }),
       mockServices.rootConfig.factory({
-        data: {
-          kargo: {
-            instances: [
-              {
-                name: 'sim',
-                url: kargo.url,
-                token: 'kargo-simulator-admin-token',
-              },
-            ],
-          },
-        },
+        data: { kargo: { instances: [simInstance(options.instance)] } },
       }),
       createServiceFactory({
         service: signalsServiceRef,
@@ -66,30 +107,45 @@ async function kargoBackend() {
   const { port } = server.address() as AddressInfo;
   const action = createKargoPromoteAction({
     auth: mockServices.auth(),
-    discovery: {
-      getBaseUrl: async () => `http://localhost:${port}/api/kargo`,
-      getExternalBaseUrl: async () => `http://localhost:${port}/api/kargo`,
-    },
+    discovery: discoveryAt(`http://localhost:${port}/api/kargo`),
+    instances: instancesOf(options.instance),
   });
   return { server, action };
 }
 
-function context(input: Record<string, unknown>) {
-  const outputs: Record<string, unknown> = {};
+/** A stand-in for the Kargo backend that records the requests it receives. */
+async function recordingBackend() {
+  const received: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    received.push(req.headers);
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(201, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ metadata: { name: 'uat.promotion' } }));
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
   return {
-    outputs,
-    ctx: {
-      input,
-      output: (name: string, value: unknown) => {
-        outputs[name] = value;
-      },
-      logger: mockServices.logger.mock(),
-      task: { id: 'task-7' },
-      getInitiatorCredentials: async () =>
-        mockCredentials.user('user:default/dana'),
-    } as any,
+    received,
+    url: `http://127.0.0.1:${port}/api/kargo`,
+    close: () => new Promise<void>(resolve => server.close(() => resolve())),
   };
 }
+
+function context(
+  input: Record<string, unknown>,
+  options: Parameters<typeof actionContext>[1] = {},
+) {
+  return actionContext(input, { taskId: 'task-7', ...options });
+}
+
+const uat = () => ({
+  instance: 'sim',
+  project: 'kargo-demo',
+  stage: 'uat',
+  freight: newest().alias,
+});
 
 describe('kargo:promote', () => {
   it('promotes through the backend plugin by alias, once per task however often it is retried', async () => {
@@ -141,5 +197,96 @@ describe('kargo:promote', () => {
         },
       },
     });
+  });
+
+  it("calls the route with the user's on-behalf-of token, not one of its own", async () => {
+    const backend = await recordingBackend();
+    try {
+      const action = createKargoPromoteAction({
+        auth: mockServices.auth(),
+        discovery: discoveryAt(backend.url),
+        instances: instancesOf(),
+      });
+      await action.handler(context(uat()).ctx);
+      expect(backend.received).toHaveLength(1);
+      expect(backend.received[0].authorization).toBe(
+        `Bearer ${mockCredentials.service.token({
+          onBehalfOf: mockCredentials.user('user:default/dana'),
+          targetPluginId: 'kargo',
+        })}`,
+      );
+      // The instance does not forward user tokens: no Kargo token leaves the scaffolder.
+      expect(backend.received[0]['x-kargo-token']).toBeUndefined();
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("is refused by the route's permission check for the user who runs it", async () => {
+    const permissions = denying({
+      permission: 'kargo.freight.promote',
+      resourceRef: 'sim/kargo-demo/uat',
+      user: 'user:default/dev',
+    });
+    const { action } = await kargoBackend({ permissions });
+    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    await expect(
+      action.handler(context(uat(), { user: 'user:default/dev' }).ctx),
+    ).rejects.toMatchObject({ statusCode: 403 });
+    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
+    expect(permissions.seen).toContainEqual({
+      permission: 'kargo.freight.promote',
+      resourceRef: 'sim/kargo-demo/uat',
+      user: 'user:default/dev',
+    });
+    // Another user is allowed: the decision was the user's, not the scaffolder's.
+    await action.handler(context(uat()).ctx);
+    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before + 1);
+  });
+
+  it('reports in a dry run that the promotion would be refused, promoting nothing', async () => {
+    const backend = await recordingBackend();
+    try {
+      const action = createKargoPromoteAction({
+        auth: mockServices.auth(),
+        discovery: discoveryAt(backend.url),
+        instances: instancesOf(),
+        permissions: denying({ permission: 'kargo.freight.promote' }),
+      });
+      await expect(
+        action.handler(context(uat(), { isDryRun: true }).ctx),
+      ).rejects.toThrow(
+        'Not allowed: kargo.freight.promote on sim/kargo-demo/uat',
+      );
+      expect(backend.received).toEqual([]);
+    } finally {
+      await backend.close();
+    }
+  });
+
+  it("forwards the user's Kargo token where the instance acts with it, and fails without one", async () => {
+    const { action } = await kargoBackend({
+      instance: { forwardUserToken: true },
+    });
+    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    await expect(action.handler(context(uat()).ctx)).rejects.toThrow(
+      /acts with the user's own Kargo token .*no secret "kargoToken"/,
+    );
+    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
+
+    const run = context(uat(), { secrets: { kargoToken: DANA_KARGO_TOKEN } });
+    await action.handler(run.ctx);
+    const promotion = sim.store.get<any>(
+      'Promotion',
+      'kargo-demo',
+      run.outputs.promotion as string,
+    )!;
+    // Kargo saw dana's own token.
+    expect(promotion.metadata.annotations['kargo.akuity.io/create-actor']).toBe(
+      'email:dana@example.com',
+    );
+    expect(
+      JSON.stringify([run.outputs, run.logger.info.mock.calls]),
+    ).not.toContain(DANA_KARGO_TOKEN);
   });
 });

@@ -1,19 +1,42 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  DiscoveryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   createTemplateAction,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import {
+  kargoFreightPromotePermission,
+  kargoStageResourceRef,
+} from '@kargo-backstage/plugin-kargo-common';
+import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import {
+  authorizeInitiator,
+  KARGO_TOKEN_SECRET,
+  userKargoToken,
+} from './access';
 
 /**
  * `kargo:promote`: promotes freight into a stage through the Kargo backend plugin, on behalf of
  * the user who started the template, so its permissions, freeze windows, gates and audit apply
  * exactly as in the portal. A retried task promotes once (idempotency key from the task).
+ *
+ * The request carries an on-behalf-of token of the user, never a service token of its own. On an
+ * instance with `forwardUserToken` it also carries the user's Kargo token from the task secret
+ * `kargoToken` (`x-kargo-token`), and fails without one. A dry run checks
+ * `kargo.freight.promote` on the stage (when given the permissions service) and promotes nothing.
  * @public
  */
 export function createKargoPromoteAction(options: {
   auth: AuthService;
   discovery: DiscoveryService;
+  /** To know which instances forward the user's Kargo token. */
+  instances?: KargoInstances;
+  /** To tell in a dry run whether the promotion would be refused. */
+  permissions?: PermissionsService;
 }): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:promote',
@@ -46,13 +69,31 @@ export function createKargoPromoteAction(options: {
     },
     async handler(ctx) {
       const { instance, project, stage, freight, confirm } = ctx.input;
+      const forwards =
+        options.instances?.get(instance).instance.forwardUserToken;
+      const kargoToken = forwards
+        ? userKargoToken(instance, ctx)
+        : !options.instances && ctx.secrets?.[KARGO_TOKEN_SECRET];
       if (ctx.isDryRun) {
+        if (options.permissions) {
+          await authorizeInitiator(
+            options.permissions,
+            await ctx.getInitiatorCredentials(),
+            [
+              {
+                permission: kargoFreightPromotePermission,
+                resourceRefs: [kargoStageResourceRef(instance, project, stage)],
+              },
+            ],
+          );
+        }
         ctx.logger.info(
           `Dry run: would promote ${freight} into ${project}/${stage}`,
         );
         ctx.output('promotion', 'dry-run');
         return;
       }
+      // On behalf of the user: the route's permission checks and audit are the user's.
       const { token } = await options.auth.getPluginRequestToken({
         onBehalfOf: await ctx.getInitiatorCredentials(),
         targetPluginId: 'kargo',
@@ -71,6 +112,7 @@ export function createKargoPromoteAction(options: {
             authorization: `Bearer ${token}`,
             'content-type': 'application/json',
             'idempotency-key': `scaffolder-${ctx.task?.id ?? 'task'}-${stage}`,
+            ...(kargoToken ? { 'x-kargo-token': kargoToken } : {}),
           },
           body: JSON.stringify({
             ...(byName ? { freight } : { freightAlias: freight }),

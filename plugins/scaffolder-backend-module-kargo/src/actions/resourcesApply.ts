@@ -1,17 +1,63 @@
-import { AuditorService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   createTemplateAction,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
+import {
+  kargoProjectManagePermission,
+  kargoProjectResourceRef,
+  kargoStageManagePermission,
+  kargoStageResourceRef,
+} from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { parseAllDocuments } from 'yaml';
+import {
+  authorizeInitiator,
+  currentStages,
+  requireProject,
+  stagesGovernedBy,
+  writerFor,
+} from './access';
 import { audited } from './audited';
 
-/** `kargo:resources:apply`: creates or updates Kargo manifests (YAML) in a project. @public */
+/**
+ * The kinds `kargo:resources:apply` applies, by apiVersion: the resources that live in a
+ * project's namespace and configure its pipeline. Everything else is refused: the Project itself
+ * (its owners; `kargo:project:init` creates it), cluster-scoped kinds (ClusterPromotionTask,
+ * ClusterAnalysisTemplate), Freight and Promotions (`kargo:freight:create` and `kargo:promote`
+ * have their own checks), and Kubernetes kinds such as Secret, RoleBinding or ServiceAccount,
+ * which would hand out credentials or rights.
+ */
+const APPLICABLE_KINDS: Record<string, string[]> = {
+  'kargo.akuity.io/v1alpha1': [
+    'Warehouse',
+    'Stage',
+    'PromotionTask',
+    'ProjectConfig',
+  ],
+  'argoproj.io/v1alpha1': ['AnalysisTemplate'],
+};
+
+const allowedKinds = Object.entries(APPLICABLE_KINDS)
+  .flatMap(([apiVersion, kinds]) => kinds.map(k => `${apiVersion} ${k}`))
+  .join(', ');
+
+/**
+ * `kargo:resources:apply`: creates or updates Kargo manifests (YAML) in an existing project, for
+ * the user who started the template: it needs `kargo.project.manage` on the project and
+ * `kargo.stage.manage` on every stage the manifests govern. Only project-scoped pipeline kinds
+ * are applied (Warehouse, Stage, PromotionTask, ProjectConfig, AnalysisTemplate); one document
+ * of another kind or namespace refuses the whole manifest before anything is applied.
+ * @public
+ */
 export function createKargoResourcesApplyAction(options: {
   instances: KargoInstances;
   auditor: AuditorService;
+  permissions: PermissionsService;
 }): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:resources:apply',
@@ -37,13 +83,20 @@ export function createKargoResourcesApplyAction(options: {
       input: {
         instance: z => z.string().optional(),
         project: z =>
-          z.string().min(1).describe('Namespace the manifests go to'),
+          z
+            .string()
+            .min(1)
+            .describe(
+              'The existing Kargo project (namespace) the manifests go to',
+            ),
         manifests: z =>
           z
             .string()
             .min(1)
             .max(1_000_000)
-            .describe('One or more YAML documents'),
+            .describe(
+              'One or more YAML documents: Warehouse, Stage, PromotionTask, ProjectConfig (kargo.akuity.io/v1alpha1) or AnalysisTemplate (argoproj.io/v1alpha1)',
+            ),
       },
       output: { resources: z => z.array(z.string()) },
     },
@@ -56,27 +109,77 @@ export function createKargoResourcesApplyAction(options: {
           `manifests are not YAML: ${broken.errors[0].message}`,
         );
       }
+      // Every document is checked before anything is sent: one bad document applies nothing.
       const objects = documents
         .map(d => d.toJS())
-        .filter(Boolean)
-        .map((o: any) => {
-          if (!o.kind || !o.metadata?.name) {
-            throw new InputError('every manifest needs kind and metadata.name');
+        .map((o: any, index) => ({ o, index }))
+        .filter(({ o }) => o !== null && o !== undefined)
+        .map(({ o, index }) => {
+          const which = `document ${index + 1}`;
+          if (typeof o !== 'object' || Array.isArray(o)) {
+            throw new InputError(`${which} is not a Kubernetes object`);
           }
-          const namespace = o.metadata.namespace ?? project;
-          if (o.kind !== 'Project' && namespace !== project) {
+          const kind = typeof o.kind === 'string' ? o.kind : '(no kind)';
+          const name = o.metadata?.name;
+          const named = `${which} (${kind}${
+            typeof name === 'string' ? `/${name}` : ''
+          })`;
+          if (!APPLICABLE_KINDS[o.apiVersion]?.includes(o.kind)) {
             throw new InputError(
-              `${o.kind}/${o.metadata.name} is for namespace ${namespace}, not project ${project}`,
+              `${named}: kind ${
+                o.apiVersion ?? '(no apiVersion)'
+              } ${kind} cannot be applied by kargo:resources:apply; allowed: ${allowedKinds}`,
             );
           }
-          return o.kind === 'Project'
-            ? o
-            : { ...o, metadata: { ...o.metadata, namespace: project } };
+          if (typeof name !== 'string' || !name) {
+            throw new InputError(`${named} needs metadata.name`);
+          }
+          const namespace = o.metadata.namespace ?? project;
+          if (namespace !== project) {
+            throw new InputError(
+              `${named} is for namespace ${namespace}, not project ${project}`,
+            );
+          }
+          return { ...o, metadata: { ...o.metadata, namespace: project } };
         });
+      if (!objects.length) {
+        throw new InputError('manifests has no document to apply');
+      }
       const described = objects.map(o => `${o.kind}/${o.metadata.name}`);
       ctx.output('resources', described);
       const client = options.instances.get(ctx.input.instance);
+      const instance = client.instance.name;
+
+      const plan = async () => {
+        const credentials = await ctx.getInitiatorCredentials();
+        const writer = writerFor(client, ctx);
+        await authorizeInitiator(options.permissions, credentials, [
+          {
+            permission: kargoProjectManagePermission,
+            resourceRefs: [kargoProjectResourceRef(instance, project)],
+          },
+        ]);
+        await requireProject(client, project, 'kargo:resources:apply');
+        const stages = stagesGovernedBy(
+          objects.map(o => ({ kind: o.kind, name: o.metadata.name })),
+          [
+            ...(await currentStages(client, project)),
+            ...objects.filter(o => o.kind === 'Stage'),
+          ],
+        );
+        await authorizeInitiator(options.permissions, credentials, [
+          {
+            permission: kargoStageManagePermission,
+            resourceRefs: stages.map(s =>
+              kargoStageResourceRef(instance, project, s),
+            ),
+          },
+        ]);
+        return writer;
+      };
+
       if (ctx.isDryRun) {
+        await plan();
         ctx.logger.info(`Dry run: would apply ${described.join(', ')}`);
         return;
       }
@@ -84,9 +187,10 @@ export function createKargoResourcesApplyAction(options: {
         options.auditor,
         ctx,
         'kargo-resources-apply',
-        { instance: client.instance.name, project, resources: described },
+        { instance, project, resources: described },
         async () => {
-          const result = await client.updateResources(
+          const writer = await plan();
+          const result = await writer.updateResources(
             objects.map(o => JSON.stringify(o)).join('\n---\n'),
             { upsert: true },
           );
