@@ -10,7 +10,10 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizePermissionRequest,
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
@@ -21,7 +24,10 @@ import {
 } from '@kargo-backstage/kargo-simulator';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
 import scaffolderModuleKargo from '@kargo-backstage/plugin-scaffolder-backend-module-kargo';
-import type { Stage } from '@kargo-backstage/plugin-kargo-common';
+import {
+  KARGO_PORTAL_OWNERS_ANNOTATION,
+  type Stage,
+} from '@kargo-backstage/plugin-kargo-common';
 import fs from 'fs-extra';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +62,36 @@ afterEach(async () => {
   await fs.remove(publishDir);
 });
 
-it('creates the Kargo project, the repository layout and the catalog entity', async () => {
+/** Allows everything but `denied` (a permission name on a resourceRef). */
+function permissionsDenying(denied?: {
+  permission: string;
+  resourceRef: string;
+}) {
+  return createServiceFactory({
+    service: coreServices.permissions,
+    deps: {},
+    factory: () => ({
+      authorize: async (requests: AuthorizePermissionRequest[]) =>
+        requests.map(r => ({
+          result:
+            denied &&
+            r.permission.name === denied.permission &&
+            r.resourceRef === denied.resourceRef
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })),
+      authorizeConditional: async (requests: unknown[]) =>
+        requests.map(() => ({ result: AuthorizeResult.ALLOW })),
+    }),
+  });
+}
+
+/** Runs the template as `user` with `values` through the real scaffolder, to its end. */
+async function runTemplate(options: {
+  user: string;
+  values: Record<string, unknown>;
+  denied?: { permission: string; resourceRef: string };
+}) {
   const template: Entity = {
     ...parse(await fs.readFile(templateFile, 'utf8')),
   };
@@ -101,7 +136,7 @@ it('creates the Kargo project, the repository layout and the catalog entity', as
         deps: {},
         factory: () => catalog,
       }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      permissionsDenying(options.denied),
       mockServices.rootConfig.factory({
         data: {
           backend: { baseUrl: 'http://localhost:7007' },
@@ -135,20 +170,13 @@ it('creates the Kargo project, the repository layout and the catalog entity', as
       }),
     ],
   });
-  const user = mockCredentials.user.header('user:default/dana');
+  const user = mockCredentials.user.header(options.user);
   const created = await request(server)
     .post('/api/scaffolder/v2/tasks')
     .set('authorization', user)
     .send({
       templateRef: 'template:default/kargo-project',
-      values: {
-        name: 'payments',
-        owner: 'group:default/guests',
-        image: 'ghcr.io/example/payments',
-        semverConstraint: '^1.0.0',
-        gitRepo: 'https://github.com/example/payments-deploy.git',
-        prodThroughPullRequest: true,
-      },
+      values: options.values,
     });
   expect(created.status).toBe(201);
   let task: any;
@@ -161,19 +189,43 @@ it('creates the Kargo project, the repository layout and the catalog entity', as
     if (['completed', 'failed'].includes(task.status)) break;
     await new Promise(r => setTimeout(r, 100));
   }
-  if (task.status !== 'completed') {
-    const events = await request(server)
+  const events = (
+    await request(server)
       .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-      .set('authorization', user);
+      .set('authorization', user)
+  ).body as any[];
+  return { server, user, task, events, registered };
+}
+
+const values = {
+  name: 'payments',
+  owner: 'group:default/guests',
+  image: 'ghcr.io/example/payments',
+  semverConstraint: '^1.0.0',
+  gitRepo: 'https://github.com/example/payments-deploy.git',
+  prodThroughPullRequest: true,
+};
+
+it('creates the Kargo project, the repository layout and the catalog entity', async () => {
+  const { server, user, task, events, registered } = await runTemplate({
+    user: 'user:default/dana',
+    values,
+  });
+  if (task.status !== 'completed') {
     throw new Error(
-      `template ${task.status}: ${events.body
+      `template ${task.status}: ${events
         .map((e: any) => e.body.message)
         .join('\n')}`,
     );
   }
 
   // Kargo has the project, with prod going through pull requests.
-  expect(sim.store.get('Project', '', 'payments')).toBeDefined();
+  // Its portal owners: who ran the template and the owner chosen in it.
+  expect(
+    sim.store.get<any>('Project', '', 'payments')!.metadata.annotations[
+      KARGO_PORTAL_OWNERS_ANNOTATION
+    ],
+  ).toBe('user:default/dana,group:default/guests');
   const prod = sim.store.get<Stage>('Stage', 'payments', 'prod')!;
   expect(prod.spec.promotionTemplate!.spec!.steps!.map(s => s.uses)).toContain(
     'git-open-pr',
@@ -199,11 +251,7 @@ it('creates the Kargo project, the repository layout and the catalog entity', as
     name: 'payments',
     annotations: { 'kargo.akuity.io/project': 'payments' },
   });
-  const events = await request(server)
-    .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-    .set('authorization', user);
-  const output = events.body.find((e: any) => e.type === 'completion').body
-    .output;
+  const output = events.find((e: any) => e.type === 'completion').body.output;
   expect(output.links).toContainEqual({
     title: 'Open in Kargo',
     url: 'https://kargo.example.com/project/payments',
@@ -219,4 +267,31 @@ it('creates the Kargo project, the repository layout and the catalog entity', as
     'uat',
     'prod',
   ]);
+});
+
+it('does not let a user who may not manage an existing Kargo project take it over', async () => {
+  const state = () =>
+    (['Project', 'ProjectConfig', 'Warehouse', 'Stage'] as const).flatMap(
+      kind =>
+        sim.store
+          .list<any>(kind, kind === 'Project' ? undefined : 'kargo-demo')
+          .filter(o => kind !== 'Project' || o.metadata.name === 'kargo-demo')
+          .map(o => [kind, o.metadata.name, o.metadata, o.spec]),
+    );
+  const before = state();
+  expect(before.length).toBeGreaterThan(3);
+  const { task, events, registered } = await runTemplate({
+    user: 'user:default/dev',
+    values: { ...values, name: 'kargo-demo', image: 'ghcr.io/evil/guestbook' },
+    denied: {
+      permission: 'kargo.project.manage',
+      resourceRef: 'sim/kargo-demo',
+    },
+  });
+  expect(task.status).toBe('failed');
+  expect(events.map((e: any) => e.body.message).join('\n')).toContain(
+    'Not allowed: kargo.project.manage on sim/kargo-demo',
+  );
+  expect(state()).toEqual(before);
+  expect(registered).toEqual([]);
 });
