@@ -47,3 +47,29 @@ export function getKargoAnnotations(
     instance: annotations[KARGO_INSTANCE_ANNOTATION]?.trim() || undefined,
   };
 }
+
+/**
+ * On a Kargo **Project** (not a catalog entity): the portal owners of the project, as entity
+ * refs (`group:default/team-a, user:default/jane`). Only who may edit the cluster-scoped Project
+ * in Kargo can set it (Kargo admins), and `kargo:project:init` writes it when the portal creates
+ * a project. A catalog entity makes its owners owners of the project only where this list names
+ * them too: registering an entity never adds a right.
+ * @public
+ */
+export const KARGO_PORTAL_OWNERS_ANNOTATION = 'kargo-backstage.io/owners';
+
+/**
+ * The portal owners a Kargo Project names in its `kargo-backstage.io/owners` annotation, lower
+ * case; anything that is not a full entity ref (`kind:namespace/name`) is ignored, not guessed.
+ * @public
+ */
+export function getKargoPortalOwners(project: {
+  metadata?: { annotations?: Record<string, string> };
+}): string[] {
+  return (
+    splitList(project.metadata?.annotations?.[KARGO_PORTAL_OWNERS_ANNOTATION]) ??
+    []
+  )
+    .map(ref => ref.toLocaleLowerCase('en-US'))
+    .filter(ref => /^[a-z0-9_-]+:[^/\s]+\/[^\s]+$/.test(ref));
+}

@@ -35,12 +35,35 @@ export function kargoProjectResourceRef(
 }
 
 /**
- * Reading Kargo projects (pipelines, freight, promotions) through the portal.
+ * Reading a Kargo project (pipelines, freight, promotions, freight metadata, freeze windows,
+ * gate previews) through the portal. Checked per project.
  * @public
  */
 export const kargoProjectReadPermission = createPermission({
   name: 'kargo.project.read',
   attributes: { action: 'read' },
+  resourceType: KARGO_PROJECT_RESOURCE_TYPE,
+});
+
+/**
+ * Reading a project's settings: its Kargo roles with their claims (e-mails, groups) and its
+ * repository credentials (names, usernames, URLs; never a secret). Checked per project.
+ * @public
+ */
+export const kargoProjectSettingsReadPermission = createPermission({
+  name: 'kargo.project.settings.read',
+  attributes: { action: 'read' },
+  resourceType: KARGO_PROJECT_RESOURCE_TYPE,
+});
+
+/**
+ * Create a new Kargo project from the portal (the scaffolder's `kargo:project:init`). Changing
+ * an existing project needs `kargo.project.manage` on it instead.
+ * @public
+ */
+export const kargoProjectCreatePermission = createPermission({
+  name: 'kargo.project.create',
+  attributes: { action: 'create' },
 });
 
 /** Promote freight into a stage, or downstream of it (checked on every target stage). @public */
@@ -122,6 +145,30 @@ export const kargoProjectManagePermission = createPermission({
   resourceType: KARGO_PROJECT_RESOURCE_TYPE,
 });
 
+/**
+ * Change what governs a stage without promoting into it: its auto-promotion, the freeze windows
+ * that select it (create or end), the warehouses and credentials that feed it, clearing a
+ * "do not promote" verdict on freight it may receive. Checked on every stage the change affects,
+ * beside the project-level permission of the change.
+ * @public
+ */
+export const kargoStageManagePermission = createPermission({
+  name: 'kargo.stage.manage',
+  attributes: { action: 'update' },
+  resourceType: KARGO_STAGE_RESOURCE_TYPE,
+});
+
+/**
+ * Grant or revoke a project's `kargo-admin` role: whoever holds it can do anything in the
+ * project, in Kargo itself, so it is a permission of its own.
+ * @public
+ */
+export const kargoProjectAdminGrantPermission = createPermission({
+  name: 'kargo.project.admin.grant',
+  attributes: { action: 'update' },
+  resourceType: KARGO_PROJECT_RESOURCE_TYPE,
+});
+
 /** Permissions on stages. @public */
 export const kargoStagePermissions = [
   kargoFreightPromotePermission,
@@ -130,20 +177,24 @@ export const kargoStagePermissions = [
   kargoStageReverifyPermission,
   kargoStageRefreshPermission,
   kargoFreezeOverridePermission,
+  kargoStageManagePermission,
 ];
 
 /** Permissions on projects. @public */
 export const kargoProjectPermissions = [
+  kargoProjectReadPermission,
+  kargoProjectSettingsReadPermission,
   kargoWarehouseRefreshPermission,
   kargoFreightAliasUpdatePermission,
   kargoFreightMetadataUpdatePermission,
   kargoFreezeManagePermission,
   kargoProjectManagePermission,
+  kargoProjectAdminGrantPermission,
 ];
 
 /** Every permission the Kargo plugins define. @public */
 export const kargoPermissions = [
-  kargoProjectReadPermission,
+  kargoProjectCreatePermission,
   ...kargoStagePermissions,
   ...kargoProjectPermissions,
 ];
