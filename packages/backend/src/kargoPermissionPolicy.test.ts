@@ -1,19 +1,4 @@
 import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { DefaultAuditorService } from '@backstage/backend-defaults/auditor';
-import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
-import { permissionsRegistryServiceFactory } from '@backstage/backend-defaults/permissionsRegistry';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
   KargoSimulator,
   ManualClock,
   RunningKargoSimulator,
@@ -23,31 +8,21 @@ import {
   Freight,
   kargoFreezeOverridePermission,
 } from '@kargo-backstage/plugin-kargo-common';
-import permissionPlugin from '@backstage/plugin-permission-backend';
-import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
+import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
+import { KargoExamplePermissionPolicy } from './kargoPermissionPolicy';
 import {
-  KargoExamplePermissionPolicy,
-  permissionModuleKargoPolicy,
-} from './kargoPermissionPolicy';
+  as,
+  owned,
+  setProjectOwners,
+  startPolicyBackend,
+} from './__testUtils__/policyBackend';
 
 /**
  * The permission matrix, end to end: the Kargo backend plugin, the real permission backend with
  * the example policy, conditional decisions resolved by the plugin's permission rules against the
- * catalog's owners, and the simulator as Kargo.
+ * owners the catalog and the Kargo Project agree on, and the simulator as Kargo.
  */
-
-const owned = (name: string, project: string, owner: string): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: { 'kargo.akuity.io/project': project },
-  },
-  spec: { type: 'service', owner, lifecycle: 'production' },
-  relations: [{ type: 'ownedBy', targetRef: owner }],
-});
 
 const entities: Entity[] = [
   owned('guestbook', 'kargo-demo', 'group:default/team-a'),
@@ -66,101 +41,13 @@ const ownership: Record<string, string[]> = {
   'user:default/rel': ['user:default/rel', 'group:default/release-managers'],
 };
 
-/**
- * The mock httpAuth, except that a service token issued on behalf of a user keeps its actor
- * (as Backstage's real auth does): the permission backend's apply-conditions call to the Kargo
- * plugin needs it, and the mock drops it.
- */
-const httpAuthWithActors = createServiceFactory({
-  service: coreServices.httpAuth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory: ({ plugin }) => {
-    const mock = mockServices.httpAuth({
-      pluginId: plugin.getId(),
-      defaultCredentials: mockCredentials.none(),
-    });
-    const prefix = 'Bearer mock-service-token:';
-    return {
-      ...mock,
-      issueUserCookie: mock.issueUserCookie.bind(mock),
-      async credentials(req: any, options?: any) {
-        const header: string = req.headers.authorization ?? '';
-        if (header.startsWith(prefix)) {
-          const { sub, obo } = JSON.parse(header.slice(prefix.length));
-          if (obo) {
-            return mockCredentials.user(obo, { actor: { subject: sub } });
-          }
-        }
-        return mock.credentials(req, options);
-      },
-    } as any;
-  },
-});
-
-const as = (user: string) => mockCredentials.user.header(user);
-
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
 let audit: Array<Record<string, any>>;
 
 async function startBackend() {
   audit = [];
-  return startTestBackend({
-    features: [
-      kargoPlugin,
-      permissionPlugin,
-      permissionModuleKargoPolicy,
-      permissionsServiceFactory,
-      permissionsRegistryServiceFactory,
-      catalogServiceMock.factory({ entities }),
-      httpAuthWithActors,
-      mockServices.rootConfig.factory({
-        data: {
-          permission: { enabled: true },
-          kargoPolicy: {
-            releaseGroups: ['group:default/release-managers'],
-            protectedStages: ['prod*'],
-          },
-          kargo: {
-            instances: [
-              {
-                name: 'sim',
-                url: kargo.url,
-                token: 'kargo-simulator-admin-token',
-              },
-            ],
-          },
-        },
-      }),
-      createServiceFactory({
-        service: coreServices.userInfo,
-        deps: {},
-        factory: () => ({
-          async getUserInfo(credentials: any) {
-            const ref = credentials.principal.userEntityRef;
-            return { userEntityRef: ref, ownershipEntityRefs: ownership[ref] };
-          },
-        }),
-      }),
-      createServiceFactory({
-        service: coreServices.auditor,
-        deps: {
-          auth: coreServices.auth,
-          httpAuth: coreServices.httpAuth,
-          plugin: coreServices.pluginMetadata,
-        },
-        factory: deps =>
-          DefaultAuditorService.create(async event => {
-            audit.push(event);
-          }, deps),
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({ publish: async () => {} }),
-      }),
-    ],
-  });
+  return startPolicyBackend({ kargo, entities, ownership, audit });
 }
 
 const freightOf = (project: string): Freight[] =>
@@ -340,6 +227,9 @@ const send = (server: any, c: Case, headers: Record<string, string> = {}) => {
 beforeEach(async () => {
   sim = new KargoSimulator({ clock: new ManualClock() });
   kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  // The Kargo admins' word on who owns what (the catalog alone grants nothing).
+  setProjectOwners(kargo, 'kargo-demo', ['group:default/team-a']);
+  setProjectOwners(kargo, 'microservices', ['group:default/team-b']);
 });
 afterEach(() => kargo.close());
 

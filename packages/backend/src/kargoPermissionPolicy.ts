@@ -24,6 +24,8 @@ import {
   KARGO_STAGE_RESOURCE_TYPE,
   kargoFreezeOverridePermission,
   kargoPermissions,
+  kargoProjectAdminGrantPermission,
+  kargoProjectReadPermission,
 } from '@kargo-backstage/plugin-kargo-common';
 
 /** Who may do what in Kargo through the portal; read from `kargoPolicy` in app-config. */
@@ -35,13 +37,22 @@ export interface KargoPolicyOptions {
 }
 
 const kargoPermissionNames = new Set(kargoPermissions.map(p => p.name));
+/** Promoting through a freeze and making someone Kargo admin are for the release groups alone. */
+const releaseGroupsOnly = new Set([
+  kargoFreezeOverridePermission.name,
+  kargoProjectAdminGrantPermission.name,
+]);
 
 /**
- * The example policy: everyone signed in may read Kargo; the owners of a service may promote,
- * approve, re-verify, refresh and abort in its stages except the protected (production) ones,
- * and edit its freight metadata and freeze windows; only the release groups may act on
- * protected stages or promote through a freeze. Everything that is not Kargo is allowed,
- * as with the allow-all policy this replaces.
+ * The example policy: everyone signed in may read Kargo's pipelines and create new projects from
+ * templates; the owners of a project (where the catalog and the Kargo Project's
+ * `kargo-backstage.io/owners` agree) may promote, approve, re-verify, refresh, abort and manage
+ * its stages except the protected (production) ones, read its settings, and edit its freight
+ * metadata, freeze windows and settings as far as they govern unprotected stages; only the
+ * release groups may act on protected stages, promote through a freeze or grant `kargo-admin`.
+ * Service principals never reach a policy (Backstage decides them by their access restrictions);
+ * the Kargo backend allows them only the Kargo permissions their restrictions name. Everything
+ * that is not Kargo is allowed, as with the allow-all policy this replaces.
  */
 export class KargoExamplePermissionPolicy implements PermissionPolicy {
   constructor(private readonly options: KargoPolicyOptions) {}
@@ -55,16 +66,19 @@ export class KargoExamplePermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) return { result: AuthorizeResult.DENY };
-    if (!isResourcePermission(permission)) {
-      // kargo.project.read: what is where is no secret to anyone signed in.
+    if (
+      !isResourcePermission(permission) ||
+      permission.name === kargoProjectReadPermission.name
+    ) {
+      // kargo.project.read: what is where is no secret to anyone signed in. kargo.project.create:
+      // templates are self-service; the creator becomes the new project's owner, nothing more.
       return { result: AuthorizeResult.ALLOW };
     }
     const claims = user.info.ownershipEntityRefs;
     if (claims.some(ref => this.options.releaseGroups.includes(ref))) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (permission.name === kargoFreezeOverridePermission.name) {
-      // Promoting through a freeze is for the release group alone.
+    if (releaseGroupsOnly.has(permission.name)) {
       return { result: AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, KARGO_STAGE_RESOURCE_TYPE)) {

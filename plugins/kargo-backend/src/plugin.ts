@@ -90,11 +90,12 @@ export const kargoPlugin = createBackendPlugin({
         const instances = KargoInstances.fromConfig(config, logger);
         deps.permissionsRegistry.addPermissions(kargoPermissions);
         // Conditional decisions (in project, is stage, owned by the user) are resolved here,
-        // against the owners of the catalog entities that show the stage or project.
+        // against the owners that the catalog and the Kargo Project agree on.
         const owners = new KargoResourceOwners(
           deps.catalog,
           deps.auth,
-          () => instances.names()[0],
+          instances,
+          logger,
         );
         deps.permissionsRegistry.addResourceType({
           resourceRef: kargoStageResourceRef,

@@ -6,6 +6,7 @@
  */
 export * from './gates';
 export * from './enrichers';
+export { authorizeKargo } from './authorizeKargo';
 export { KargoClient } from './kargo/KargoClient';
 export type {
   KargoClientOptions,
@@ -18,5 +19,9 @@ export type {
   KargoRepoCredentialsRequest,
 } from './kargo/KargoClient';
 export { KargoInstances } from './kargo/KargoInstances';
+export {
+  KargoOutcomeUnknownError,
+  isOutcomeUnknown,
+} from './kargo/kargoErrors';
 export { readKargoInstances } from './kargo/KargoInstanceConfig';
 export type { KargoInstanceConfig } from './kargo/KargoInstanceConfig';

@@ -19,7 +19,18 @@ export interface AppOptions {
 
 /** Injected faults: latency, failed requests, and JSON bodies cut in half. */
 function injectFaults(faults: Faults) {
-  return (_req: Request, res: Response, next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && faults.loseNextAnswers > 0) {
+      faults.loseNextAnswers -= 1;
+      // The work is done; the answer never arrives.
+      const drop = () => {
+        req.socket.destroy();
+        return res;
+      };
+      res.json = drop;
+      res.send = drop;
+      res.end = drop as Response['end'];
+    }
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       if (faults.malformedRate > 0 && Math.random() < faults.malformedRate) {

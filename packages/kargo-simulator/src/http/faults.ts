@@ -10,6 +10,11 @@ export interface Faults {
   malformedRate: number;
   /** Watch streams are cut after sending this many events (0 = never). */
   cutWatchAfterEvents: number;
+  /**
+   * The next N changes (POST, PUT, PATCH, DELETE) are carried out, then their answer is lost:
+   * the connection is dropped instead (a timeout or a proxy's reset, as the client sees it).
+   */
+  loseNextAnswers: number;
 }
 
 export const noFaults = (): Faults => ({
@@ -18,4 +23,5 @@ export const noFaults = (): Faults => ({
   failNextRequests: 0,
   malformedRate: 0,
   cutWatchAfterEvents: 0,
+  loseNextAnswers: 0,
 });

@@ -14,7 +14,10 @@ export interface KargoStageResource {
   instance: string;
   project: string;
   stage: string;
-  /** Owners (entity refs) of the catalog entities that show this stage. */
+  /**
+   * Owners (entity refs) of the catalog entities that show this stage, where the Kargo Project's
+   * `kargo-backstage.io/owners` annotation names them too.
+   */
   owners: string[];
 }
 
@@ -22,7 +25,10 @@ export interface KargoStageResource {
 export interface KargoProjectResource {
   instance: string;
   project: string;
-  /** Owners (entity refs) of the catalog entities annotated with this project. */
+  /**
+   * Owners (entity refs) of the catalog entities annotated with this project, where the Kargo
+   * Project's `kargo-backstage.io/owners` annotation names them too.
+   */
   owners: string[];
 }
 
@@ -58,6 +64,12 @@ function matchesName(pattern: string, name: string): boolean {
       .join('.*')}$`,
   );
   return regex.test(name);
+}
+
+/** Entity refs compare case-insensitively, as the catalog does. */
+function ownsAny(owners: string[], claims: string[]): boolean {
+  const mine = new Set(claims.map(c => c.toLocaleLowerCase('en-US')));
+  return owners.some(owner => mine.has(owner.toLocaleLowerCase('en-US')));
 }
 
 const projectsParams = z.object({
@@ -101,7 +113,7 @@ export const kargoStageRules = {
     description: 'The user owns a catalog entity that shows this stage',
     resourceRef: kargoStageResourceRef,
     paramsSchema: claimsParams,
-    apply: (r, { claims }) => r.owners.some(owner => claims.includes(owner)),
+    apply: (r, { claims }) => ownsAny(r.owners, claims),
     toQuery: params => ({ rule: 'IS_ENTITY_OWNER', params }),
   }),
 };
@@ -122,7 +134,7 @@ export const kargoProjectRules = {
     description: 'The user owns a catalog entity annotated with this project',
     resourceRef: kargoProjectResourceRef,
     paramsSchema: claimsParams,
-    apply: (r, { claims }) => r.owners.some(owner => claims.includes(owner)),
+    apply: (r, { claims }) => ownsAny(r.owners, claims),
     toQuery: params => ({ rule: 'IS_ENTITY_OWNER', params }),
   }),
 };

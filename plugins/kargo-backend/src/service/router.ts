@@ -19,6 +19,7 @@ import {
   KargoProjectError,
   KargoProjectView,
   kargoProjectReadPermission,
+  kargoProjectResourceRef,
   KARGO_PROJECT_ANNOTATION,
 } from '@kargo-backstage/plugin-kargo-common';
 import express from 'express';
@@ -40,6 +41,7 @@ import { createSettingsRouter } from './settings/settingsRouter';
 import { createCredentialsRouter } from './settings/credentialsRouter';
 import { createWarehousesRouter } from './settings/warehousesRouter';
 import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
+import { authorizeKargo } from '@kargo-backstage/plugin-kargo-node';
 import { evaluatePromotionSchedule } from './freeze/promotionSchedule';
 
 export interface RouterOptions {
@@ -113,15 +115,6 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const query = parse(entityViewQuery, req.query);
-    const [decision] = await permissions.authorize(
-      [{ permission: kargoProjectReadPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read Kargo projects (${kargoProjectReadPermission.name})`,
-      );
-    }
     const entityRef = stringifyEntityRef(parseEntityRef(query.entityRef));
     const entity = await catalog.getEntityByRef(entityRef, { credentials });
     if (!entity)
@@ -133,11 +126,27 @@ export async function createRouter(
       );
     }
     const client = instances.get(annotations.instance);
+    // Read is decided per project: an entity naming a project does not make it readable.
+    const decisions = await authorizeKargo(
+      permissions,
+      annotations.projects.map(project => ({
+        permission: kargoProjectReadPermission,
+        resourceRef: kargoProjectResourceRef(client.instance.name, project),
+      })),
+      credentials,
+    );
     // Each project as JSON: a warm view is serialized once, not on every request.
     const projects = await Promise.all(
       annotations.projects.map(
-        async (project): Promise<string | KargoProjectError> => {
+        async (project, i): Promise<string | KargoProjectError> => {
           try {
+            if (decisions[i].result !== AuthorizeResult.ALLOW) {
+              throw new NotAllowedError(
+                `Not allowed: ${
+                  kargoProjectReadPermission.name
+                } on ${kargoProjectResourceRef(client.instance.name, project)}`,
+              );
+            }
             const snapshot = await snapshots.get(client, project);
             watchers.viewed(client, project, snapshot);
             const view = viewOf(snapshot, {
@@ -158,7 +167,10 @@ export async function createRouter(
               error: {
                 name: e.name,
                 message: e.message,
-                statusCode: (error as { statusCode?: number }).statusCode,
+                statusCode:
+                  error instanceof NotAllowedError
+                    ? 403
+                    : (error as { statusCode?: number }).statusCode,
               },
             };
           }

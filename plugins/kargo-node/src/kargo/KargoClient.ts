@@ -19,7 +19,11 @@ import type {
   Warehouse,
   WarehouseList,
 } from '@kargo-backstage/plugin-kargo-common';
-import { isTransient, kargoResponseError } from './kargoErrors';
+import {
+  isTransient,
+  kargoResponseError,
+  KargoOutcomeUnknownError,
+} from './kargoErrors';
 import { KargoInstanceConfig } from './KargoInstanceConfig';
 import { readWatchStream, WatchErrorFrame } from './watchStream';
 
@@ -66,6 +70,16 @@ function queryString(query: KargoQuery = {}): string {
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/** Connection errors that mean the request never reached Kargo. */
+const NOT_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>(resolve => {
@@ -598,6 +612,9 @@ export class KargoClient {
     options: RequestOptions,
   ): Promise<T> {
     const { name, timeoutMs } = this.instance;
+    // A change that was sent but not answered may have happened: say so, not "failed".
+    const Lost =
+      method === 'GET' ? ServiceUnavailableError : KargoOutcomeUnknownError;
     let response: Response;
     try {
       response = await fetch(this.url(path, options.query), {
@@ -620,13 +637,25 @@ export class KargoClient {
       });
     } catch (error) {
       const err = error as Error;
-      const reason =
-        // The only abort here is the timeout; some runtimes report it as AbortError.
-        err.name === 'TimeoutError' || err.name === 'AbortError'
-          ? `did not answer within ${timeoutMs} ms`
-          : `is unreachable (${(err.cause as Error)?.message ?? err.message})`;
-      throw new ServiceUnavailableError(
-        `Kargo instance "${name}" ${reason}`,
+      // The only abort here is the timeout; some runtimes report it as AbortError.
+      if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+        throw new Lost(
+          `Kargo instance "${name}" did not answer within ${timeoutMs} ms`,
+          err,
+        );
+      }
+      // Refused or unresolvable: nothing reached Kargo. Anything else (a connection dropped
+      // mid-request) may have been carried out.
+      const code = (err.cause as { code?: string })?.code ?? '';
+      const cause = (err.cause as Error)?.message ?? err.message;
+      if (method === 'GET' || NOT_SENT.has(code)) {
+        throw new ServiceUnavailableError(
+          `Kargo instance "${name}" is unreachable (${cause})`,
+          err,
+        );
+      }
+      throw new Lost(
+        `Kargo instance "${name}" dropped the connection to ${method} ${path} (${cause})`,
         err,
       );
     }
@@ -634,9 +663,18 @@ export class KargoClient {
     try {
       text = await response.text();
     } catch (error) {
-      throw new ServiceUnavailableError(
+      throw new Lost(
         `Kargo instance "${name}" broke off its answer to ${method} ${path}`,
         error as Error,
+      );
+    }
+    if (
+      method !== 'GET' &&
+      (response.status === 502 || response.status === 504)
+    ) {
+      // A gateway gave up on Kargo: the change may still have been made behind it.
+      throw new Lost(
+        `Kargo instance "${name}" is behind a gateway that gave up on ${method} ${path} (HTTP ${response.status})`,
       );
     }
     if (!response.ok) {
@@ -646,7 +684,7 @@ export class KargoClient {
     try {
       return JSON.parse(text) as T;
     } catch (error) {
-      throw new ServiceUnavailableError(
+      throw new Lost(
         `Kargo instance "${name}" returned malformed JSON for ${method} ${path}`,
         error as Error,
       );

@@ -47,3 +47,19 @@ export function kargoResponseError(
 export function isTransient(error: unknown): boolean {
   return error instanceof ServiceUnavailableError;
 }
+
+/**
+ * A change was sent to Kargo but its answer never came (a timeout, a broken-off or unreadable
+ * answer, a gateway timeout): Kargo may or may not have made it. Not a failure to retry blindly:
+ * whoever retries first looks in Kargo for what the first attempt did.
+ * @public
+ */
+export class KargoOutcomeUnknownError extends ServiceUnavailableError {
+  // The name stays ServiceUnavailableError: callers that do not know this class answer 503.
+  readonly outcomeUnknown = true;
+}
+
+/** Whether a failed change may still have taken effect in Kargo. @public */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return (error as { outcomeUnknown?: boolean })?.outcomeUnknown === true;
+}

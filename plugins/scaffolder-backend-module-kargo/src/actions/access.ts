@@ -1,6 +1,5 @@
 import {
   BackstageCredentials,
-  BackstageServicePrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
@@ -16,7 +15,10 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import type { Stage } from '@kargo-backstage/plugin-kargo-common';
-import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
+import {
+  authorizeKargo,
+  KargoClient,
+} from '@kargo-backstage/plugin-kargo-node';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 
 /** The task secret a user's own Kargo token travels in, for instances with `forwardUserToken`. */
@@ -30,10 +32,8 @@ export type KargoPermissionCheck =
   | { permission: ResourcePermission; resourceRefs: string[] };
 
 /**
- * Decides the checks for the user who started the template, as the Kargo backend's routes
- * decide theirs: a user is decided by the permission policy; a service (a task started with a
- * service token) only gets what its access restrictions name explicitly, since the actions act
- * with the portal's Kargo token. Throws NotAllowedError naming every refused permission and
+ * Decides the checks for the user who started the template as the Kargo backend's routes
+ * decide theirs (`authorizeKargo`: a service gets only what its access restrictions name). Throws NotAllowedError naming every refused permission and
  * resource, so nothing is changed before all checks passed.
  */
 export async function authorizeInitiator(
@@ -50,17 +50,7 @@ export async function authorizeInitiator(
       : [{ permission: check.permission }],
   );
   if (!requests.length) return;
-  const principal = credentials.principal as Partial<BackstageServicePrincipal>;
-  const decisions =
-    principal.type === 'service'
-      ? requests.map(({ permission }) => ({
-          result: (
-            principal.accessRestrictions?.permissionNames ?? []
-          ).includes(permission.name)
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-        }))
-      : await permissions.authorize(requests, { credentials });
+  const decisions = await authorizeKargo(permissions, requests, credentials);
   const refused = new Map<string, string[]>();
   requests.forEach((request, i) => {
     if (decisions[i]?.result === AuthorizeResult.ALLOW) return;

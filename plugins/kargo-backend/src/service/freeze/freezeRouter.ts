@@ -2,6 +2,8 @@ import { NotFoundError } from '@backstage/errors';
 import {
   kargoFreezeManagePermission,
   kargoProjectResourceRef,
+  kargoStageManagePermission,
+  PromotionWindow,
   PromotionWindowView,
 } from '@kargo-backstage/plugin-kargo-common';
 import express from 'express';
@@ -10,12 +12,17 @@ import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
 import {
   createOperationDefiner,
+  Operation,
   OperationDeps,
   readerCredentials,
 } from '../operations/operation';
 import { InputError } from '@backstage/errors';
-import { objectName, parse, pathParams } from '../operations/schemas';
-import { evaluatePromotionSchedule, windowProblems } from './promotionSchedule';
+import { objectName, parse } from '../operations/schemas';
+import {
+  evaluatePromotionSchedule,
+  selectsStage,
+  windowProblems,
+} from './promotionSchedule';
 
 const windowInput = z
   .object({
@@ -53,9 +60,28 @@ export function createFreezeRouter(
   const operation = createOperationDefiner(router, options);
   const base = '/instances/:instance/projects/:project/promotion-windows';
 
+  async function authorizeSelectedStages(
+    op: Operation<unknown>,
+    window: PromotionWindow,
+  ) {
+    const selected = (await op.snapshot()).stages.filter(s =>
+      selectsStage(window.stageSelector, {
+        name: s.metadata!.name!,
+        labels: s.metadata?.labels,
+      }),
+    );
+    await op.authorize(
+      kargoStageManagePermission,
+      selected.map(s => op.stageRef(s.metadata!.name!)),
+    );
+  }
+
   router.get(base, async (req, res) => {
-    await readerCredentials(req, options.httpAuth, options.permissions);
-    const params = parse(pathParams, req.params, 'path');
+    const { params } = await readerCredentials(
+      req,
+      options.httpAuth,
+      options.permissions,
+    );
     const client = options.instances.get(params.instance);
     const [windows, snapshot] = await Promise.all([
       store.listPromotionWindows(params),
@@ -85,6 +111,8 @@ export function createFreezeRouter(
     if (problems.length) {
       throw new InputError(`Invalid promotion window: ${problems.join('; ')}`);
     }
+    // A window closes (or, an Allow window, opens) every stage it selects.
+    await authorizeSelectedStages(op, op.body);
     const by =
       (op.credentials.principal as { userEntityRef?: string }).userEntityRef ??
       'service';
@@ -109,7 +137,12 @@ export function createFreezeRouter(
       ]);
       const name = parse(objectName, req.params.name, 'window name');
       op.meta.window = name;
-      if (!(await store.deletePromotionWindow(op, name))) {
+      const window = (await store.listPromotionWindows(op)).find(
+        w => w.name === name,
+      );
+      // Ending a freeze opens the stages it closed.
+      if (window) await authorizeSelectedStages(op, window);
+      if (!window || !(await store.deletePromotionWindow(op, name))) {
         throw new NotFoundError(
           `Project "${op.project}" has no promotion window named "${name}"`,
         );

@@ -4,6 +4,7 @@ import {
   kargoFreightMetadataUpdatePermission,
   kargoProjectResourceRef,
 } from '@kargo-backstage/plugin-kargo-common';
+import { authorizeProjectChange, stagesFedBy } from '../operations/stageScope';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
@@ -15,7 +16,7 @@ import {
   readerCredentials,
 } from '../operations/operation';
 import { requireFreight } from '../operations/preconditions';
-import { parse, pathParams } from '../operations/schemas';
+import { parse } from '../operations/schemas';
 
 const metadataInput = z
   .object({
@@ -88,8 +89,7 @@ export function createMetadataRouter(
   const project = '/instances/:instance/projects/:project';
 
   async function reader(req: express.Request) {
-    await readerCredentials(req, httpAuth, permissions);
-    const params = parse(pathParams, req.params, 'path');
+    const { params } = await readerCredentials(req, httpAuth, permissions);
     options.instances.get(params.instance);
     return params;
   }
@@ -121,12 +121,22 @@ export function createMetadataRouter(
       await op.authorize(kargoFreightMetadataUpdatePermission, [
         kargoProjectResourceRef(op.instance, op.project),
       ]);
-      const freight = requireFreight(
-        await op.snapshot(),
-        op.project,
-        op.params.freight!,
-      );
+      const snapshot = await op.snapshot();
+      const freight = requireFreight(snapshot, op.project, op.params.freight!);
       const name = freight.metadata!.name!;
+      const [current] = (await store.getFreightMetadata(op, [name])).values();
+      if (
+        current?.verdict?.value === 'do-not-promote' &&
+        op.body.verdict?.value !== 'do-not-promote'
+      ) {
+        // Lifting "do not promote" opens the freight to every stage its warehouse feeds.
+        await authorizeProjectChange(
+          op,
+          kargoFreightMetadataUpdatePermission,
+          stagesFedBy(snapshot, [freight.origin?.name ?? '']),
+        );
+        op.meta.verdictCleared = true;
+      }
       const by = actorOf(op.credentials);
       Object.assign(op.meta, { freight: name, version: op.body.version });
       const saved = await store.putFreightMetadata(

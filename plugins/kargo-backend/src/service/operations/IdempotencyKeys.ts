@@ -1,6 +1,8 @@
 import { ConflictError } from '@backstage/errors';
 import { JsonValue } from '@backstage/types';
 import { Knex } from 'knex';
+import { isOutcomeUnknown } from '@kargo-backstage/plugin-kargo-node';
+import { createHash } from 'node:crypto';
 import { isUniqueViolation } from '../../database/DatabaseKargoStore';
 
 /** What a mutation answered, kept so that a retry gets the same answer. */
@@ -13,12 +15,13 @@ interface Row {
   user_ref: string;
   idempotency_key: string;
   fingerprint: string;
-  status: 'pending' | 'done';
+  status: 'pending' | 'done' | 'unknown';
   response: string | null;
   created_at: number | string;
 }
 
 const TABLE = 'kargo_idempotency_keys';
+type Where = { user_ref: string; idempotency_key: string };
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A first attempt pending longer than this was interrupted (its replica died). */
 const ABANDONED_MS = 10 * 60 * 1000;
@@ -30,8 +33,10 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * first attempt per (user, key) claims the key with a row, its successful answer is kept for a
  * day and replayed to retries (`replayed`), so a retried promote creates no second Promotion.
  * Retries that arrive while the first attempt runs — on any replica — wait for its answer.
- * A failure releases the key (nothing was created: a retry may try again). A key reused for a
- * different request is refused.
+ * A failure releases the key (nothing was created: a retry may try again). A lost answer (a
+ * timeout: Kargo may have done it) keeps the key as `unknown`: the next retry first asks
+ * `recover` what the first attempt left in Kargo and adopts it, and only tries again when it
+ * finds nothing. A key reused for a different request is refused.
  */
 export class IdempotencyKeys {
   constructor(
@@ -49,11 +54,20 @@ export class IdempotencyKeys {
   }
 
   async run(
-    scope: { user: string; key?: string; fingerprint: string },
+    request: { user: string; key?: string; fingerprint: string },
     work: () => Promise<StoredResponse>,
+    /** What the first attempt did in Kargo, if anything, since it began (ms). */
+    recover?: (since: number) => Promise<StoredResponse | undefined>,
   ): Promise<StoredResponse & { replayed: boolean }> {
-    if (!scope.key) return { ...(await work()), replayed: false };
-    const where = { user_ref: scope.user, idempotency_key: scope.key };
+    if (!request.key) return { ...(await work()), replayed: false };
+    // Hashed: the column is bounded, the request (names of instance, project, stage) is not.
+    const scope = {
+      ...request,
+      fingerprint: createHash('sha256')
+        .update(request.fingerprint)
+        .digest('hex'),
+    };
+    const where: Where = { user_ref: scope.user, idempotency_key: request.key };
     const waitUntil = this.now() + (this.options.waitMs ?? 60_000);
     for (;;) {
       if (await this.claim(scope, where)) break;
@@ -69,6 +83,27 @@ export class IdempotencyKeys {
           ...(JSON.parse(row.response!) as StoredResponse),
           replayed: true,
         };
+      }
+      if (row.status === 'unknown') {
+        // One retry (on any replica) takes it over; the others wait for its answer.
+        const taken = await this.db(TABLE)
+          .where({ ...where, status: 'unknown' })
+          .update({ status: 'pending' });
+        if (!taken) continue;
+        const found = await recover?.(Number(row.created_at)).catch(
+          async error => {
+            // Still unknown: the next retry looks again.
+            await this.db(TABLE)
+              .where({ ...where, status: 'pending' })
+              .update({ status: 'unknown' });
+            throw error;
+          },
+        );
+        if (found) {
+          await this.done(where, found);
+          return { ...found, replayed: true };
+        }
+        break; // nothing in Kargo: this retry does the work
       }
       if (this.now() - Number(row.created_at) > ABANDONED_MS) {
         throw new ConflictError(
@@ -86,15 +121,30 @@ export class IdempotencyKeys {
     try {
       response = await work();
     } catch (error) {
-      await this.db(TABLE)
-        .where({ ...where, status: 'pending' })
-        .delete();
-      throw error;
+      return this.settle(where, error);
     }
+    await this.done(where, response);
+    return { ...response, replayed: false };
+  }
+
+  private async done(where: Where, response: StoredResponse) {
     await this.db(TABLE)
       .where(where)
       .update({ status: 'done', response: JSON.stringify(response) });
-    return { ...response, replayed: false };
+  }
+
+  /** After a failed attempt: release the key, or keep it when Kargo may have done the work. */
+  private async settle(where: Where, error: unknown): Promise<never> {
+    if (isOutcomeUnknown(error)) {
+      await this.db(TABLE)
+        .where({ ...where, status: 'pending' })
+        .update({ status: 'unknown' });
+    } else {
+      await this.db(TABLE)
+        .where({ ...where, status: 'pending' })
+        .delete();
+    }
+    throw error;
   }
 
   /** Forgets answers older than a day (run by the scheduler). */
@@ -106,7 +156,7 @@ export class IdempotencyKeys {
 
   private async claim(
     scope: { fingerprint: string },
-    where: { user_ref: string; idempotency_key: string },
+    where: Where,
   ): Promise<boolean> {
     // A day-old answer no longer counts.
     await this.db(TABLE)

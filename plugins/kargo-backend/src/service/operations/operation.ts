@@ -11,7 +11,11 @@ import {
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { JsonObject, JsonValue } from '@backstage/types';
-import { kargoStageResourceRef } from '@kargo-backstage/plugin-kargo-common';
+import {
+  kargoProjectResourceRef,
+  kargoStageResourceRef,
+} from '@kargo-backstage/plugin-kargo-common';
+import { authorizeKargo } from '@kargo-backstage/plugin-kargo-node';
 import express from 'express';
 import { z } from 'zod/v3';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
@@ -60,26 +64,35 @@ export interface Operation<B> {
 }
 
 /**
- * The caller of a read route: a signed-in user or a service, holding kargo.project.read.
+ * The caller of a read route of one project: a signed-in user or a service, holding
+ * `permission` (kargo.project.read unless said otherwise) on that project. Authenticates (401),
+ * then checks the path (400), then authorizes (403).
  */
 export async function readerCredentials(
   req: express.Request,
   httpAuth: HttpAuthService,
   permissions: PermissionsService,
-): Promise<BackstageCredentials> {
+  permission: ResourcePermission = kargoProjectReadPermission,
+): Promise<{
+  credentials: BackstageCredentials;
+  params: z.infer<typeof pathParams>;
+}> {
   const credentials = await httpAuth.credentials(req, {
     allow: ['user', 'service'],
   });
-  const [decision] = await permissions.authorize(
-    [{ permission: kargoProjectReadPermission }],
-    { credentials },
+  const params = parse(pathParams, req.params, 'path');
+  const resourceRef = kargoProjectResourceRef(params.instance, params.project);
+  const [decision] = await authorizeKargo(
+    permissions,
+    [{ permission, resourceRef }],
+    credentials,
   );
   if (decision.result !== AuthorizeResult.ALLOW) {
     throw new NotAllowedError(
-      `Not allowed: ${kargoProjectReadPermission.name}`,
+      `Not allowed: ${permission.name} on ${resourceRef}`,
     );
   }
-  return credentials;
+  return { credentials, params };
 }
 
 /** Who did it, for audit records and history: the user, or `service:<subject>`. */
@@ -113,9 +126,10 @@ export function createOperationDefiner(
     permission: ResourcePermission,
     resourceRefs: string[],
   ): Promise<string[]> {
-    const decisions = await permissions.authorize(
+    const decisions = await authorizeKargo(
+      permissions,
       resourceRefs.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
+      credentials,
     );
     return resourceRefs.filter(
       (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,

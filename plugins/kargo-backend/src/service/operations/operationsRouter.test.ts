@@ -16,8 +16,8 @@ let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
 const auditEvents: AuditRecord[] = [];
 
-beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
+async function startKargo(clock = new ManualClock()) {
+  sim = new KargoSimulator({ clock });
   kargo = await startKargoSimulator({
     simulator: sim,
     keepaliveMs: 60_000,
@@ -35,6 +35,10 @@ beforeEach(async () => {
       },
     ],
   });
+}
+
+beforeEach(async () => {
+  await startKargo();
   auditEvents.length = 0;
 });
 afterEach(() => kargo.close());
@@ -285,6 +289,34 @@ describe('Idempotency-Key', () => {
       .send({ freight: newest() });
     expect(other.status).toBe(409);
     expect(other.body.error.message).toMatch(/different request/);
+  });
+
+  it('a lost answer is an unknown outcome: the retry adopts the Promotion Kargo made', async () => {
+    // Kargo's clock is the real one here: the retry looks for what was created since.
+    kargo.close();
+    await startKargo(new ManualClock(Date.now()));
+    const server = await backend();
+    const before = new Set(promotions().map(p => p.metadata!.name));
+    const promote = () =>
+      request(server)
+        .post(api('kargo-demo/stages/uat/promotions'))
+        .set('idempotency-key', 'promote-uat-lost-0005')
+        .send({ freight: newest() });
+    kargo.faults.loseNextAnswers = 1;
+    const lost = await promote();
+    expect(lost.status).toBe(503);
+    const made = promotions().filter(p => !before.has(p.metadata!.name));
+    expect(made).toHaveLength(1); // Kargo did it
+    const retry = await promote();
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.body.metadata.name).toBe(made[0].metadata!.name);
+    expect(promotions()).toHaveLength(before.size + 1); // and only once
+    expect(kargo.requestLog.filter(r => r.startsWith('POST '))).toHaveLength(1);
+    expect(auditEvents.at(-1)).toMatchObject({
+      status: 'succeeded',
+      meta: expect.objectContaining({ adoptedAfterUnknownOutcome: true }),
+    });
   });
 
   it('keys are per user', async () => {

@@ -13,7 +13,11 @@ import {
 } from '@kargo-backstage/plugin-kargo-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { Freight, Stage } from '@kargo-backstage/plugin-kargo-common';
+import {
+  Freight,
+  Promotion,
+  Stage,
+} from '@kargo-backstage/plugin-kargo-common';
 import { KargoStore } from '../../database';
 import { GateOutcome, PromotionGates } from '../gates/PromotionGates';
 import { FREEZE_GATE } from '../gates/freezeGate';
@@ -33,9 +37,11 @@ import {
   emptyBody,
   idempotencyKey,
   parse,
-  pathParams,
   promoteBody,
 } from './schemas';
+
+/** How far Kargo's clock may be behind ours when looking for what a lost request created. */
+const CLOCK_SKEW_MS = 30_000;
 
 const gatesQuery = z.object({
   freight: z.string().min(1).max(253),
@@ -128,16 +134,28 @@ export function createOperationsRouter(
   async function promoteOnce(
     op: Operation<unknown>,
     key: string | undefined,
-    request: unknown[],
+    request: { stages: string[]; freight: string; downstreamOf?: string },
     promote: () => Promise<unknown>,
   ): Promise<OperationResult> {
     const result = await options.idempotency.run(
       {
         user: actorOf(op.credentials),
         key,
-        fingerprint: JSON.stringify([op.instance, op.project, ...request]),
+        fingerprint: JSON.stringify([op.instance, op.project, request]),
       },
       async () => ({ status: 201, body: (await promote()) as JsonValue }),
+      // The first attempt's answer was lost: adopt the Promotions it left in Kargo, if any.
+      async since => {
+        const found = await promotionsSince(op, request, since);
+        if (!found.length) return undefined;
+        op.meta.adoptedAfterUnknownOutcome = true;
+        return {
+          status: 201,
+          body: (request.downstreamOf
+            ? { promotions: found }
+            : found[0]) as unknown as JsonValue,
+        };
+      },
     );
     op.meta.replayed = result.replayed;
     return {
@@ -147,16 +165,47 @@ export function createOperationsRouter(
     };
   }
 
+  /**
+   * The newest Promotion of the freight into each stage created since `since`, read from
+   * Kargo itself (not the cache), allowing for clocks a little apart.
+   */
+  async function promotionsSince(
+    op: Operation<unknown>,
+    request: { stages: string[]; freight: string },
+    since: number,
+  ): Promise<Promotion[]> {
+    const found: Promotion[] = [];
+    for (const stage of request.stages) {
+      const { items = [] } = await op.reader.listPromotions(op.project, {
+        stage,
+      });
+      const newest = items
+        .filter(
+          p =>
+            p.spec?.stage === stage &&
+            p.spec?.freight === request.freight &&
+            Date.parse(p.metadata?.creationTimestamp ?? '') >=
+              since - CLOCK_SKEW_MS,
+        )
+        .sort((a, b) =>
+          String(b.metadata?.creationTimestamp).localeCompare(
+            String(a.metadata?.creationTimestamp),
+          ),
+        )[0];
+      if (newest) found.push(newest);
+    }
+    return found;
+  }
+
   /** What the gates would say, before anyone presses Promote (the dialog shows it). */
   router.get(
     '/instances/:instance/projects/:project/stages/:stage/gates',
     async (req, res) => {
-      const credentials = await readerCredentials(
+      const { credentials, params } = await readerCredentials(
         req,
         options.httpAuth,
         options.permissions,
       );
-      const params = parse(pathParams, req.params, 'path');
       const freightName = parse(gatesQuery, req.query, 'query').freight;
       const reader = options.instances.get(params.instance);
       const snapshot = await options.snapshots.get(reader, params.project);
@@ -215,7 +264,7 @@ export function createOperationsRouter(
       const result = await promoteOnce(
         op,
         key,
-        [stageName, freight.metadata!.name],
+        { stages: [stageName], freight: freight.metadata!.name! },
         () =>
           op.writer.promoteToStage(op.project, stageName, {
             freight: freight.metadata!.name!,
@@ -266,7 +315,11 @@ export function createOperationsRouter(
       return promoteOnce(
         op,
         key,
-        [stageName, 'downstream', freight.metadata!.name],
+        {
+          stages: downstream.map(s => s.metadata!.name!),
+          freight: freight.metadata!.name!,
+          downstreamOf: stageName,
+        },
         () =>
           op.writer.promoteDownstream(op.project, stageName, {
             freight: freight.metadata!.name!,

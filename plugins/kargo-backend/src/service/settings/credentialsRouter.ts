@@ -1,9 +1,10 @@
 import {
   kargoProjectManagePermission,
-  kargoProjectResourceRef,
+  kargoProjectSettingsReadPermission,
   KargoRepoCredentialsView,
 } from '@kargo-backstage/plugin-kargo-common';
 import { KargoSecret } from '@kargo-backstage/plugin-kargo-node';
+import { allStages, authorizeProjectChange } from '../operations/stageScope';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
@@ -13,7 +14,7 @@ import {
   OperationDeps,
   readerCredentials,
 } from '../operations/operation';
-import { objectName, parse, pathParams } from '../operations/schemas';
+import { objectName, parse } from '../operations/schemas';
 
 const fields = {
   type: z.enum(['git', 'helm', 'image']),
@@ -77,14 +78,21 @@ export function createCredentialsRouter(
     portalDataOnly: true,
   });
   const base = '/instances/:instance/projects/:project/settings/credentials';
-  const manage = (op: Operation<unknown>) =>
-    op.authorize(kargoProjectManagePermission, [
-      kargoProjectResourceRef(op.instance, op.project),
-    ]);
+  // Credentials serve every warehouse and every promotion's git steps: all stages.
+  const manage = async (op: Operation<unknown>) =>
+    authorizeProjectChange(
+      op,
+      kargoProjectManagePermission,
+      allStages(await op.snapshot()),
+    );
 
   router.get(base, async (req, res) => {
-    await readerCredentials(req, options.httpAuth, options.permissions);
-    const params = parse(pathParams, req.params, 'path');
+    const { params } = await readerCredentials(
+      req,
+      options.httpAuth,
+      options.permissions,
+      kargoProjectSettingsReadPermission,
+    );
     const list = await options.instances
       .get(params.instance)
       .listRepoCredentials(params.project);

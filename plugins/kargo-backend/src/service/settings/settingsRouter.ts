@@ -8,7 +8,9 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  kargoProjectAdminGrantPermission,
   kargoProjectManagePermission,
+  kargoProjectSettingsReadPermission,
   kargoProjectResourceRef,
   KargoProjectSettings,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -24,7 +26,11 @@ import {
   OperationDeps,
   readerCredentials,
 } from '../operations/operation';
-import { parse, pathParams } from '../operations/schemas';
+import { objectName, parse } from '../operations/schemas';
+import { authorizeProjectChange } from '../operations/stageScope';
+
+/** Kargo's own role that may do anything in a project. */
+const KARGO_ADMIN_ROLE = 'kargo-admin';
 import { credentialsView } from './credentialsRouter';
 import {
   policyIndex,
@@ -80,8 +86,13 @@ export function createSettingsRouter(
   const base = '/instances/:instance/projects/:project/settings';
 
   router.get(base, async (req, res) => {
-    await readerCredentials(req, options.httpAuth, options.permissions);
-    const params = parse(pathParams, req.params, 'path');
+    // Roles carry their claims (e-mails, groups): not for every reader of the pipeline.
+    const { params } = await readerCredentials(
+      req,
+      options.httpAuth,
+      options.permissions,
+      kargoProjectSettingsReadPermission,
+    );
     const client = options.instances.get(params.instance);
     const [roles, config, snapshot, windows, holds, [resource], credentials] =
       await Promise.all([
@@ -196,6 +207,12 @@ export function createSettingsRouter(
           kargoProjectResourceRef(op.instance, op.project),
         ]);
         const role = parse(roleName, req.params.role, 'role');
+        if (role === KARGO_ADMIN_ROLE) {
+          // Kargo's admin role can do anything in the project, past every portal check.
+          await op.authorize(kargoProjectAdminGrantPermission, [
+            kargoProjectResourceRef(op.instance, op.project),
+          ]);
+        }
         const existing = await op.reader.listRoles(op.project);
         if (!existing.items?.some(r => r.metadata?.name === role)) {
           throw new NotFoundError(
@@ -220,10 +237,9 @@ export function createSettingsRouter(
     'kargo-auto-promotion-update',
     autoPromotion,
     async (op, req) => {
-      await op.authorize(kargoProjectManagePermission, [
-        kargoProjectResourceRef(op.instance, op.project),
-      ]);
-      const name = String(req.params.stage);
+      const name = parse(objectName, req.params.stage, 'stage');
+      // Auto-promotion promotes into the stage: it needs the stage, not only the project.
+      await authorizeProjectChange(op, kargoProjectManagePermission, [name]);
       const stage = (await op.snapshot()).stages.find(
         s => s.metadata?.name === name,
       );

@@ -1,7 +1,6 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   kargoProjectManagePermission,
-  kargoProjectResourceRef,
   Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
 import express from 'express';
@@ -14,6 +13,7 @@ import {
   OperationDeps,
 } from '../operations/operation';
 import { isRegex } from './credentialsRouter';
+import { authorizeProjectChange, stagesFedBy } from '../operations/stageScope';
 
 const range = z
   .string()
@@ -160,12 +160,14 @@ export function createWarehousesRouter(options: OperationDeps): express.Router {
   const base = '/instances/:instance/projects/:project/settings/warehouses';
 
   async function warehouseOf(op: Operation<unknown>, name: string) {
-    await op.authorize(kargoProjectManagePermission, [
-      kargoProjectResourceRef(op.instance, op.project),
-    ]);
-    const found = (await op.snapshot()).warehouses.find(
-      w => w.metadata?.name === name,
+    const snapshot = await op.snapshot();
+    // What a warehouse lets through reaches every stage it feeds.
+    await authorizeProjectChange(
+      op,
+      kargoProjectManagePermission,
+      stagesFedBy(snapshot, [name]),
     );
+    const found = snapshot.warehouses.find(w => w.metadata?.name === name);
     if (!found) {
       throw new NotFoundError(
         `Project "${op.project}" has no warehouse "${name}"`,

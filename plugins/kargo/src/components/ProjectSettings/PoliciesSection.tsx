@@ -8,7 +8,11 @@ import Typography from '@material-ui/core/Typography';
 import { kargoApiRef } from '../../api';
 import { KargoActionButton } from '../KargoActions';
 import { freezeLabel } from '../StageFreeze';
-import { manageProject, SectionProps } from './types';
+import { SectionProps } from './types';
+import {
+  kargoStageManagePermission,
+  kargoStageResourceRef,
+} from '@kargo-backstage/plugin-kargo-common';
 
 /** Auto-promotion per stage (ProjectConfig promotion policies), beside its freeze state. */
 export function PoliciesSection(props: SectionProps) {
@@ -34,7 +38,15 @@ export function PoliciesSection(props: SectionProps) {
                 {s.autoPromotionEnabled ? 'on' : 'off'}
                 {s.heldByFreeze && ' (held off by a freeze until it ends)'}{' '}
                 <KargoActionButton
-                  {...manageProject(props)}
+                  // Auto-promotion promotes into the stage: the backend checks it per stage too.
+                  permission={kargoStageManagePermission}
+                  resourceRefs={[
+                    kargoStageResourceRef(
+                      projectRef.instance,
+                      projectRef.project,
+                      s.stage,
+                    ),
+                  ]}
                   successMessage={`Auto-promotion of ${s.stage} turned ${
                     s.autoPromotionEnabled ? 'off' : 'on'
                   }`}

@@ -1,0 +1,47 @@
+import {
+  kargoProjectResourceRef,
+  kargoStageManagePermission,
+} from '@kargo-backstage/plugin-kargo-common';
+import { ResourcePermission } from '@backstage/plugin-permission-common';
+import { ProjectSnapshot } from '../views/buildProjectView';
+import { Operation } from './operation';
+
+/**
+ * Project-level changes that govern stages (auto-promotion, freeze windows, warehouses,
+ * credentials, verdicts) need the project-level permission of the change and
+ * `kargo.stage.manage` on every stage they affect: a policy that keeps a user out of prod keeps
+ * them from switching prod's auto-promotion on or ending its freeze, too.
+ */
+export async function authorizeProjectChange(
+  op: Operation<unknown>,
+  permission: ResourcePermission,
+  stages: string[],
+): Promise<void> {
+  await op.authorize(permission, [
+    kargoProjectResourceRef(op.instance, op.project),
+  ]);
+  await op.authorize(
+    kargoStageManagePermission,
+    [...new Set(stages)].sort().map(op.stageRef),
+  );
+}
+
+/** The stages that take freight from these warehouses (directly or through upstream stages). */
+export function stagesFedBy(
+  snapshot: ProjectSnapshot,
+  warehouses: string[],
+): string[] {
+  return snapshot.stages
+    .filter(s =>
+      (s.spec.requestedFreight ?? []).some(
+        r =>
+          r.origin?.kind === 'Warehouse' && warehouses.includes(r.origin.name),
+      ),
+    )
+    .map(s => s.metadata!.name!);
+}
+
+/** Every stage of the project. */
+export function allStages(snapshot: ProjectSnapshot): string[] {
+  return snapshot.stages.map(s => s.metadata!.name!);
+}
