@@ -41,7 +41,7 @@ describe('changelog enricher', () => {
         'Changes since a:',
         '',
         '- image `ghcr.io/example/guestbook`: 1.29.0 → 1.29.1',
-        '- commit `https://github.com/example/deploy.git`: aaaaaaaaaaaa → bbbbbbbbbbbb — Add readiness probe (Sam <sam@example.com>)',
+        '- commit `https://github.com/example/deploy.git`: aaaaaaaaaaaa → bbbbbbbbbbbb — Add readiness probe (Sam \\<sam@example.com\\>)',
       ].join('\n'),
       links: [
         {
@@ -57,5 +57,28 @@ describe('changelog enricher', () => {
     expect(changelog(older)?.notes).toMatch(/^First freight of this warehouse/);
     expect(changelog(older, older)).toBeUndefined();
     expect(previousOf(older, [newer, older])).toBeUndefined();
+  });
+
+  it('quotes commit subjects, authors and repository URLs, so they add no links or HTML', () => {
+    const hostile = freight('c', '2026-11-03T00:00:00Z', {
+      commits: [
+        {
+          repoURL: 'https://github.com/example/deploy.git`<a href="irc://x">',
+          id: 'cccccccccccccccc',
+          message:
+            'Fix [the chat](irc://irc.example.com/releases) <a href="irc://irc.example.com/x">raw</a> &#106;s\r[x]: javascript:alert(1)',
+          author: '[Eve](javascript:alert(1))',
+        },
+      ],
+    });
+    expect(changelog(hostile)?.notes).toBe(
+      [
+        'First freight of this warehouse:',
+        '',
+        '- commit ``https://github.com/example/deploy.git`<a href="irc://x">``: cccccccccccc — ' +
+          'Fix \\[the chat\\](irc://irc.example.com/releases) \\<a href="irc://irc.example.com/x"\\>raw\\</a\\> \\&#106;s' +
+          ' (\\[Eve\\](javascript:alert(1)))',
+      ].join('\n'),
+    );
   });
 });

@@ -1,5 +1,4 @@
 import {
-  Link,
   MarkdownContent,
   StructuredMetadataTable,
 } from '@backstage/core-components';
@@ -23,6 +22,7 @@ import { useState } from 'react';
 import { kargoApiRef } from '../../api';
 import { useKargoPermission } from '../../hooks/useKargoPermission';
 import { errorMessage } from '../KargoActions';
+import { markdownLinkUri, SafeLink } from '../SafeLink';
 import { VerdictChip } from './VerdictChip';
 import { fromForm, MetadataFormValues, toForm } from './metadataForm';
 
@@ -147,7 +147,12 @@ export function FreightMetadataPanel(props: FreightMetadataPanelProps) {
           {metadata?.verdict?.reason && (
             <Typography>Verdict: {metadata.verdict.reason}</Typography>
           )}
-          {metadata?.notes && <MarkdownContent content={metadata.notes} />}
+          {metadata?.notes && (
+            <MarkdownContent
+              content={metadata.notes}
+              transformLinkUri={markdownLinkUri}
+            />
+          )}
           <Box display="flex" flexWrap="wrap" style={{ gap: 4 }}>
             {Object.entries(metadata?.labels ?? {}).map(([k, v]) => (
               <Chip key={k} size="small" label={`${k}=${v}`} />
@@ -155,7 +160,7 @@ export function FreightMetadataPanel(props: FreightMetadataPanelProps) {
           </Box>
           {metadata?.links.map(l => (
             <div key={l.url}>
-              <Link to={l.url}>{l.title}</Link>
+              <SafeLink to={l.url}>{l.title}</SafeLink>
             </div>
           ))}
           {metadata?.updatedBy && (
@@ -167,10 +172,15 @@ export function FreightMetadataPanel(props: FreightMetadataPanelProps) {
           {Object.entries(metadata?.enrichments ?? {}).map(([name, e]) => (
             <Box key={name} marginTop={1}>
               <Typography variant="subtitle2">From {name}</Typography>
-              {e.notes && <MarkdownContent content={e.notes} />}
+              {e.notes && (
+                <MarkdownContent
+                  content={e.notes}
+                  transformLinkUri={markdownLinkUri}
+                />
+              )}
               {e.links?.map(l => (
                 <div key={l.url}>
-                  <Link to={l.url}>{l.title}</Link>
+                  <SafeLink to={l.url}>{l.title}</SafeLink>
                 </div>
               ))}
             </Box>

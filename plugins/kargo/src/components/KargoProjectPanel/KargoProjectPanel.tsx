@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { InfoCard, Link } from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import type {
   FreightView,
   KargoProjectView,
@@ -20,6 +20,7 @@ import { PipelineGraph } from '../PipelineGraph';
 import { PromoteDialog } from '../PromoteDialog';
 import { WarehouseRefreshButtons } from '../KargoActions';
 import { StageDrawer } from '../StageDrawer';
+import { SafeLink } from '../SafeLink';
 // Loaded when someone opens the settings, not with the tab.
 const ProjectSettingsDialog = lazy(() =>
   import('../ProjectSettings').then(m => ({
@@ -83,7 +84,7 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
       >
         Settings
       </Button>
-      {view.url && <Link to={view.url}>Open in Kargo</Link>}
+      {view.url && <SafeLink to={view.url}>Open in Kargo</SafeLink>}
     </Box>
   );
 

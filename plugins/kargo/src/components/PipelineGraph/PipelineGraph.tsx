@@ -1,7 +1,6 @@
 import {
   DependencyGraph,
   DependencyGraphTypes,
-  Link,
 } from '@backstage/core-components';
 import type {
   FreightView,
@@ -15,6 +14,7 @@ import { useMemo } from 'react';
 import { freightTitle, freightVersion, stageColor } from '../../freightLabels';
 import { KargoStatus } from '../KargoStatus';
 import { freezeLabel } from '../StageFreeze';
+import { SafeLink } from '../SafeLink';
 import { pipelineModel, PipelineNode } from './pipelineModel';
 
 const STAGE = { width: 250, height: 112 };
@@ -158,12 +158,12 @@ export function PipelineGraph(props: PipelineGraphProps) {
               label={`promoting ${done}/${running.steps.length}`}
             />{' '}
             {running.pullRequestUrl && (
-              <Link
+              <SafeLink
                 to={running.pullRequestUrl}
                 onClick={e => e.stopPropagation()}
               >
                 PR
-              </Link>
+              </SafeLink>
             )}
           </div>
         )}

@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { Link, StructuredMetadataTable } from '@backstage/core-components';
+import { StructuredMetadataTable } from '@backstage/core-components';
 import type {
   FreightView,
   KargoProjectView,
@@ -15,6 +15,7 @@ import { freightTitle, freightVersion } from '../../freightLabels';
 import { StageActions } from '../KargoActions';
 import { KargoStatus } from '../KargoStatus';
 import { StageFreeze } from '../StageFreeze';
+import { SafeLink } from '../SafeLink';
 import { lazy, Suspense } from 'react';
 
 // The Kubernetes plugin's components load when a stage is opened, not with the tab.
@@ -152,7 +153,7 @@ export function StageDrawer(props: StageDrawerProps) {
                 {p.pullRequestUrl && (
                   <>
                     {' · '}
-                    <Link to={p.pullRequestUrl}>pull request</Link>
+                    <SafeLink to={p.pullRequestUrl}>pull request</SafeLink>
                   </>
                 )}
                 {p.message && (

@@ -1,0 +1,3 @@
+export { SafeLink } from './SafeLink';
+export type { SafeLinkProps } from './SafeLink';
+export { markdownLinkUri, safeHref } from './safeHref';
