@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
 import {
   authProvidersExtensionPoint,
@@ -9,10 +10,16 @@ import {
   createProxyAuthProviderFactory,
 } from '@backstage/plugin-auth-node';
 
+/** Whether the demo's modules are on: `demo.enabled: true`, set by app-config.demo.yaml only. */
+export function demoEnabled(config: Config): boolean {
+  return config.getOptionalBoolean('demo.enabled') === true;
+}
+
 /**
  * Demo only: a second guest-like sign-in, `auth.providers.developer`, as a catalog user who
  * owns the demo services but is no release manager. The embedded default shows with it what the
- * example Kargo policy refuses. Like the guest provider, it works in development only.
+ * example Kargo policy refuses. It exists only with `demo.enabled` (app-config.demo.yaml) and,
+ * like the guest provider, works in development only.
  */
 export const authModuleDeveloperProvider = createBackendModule({
   pluginId: 'auth',
@@ -22,8 +29,15 @@ export const authModuleDeveloperProvider = createBackendModule({
       deps: {
         providers: authProvidersExtensionPoint,
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
       },
-      async init({ providers, config }) {
+      async init({ providers, config, logger }) {
+        if (!demoEnabled(config)) return;
+        if (process.env.NODE_ENV !== 'development') {
+          logger.warn(
+            'demo.enabled outside development: app-config.demo.yaml is loaded (its sign-ins refuse, its data is there); production loads app-config.yaml and app-config.production.yaml only',
+          );
+        }
         providers.registerProvider({
           providerId: 'developer',
           factory: createProxyAuthProviderFactory({

@@ -27,20 +27,27 @@ backend.add(
 );
 // kargo:project:init, kargo:resources:apply, kargo:freight:create, kargo:promote
 backend.add(import('@kargo-backstage/plugin-scaffolder-backend-module-kargo'));
-// The embedded default has no git host: templates publish into examples/generated.
+// Demo only (`demo.enabled`, app-config.demo.yaml; they add nothing without it): the embedded
+// default has no git host, templates publish into examples/generated and the catalog reads
+// `file` locations under examples/ only.
 backend.add(scaffolderModuleLocalPublish);
 backend.add(catalogModuleLocalFiles);
 
 // techdocs plugin
 backend.add(import('@backstage/plugin-techdocs-backend'));
 
-// auth plugin
+// auth plugin. A provider signs in only when `auth.providers.<id>` configures it.
 backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// The demo's guest (configured in app-config.demo.yaml only; development only).
 // See https://backstage.io/docs/auth/guest/provider
-// Demo only: sign in as a developer whom the Kargo example policy keeps out of prod.
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Demo only (`demo.enabled`; development only): sign in as a developer whom the Kargo example
+// policy keeps out of prod.
 backend.add(authModuleDeveloperProvider);
+// A production identity provider: configure `auth.providers.github` (app-config.production.yaml).
+// See https://backstage.io/docs/auth/github/provider
+backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
