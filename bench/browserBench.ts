@@ -74,8 +74,9 @@ function buildApp(): { chunks: string[]; mainHasPlugin: boolean } {
 }
 
 function benchConfig(dir: string): string {
-  const appConfig = YAML.parse(
-    fs.readFileSync(path.join(ROOT, 'app-config.yaml'), 'utf8'),
+  // The demo's catalog, sign-in and simulator, as `yarn start` layers them.
+  const demoConfig = YAML.parse(
+    fs.readFileSync(path.join(ROOT, 'app-config.demo.yaml'), 'utf8'),
   );
   const entity = path.join(dir, 'render.yaml');
   fs.writeFileSync(
@@ -99,9 +100,13 @@ function benchConfig(dir: string): string {
       backend: { baseUrl: PORTAL, cors: { origin: PORTAL } },
       catalog: {
         locations: [
-          ...appConfig.catalog.locations,
+          ...demoConfig.catalog.locations,
           { type: 'file', target: entity },
         ],
+      },
+      // `file` locations are read only under these folders: the demo's, and the bench's own.
+      demo: {
+        localFiles: { roots: [...demoConfig.demo.localFiles.roots, dir] },
       },
     }),
   );
@@ -118,6 +123,8 @@ async function startBackend(configFile: string): Promise<ChildProcess> {
       'start',
       '--config',
       path.join(ROOT, 'app-config.yaml'),
+      '--config',
+      path.join(ROOT, 'app-config.demo.yaml'),
       '--config',
       configFile,
     ],

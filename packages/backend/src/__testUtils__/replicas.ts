@@ -155,6 +155,9 @@ export async function startReplica(
       'src/index.ts',
       '--config',
       '../../app-config.yaml',
+      // The demo's sign-in and catalog (the guest, guestbook), as `yarn start` layers them.
+      '--config',
+      '../../app-config.demo.yaml',
       '--config',
       overlay,
     ],
