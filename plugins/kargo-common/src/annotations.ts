@@ -67,8 +67,9 @@ export function getKargoPortalOwners(project: {
   metadata?: { annotations?: Record<string, string> };
 }): string[] {
   return (
-    splitList(project.metadata?.annotations?.[KARGO_PORTAL_OWNERS_ANNOTATION]) ??
-    []
+    splitList(
+      project.metadata?.annotations?.[KARGO_PORTAL_OWNERS_ANNOTATION],
+    ) ?? []
   )
     .map(ref => ref.toLocaleLowerCase('en-US'))
     .filter(ref => /^[a-z0-9_-]+:[^/\s]+\/[^\s]+$/.test(ref));
