@@ -4,7 +4,10 @@
  * The portal keeps and enforces them for open-source Kargo, which ignores them.
  */
 
-/** Kargo's PromotionPolicySelector: a name (exact, `glob:` or `regex:`) and/or labels. @public */
+/**
+ * Kargo's PromotionPolicySelector: a name (exact, `glob:`, or a Go/RE2 regular expression after
+ * `regex:` or `regexp:`, matched anywhere in the name) and/or labels. @public
+ */
 export interface KargoStageSelector {
   name?: string;
   matchLabels?: Record<string, string>;
@@ -35,8 +38,18 @@ export interface PromotionWindowView extends PromotionWindow {
 /** Whether a stage may be promoted into now, and why not. @public */
 export interface PromotionWindowState {
   open: boolean;
-  /** The windows that close it (active Deny windows, or Allow windows none of which is active). */
-  closedBy: Array<{ name: string; kind: 'Allow' | 'Deny'; reason?: string }>;
+  /**
+   * The windows that close it (active Deny windows, or Allow windows none of which is active).
+   * A window the backend cannot evaluate (a recurrence over its per-evaluation cap, such as
+   * `FREQ=SECONDLY`, or a selector or time Kargo would refuse) closes every stage it may select,
+   * whatever its kind, and says why in `problem`.
+   */
+  closedBy: Array<{
+    name: string;
+    kind: 'Allow' | 'Deny';
+    reason?: string;
+    problem?: string;
+  }>;
   /** When it opens again (closed) or next closes (open), if known within a year. */
   nextChange?: string;
 }

@@ -1,158 +1,66 @@
 import type {
-  KargoStageSelector,
   PromotionWindow,
   PromotionWindowState,
 } from '@kargo-backstage/plugin-kargo-common';
 import { DateTime } from 'luxon';
-import { RRule } from 'rrule';
+import {
+  DAY_MS,
+  expand,
+  fromFloating,
+  HOUR_MS,
+  MAX_OCCURRENCES_PER_WINDOW,
+  offsetAt,
+  parseRecurrence,
+  subHourlyProblem,
+  toFloating,
+  YEAR_MS,
+} from './recurrence';
+import {
+  selectsLabels,
+  selectsStage,
+  StageRef,
+  stageSelectorProblems,
+} from './stageSelector';
+
+export { selectsStage, validRe2 } from './stageSelector';
+export { MAX_OCCURRENCES_PER_WINDOW } from './recurrence';
 
 /**
  * Kargo's promotion windows, evaluated the way Kargo documents them: any active Deny window
  * closes a stage; if Allow windows select it, at least one of them must be active.
  * Recurrences follow the window's time zone on the wall clock, so "Fridays 18:00" stays 18:00
  * local across daylight-saving changes.
+ *
+ * Windows are not all written through the portal's checks (Kargo's ProjectConfig takes anything
+ * from anyone with Kargo access, and windows stored before a check existed stay), so evaluating
+ * one costs bounded work: at most {@link MAX_OCCURRENCES_PER_WINDOW} occurrences per window (see
+ * ./recurrence). A window that cannot be evaluated within that (e.g. `FREQ=SECONDLY`), or at all
+ * (a recurrence or stage selector Kargo would refuse, a time that does not parse), counts as an
+ * active Deny window for every stage it may select: it closes them, is listed in `closedBy` with
+ * its `problem`, and no reopening is known. A freeze that cannot be read is kept, not ignored.
+ * Whoever can write windows can close stages anyway; none can make the backend stall.
+ *
+ * Work is cached: each window's occurrences (per window definition, for a day at most), and each
+ * result per set of windows selecting a stage, for as long as nothing starts or ends, so views of
+ * many stages and the freezer every 30 s reuse them.
  */
 
 type Window = PromotionWindow & { reason?: string };
 
-const YEAR_MS = 366 * 24 * 60 * 60 * 1000;
+/** How much earlier than an instant an occurrence containing it may start: its length, plus DST. */
+const DST_SLACK_MS = 3 * HOUR_MS;
 
-/** Kargo's selector: name exact, `glob:` or `regex:`, and/or matchLabels (ANDed). */
-export function selectsStage(
-  selector: KargoStageSelector | undefined,
-  stage: { name: string; labels?: Record<string, string> },
-): boolean {
-  if (!selector) return true;
-  const { name, matchLabels } = selector;
-  if (name) {
-    let matches: boolean;
-    if (name.startsWith('regex:')) {
-      matches = new RegExp(name.slice(6)).test(stage.name);
-    } else if (name.startsWith('glob:')) {
-      const pattern = name
-        .slice(5)
-        .split('*')
-        .map(p => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*');
-      matches = new RegExp(`^${pattern}$`).test(stage.name);
-    } else {
-      matches = name === stage.name;
-    }
-    if (!matches) return false;
-  }
-  return Object.entries(matchLabels ?? {}).every(
-    ([k, v]) => stage.labels?.[k] === v,
-  );
+interface Timeline {
+  occurrences: Array<{ start: number; end: number }>;
+  /** Every occurrence starting before this instant is known. */
+  knownUntil: number;
 }
+type Evaluation = Timeline | { problem: string };
 
-/** The occurrences of a window as [start, end) instants, between two instants. */
-function occurrences(window: Window, from: number, to: number) {
-  const zone = window.timeZone ?? 'UTC';
-  const start = DateTime.fromISO(window.dtstart, { zone });
-  const end = DateTime.fromISO(window.dtend, { zone });
-  const duration = end.toMillis() - start.toMillis();
-  // Each occurrence lasts as long on the wall clock as the first (2 days 12 hours, say).
-  const wallDuration = end.diff(start, ['days', 'hours', 'minutes', 'seconds']);
-  if (!window.rrule) {
-    return start.toMillis() < to && end.toMillis() > from
-      ? [{ start: start.toMillis(), end: end.toMillis() }]
-      : [];
-  }
-  // rrule works on "floating" times: the wall clock written as if it were UTC.
-  const floating = (dt: DateTime) =>
-    new Date(
-      Date.UTC(dt.year, dt.month - 1, dt.day, dt.hour, dt.minute, dt.second),
-    );
-  const real = (d: Date) =>
-    DateTime.fromObject(
-      {
-        year: d.getUTCFullYear(),
-        month: d.getUTCMonth() + 1,
-        day: d.getUTCDate(),
-        hour: d.getUTCHours(),
-        minute: d.getUTCMinutes(),
-        second: d.getUTCSeconds(),
-      },
-      { zone },
-    ).toMillis();
-  const rule = new RRule({
-    ...RRule.parseString(window.rrule.replace(/^RRULE:/, '')),
-    dtstart: floating(start),
-  });
-  // Occurrences that started up to one duration (plus a DST hour, and then some) earlier.
-  const windowFrom = DateTime.fromMillis(from - duration - 86_400_000, {
-    zone,
-  });
-  const windowTo = DateTime.fromMillis(to, { zone });
-  return rule
-    .between(floating(windowFrom), floating(windowTo), true)
-    .map(d => {
-      const occurrenceStart = real(d);
-      return {
-        start: occurrenceStart,
-        end: DateTime.fromMillis(occurrenceStart, { zone })
-          .plus(wallDuration)
-          .toMillis(),
-      };
-    })
-    .filter(o => o.start < to && o.end > from);
-}
+const isProblem = (e: object): e is { problem: string } => 'problem' in e;
 
-function activeAt(window: Window, t: number) {
-  return occurrences(window, t, t + 1).find(o => o.start <= t && t < o.end);
-}
-
-function isOpen(windows: Window[], t: number): boolean {
-  if (windows.some(w => w.kind === 'Deny' && activeAt(w, t))) return false;
-  const allows = windows.filter(w => w.kind === 'Allow');
-  return !allows.length || allows.some(w => activeAt(w, t));
-}
-
-/** The next instant after `t` at which any window starts or ends. */
-function nextBoundary(windows: Window[], t: number): number | undefined {
-  let next: number | undefined;
-  for (const w of windows) {
-    for (const o of occurrences(w, t, t + YEAR_MS)) {
-      for (const b of [o.start, o.end]) {
-        if (b > t && (next === undefined || b < next)) next = b;
-      }
-    }
-  }
-  return next;
-}
-
-/** Whether a stage is open for promotion at `now`, what closes it, and when that changes. */
-export function evaluatePromotionSchedule(
-  allWindows: Window[],
-  stage: { name: string; labels?: Record<string, string> },
-  now: Date,
-): PromotionWindowState {
-  const windows = allWindows.filter(w => selectsStage(w.stageSelector, stage));
-  const t = now.getTime();
-  const open = isOpen(windows, t);
-  const active = windows.filter(w => activeAt(w, t));
-  const closedBy = open
-    ? []
-    : (active.some(w => w.kind === 'Deny')
-        ? active.filter(w => w.kind === 'Deny')
-        : windows.filter(w => w.kind === 'Allow')
-      ).map(w => ({ name: w.name, kind: w.kind, reason: w.reason }));
-  let nextChange: string | undefined;
-  let cursor = t;
-  for (let i = 0; i < 1000; i++) {
-    const boundary = nextBoundary(windows, cursor);
-    if (boundary === undefined || boundary > t + YEAR_MS) break;
-    if (isOpen(windows, boundary) !== open) {
-      nextChange = new Date(boundary).toISOString();
-      break;
-    }
-    cursor = boundary;
-  }
-  return { open, closedBy, nextChange };
-}
-
-/** Checks a window before it is stored: times, order, zone and recurrence must make sense. */
-export function windowProblems(window: PromotionWindow): string[] {
+/** Problems with a window's times and zone, and the zone to read them in. */
+function timeProblems(window: PromotionWindow) {
   const problems: string[] = [];
   let zone = window.timeZone ?? 'UTC';
   if (!DateTime.local().setZone(zone).isValid) {
@@ -166,22 +74,301 @@ export function windowProblems(window: PromotionWindow): string[] {
   if (start.isValid && end.isValid && end <= start) {
     problems.push('dtend must be after dtstart');
   }
-  if (window.rrule) {
-    try {
-      RRule.parseString(window.rrule.replace(/^RRULE:/, ''));
-      if (!/FREQ=/.test(window.rrule)) throw new Error('no FREQ');
-    } catch (e) {
-      problems.push(
-        `rrule is not an RFC 5545 recurrence (${(e as Error).message})`,
+  return { problems, zone, start, end };
+}
+
+/** rrule works on "floating" times: the wall clock written as if it were UTC (to the second). */
+const floating = (dt: DateTime) =>
+  Date.UTC(dt.year, dt.month - 1, dt.day, dt.hour, dt.minute, dt.second);
+
+/** A window's occurrences around `t`: from one length before it to a year after, within the cap. */
+function timeline(window: PromotionWindow, t: number): Evaluation {
+  const { problems, zone, start, end } = timeProblems(window);
+  if (problems.length) return { problem: problems.join('; ') };
+  if (!window.rrule) {
+    return {
+      occurrences: [{ start: start.toMillis(), end: end.toMillis() }],
+      knownUntil: Infinity,
+    };
+  }
+  const parsed = parseRecurrence(window.rrule);
+  if (!parsed.recurrence) {
+    return { problem: `rrule: ${parsed.problems.join('; ')}` };
+  }
+  const recurrence = parsed.recurrence;
+  const duration = end.toMillis() - start.toMillis();
+  // Each occurrence lasts as long on the wall clock as the first (2 days 12 hours, say): days on
+  // the calendar, the rest in elapsed time, as luxon's plus() does.
+  const wall = end.diff(start, [
+    'days',
+    'hours',
+    'minutes',
+    'seconds',
+    'milliseconds',
+  ]);
+  const wallDays = wall.days;
+  const restMs = wall.minus({ days: wallDays }).toMillis();
+  const floatStart = floating(start);
+  const from = t - duration - DST_SLACK_MS;
+  const horizon = t + YEAR_MS;
+  const to = toFloating(zone, horizon);
+  const until = recurrence.until?.utc
+    ? toFloating(zone, recurrence.until.ms)
+    : recurrence.until?.ms;
+  const expansion = expand(
+    recurrence,
+    floatStart,
+    toFloating(zone, from),
+    to,
+    until,
+  );
+  if (isProblem(expansion)) return { problem: `rrule: ${expansion.problem}` };
+  const knownUntil =
+    expansion.knownUntil === Infinity || expansion.knownUntil >= to
+      ? Math.min(expansion.knownUntil, horizon)
+      : fromFloating(zone, expansion.knownUntil) - HOUR_MS;
+  if (knownUntil <= t) {
+    return {
+      problem: `rrule: over the cap of ${MAX_OCCURRENCES_PER_WINDOW} occurrences per evaluation before the present; the window cannot be evaluated`,
+    };
+  }
+  return {
+    knownUntil,
+    occurrences: expansion.starts.map(f => {
+      const s = fromFloating(zone, f);
+      return {
+        start: s,
+        end:
+          fromFloating(
+            zone,
+            toFloating(zone, s) + wallDays * DAY_MS,
+            offsetAt(zone, s),
+          ) + restMs,
+      };
+    }),
+  };
+}
+
+// ---- caches ----
+
+/** What evaluating a window depends on, and with the rest what its entry in `closedBy` shows. */
+const keys = new WeakMap<object, { times: string; all: string }>();
+function keysOf(w: Window) {
+  let k = keys.get(w);
+  if (!k) {
+    const times = JSON.stringify([w.dtstart, w.dtend, w.rrule, w.timeZone]);
+    k = {
+      times,
+      all: JSON.stringify([w.name, w.kind, w.reason, w.stageSelector, times]),
+    };
+    keys.set(w, k);
+  }
+  return k;
+}
+
+class BoundedCache<V> {
+  private readonly entries = new Map<
+    string,
+    { from: number; until: number; value: V }
+  >();
+  constructor(private readonly max: number) {}
+  get(key: string, t: number): V | undefined {
+    const e = this.entries.get(key);
+    return e && e.from <= t && t < e.until ? e.value : undefined;
+  }
+  set(key: string, from: number, until: number, value: V) {
+    this.entries.delete(key);
+    if (this.entries.size >= this.max) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(key, { from, until, value });
+  }
+  clear() {
+    this.entries.clear();
+  }
+}
+
+const timelines = new BoundedCache<Evaluation>(2000);
+const results = new BoundedCache<PromotionWindowState>(5000);
+const logged = new Set<string>();
+
+/** Forgets every cached evaluation (tests, benchmarks). */
+export function clearPromotionScheduleCaches(): void {
+  timelines.clear();
+  results.clear();
+  logged.clear();
+}
+
+function timelineOf(w: Window, t: number): Evaluation {
+  const key = keysOf(w).times;
+  const cached = timelines.get(key, t);
+  if (cached) return cached;
+  const value = timeline(w, t);
+  const until = isProblem(value)
+    ? t + DAY_MS
+    : t + Math.max(60_000, Math.min(DAY_MS, (value.knownUntil - t) / 2));
+  timelines.set(key, t, until, value);
+  return value;
+}
+
+/** The occurrence containing `t`, if any (occurrences sorted by start, of about equal length). */
+function activeIn(occurrences: Timeline['occurrences'], t: number): boolean {
+  let lo = 0;
+  let hi = occurrences.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (occurrences[mid].start <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  // Lengths differ by a DST hour at most: look at the last few that started.
+  for (let i = lo - 1; i >= 0 && i >= lo - 3; i--) {
+    if (occurrences[i].start <= t && t < occurrences[i].end) return true;
+  }
+  return false;
+}
+
+interface Selected {
+  window: Window;
+  evaluation: Evaluation;
+}
+
+function evaluate(selected: Selected[], t: number) {
+  const active = (s: Selected, x: number) =>
+    isProblem(s.evaluation) || activeIn(s.evaluation.occurrences, x);
+  const closing = (x: number) =>
+    selected.filter(
+      s =>
+        isProblem(s.evaluation) || (s.window.kind === 'Deny' && active(s, x)),
+    );
+  const allows = selected.filter(
+    s => s.window.kind === 'Allow' && !isProblem(s.evaluation),
+  );
+  const openAt = (x: number) =>
+    !closing(x).length && (!allows.length || allows.some(s => active(s, x)));
+  const open = openAt(t);
+  const denying = closing(t);
+  const closedBy = open
+    ? []
+    : (denying.length ? denying : allows).map(s => ({
+        name: s.window.name,
+        kind: s.window.kind,
+        reason: s.window.reason,
+        ...(isProblem(s.evaluation) ? { problem: s.evaluation.problem } : {}),
+      }));
+  // Starts and ends ahead, as far as every window is known.
+  let limit = t + YEAR_MS;
+  const boundaries: number[] = [];
+  for (const s of selected) {
+    if (isProblem(s.evaluation)) continue;
+    limit = Math.min(limit, s.evaluation.knownUntil);
+  }
+  for (const s of selected) {
+    if (isProblem(s.evaluation)) continue;
+    for (const o of s.evaluation.occurrences) {
+      if (o.start > t && o.start <= limit) boundaries.push(o.start);
+      if (o.end > t && o.end <= limit) boundaries.push(o.end);
+    }
+  }
+  boundaries.sort((a, b) => a - b);
+  let nextChange: string | undefined;
+  // A window that cannot be evaluated keeps the stage closed: no change is known.
+  if (!selected.some(s => isProblem(s.evaluation))) {
+    for (const b of boundaries) {
+      if (openAt(b) !== open) {
+        nextChange = new Date(b).toISOString();
+        break;
+      }
+    }
+  }
+  const state: PromotionWindowState = { open, closedBy, nextChange };
+  // Nothing changes before the next start or end, nor past what is known.
+  return { state, until: Math.min(boundaries[0] ?? limit, limit, t + DAY_MS) };
+}
+
+export interface EvaluateOptions {
+  /** Told once per window (per process) that it cannot be evaluated and closes stages. */
+  logger?: { warn(message: string): void };
+}
+
+/** Whether a stage is open for promotion at `now`, what closes it, and when that changes. */
+export function evaluatePromotionSchedule(
+  allWindows: Window[],
+  stage: StageRef,
+  now: Date,
+  options: EvaluateOptions = {},
+): PromotionWindowState {
+  const t = now.getTime();
+  const selected: Selected[] = [];
+  for (const window of allWindows) {
+    const selectorProblems = stageSelectorProblems(window.stageSelector);
+    if (selectorProblems.length) {
+      // Which stages it meant is unknown: every stage its labels pick.
+      if (
+        !selectsLabels(
+          { matchLabels: window.stageSelector?.matchLabels },
+          stage.labels,
+        )
+      ) {
+        continue;
+      }
+      selected.push({
+        window,
+        evaluation: { problem: selectorProblems.join('; ') },
+      });
+    } else if (selectsStage(window.stageSelector, stage)) {
+      selected.push({ window, evaluation: timelineOf(window, t) });
+    }
+  }
+  for (const s of selected) {
+    const key = keysOf(s.window).all;
+    if (isProblem(s.evaluation) && options.logger && !logged.has(key)) {
+      if (logged.size > 10_000) logged.clear();
+      logged.add(key);
+      options.logger.warn(
+        `Promotion window "${s.window.name}" cannot be evaluated (${s.evaluation.problem}); it closes the stages it selects until it is fixed or removed`,
       );
     }
   }
-  if (window.stageSelector?.name?.startsWith('regex:')) {
-    try {
-      RegExp(window.stageSelector.name.slice(6));
-    } catch {
-      problems.push('stageSelector.name is not a valid regex');
+  const key = selected.map(s => keysOf(s.window).all).join('\n');
+  const cached = results.get(key, t);
+  if (cached) return cached;
+  const { state, until } = evaluate(selected, t);
+  results.set(key, t, until, state);
+  return state;
+}
+
+/** Checks a window before it is stored: times, order, zone, recurrence and selector must make sense. */
+export function windowProblems(
+  window: PromotionWindow,
+  now: Date = new Date(),
+): string[] {
+  const { problems } = timeProblems(window);
+  if (window.rrule) {
+    const parsed = parseRecurrence(window.rrule);
+    if (!parsed.recurrence) {
+      problems.push(...parsed.problems.map(p => `rrule: ${p}`));
+    } else {
+      const recurrence = parsed.recurrence;
+      const subHourly = subHourlyProblem(recurrence);
+      if (subHourly) {
+        problems.push(`rrule: ${subHourly}`);
+      } else if (!problems.length) {
+        const evaluation = timeline(window, now.getTime());
+        if (isProblem(evaluation)) problems.push(evaluation.problem);
+        if (!isProblem(evaluation) && recurrence.count !== undefined) {
+          // COUNT counts from DTSTART, so such a rule is walked from there at every evaluation:
+          // it must end within the cap, or it would stop being evaluable as time goes by.
+          const { start } = timeProblems(window);
+          const all = expand(recurrence, floating(start), -Infinity, Infinity);
+          if (isProblem(all) || all.knownUntil !== Infinity) {
+            problems.push(
+              `rrule: COUNT=${recurrence.count} does not end within the cap of ${MAX_OCCURRENCES_PER_WINDOW} occurrences per evaluation; use fewer, or UNTIL`,
+            );
+          }
+        }
+      }
     }
   }
+  problems.push(...stageSelectorProblems(window.stageSelector));
   return problems;
 }
