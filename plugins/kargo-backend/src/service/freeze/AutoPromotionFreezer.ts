@@ -2,18 +2,17 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { KargoStore, ProjectRef } from '../../database';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { evaluatePromotionSchedule } from './promotionSchedule';
-import {
-  policyIndex,
-  PromotionPolicy,
-  updatePromotionPolicies,
-} from '../promotionPolicies';
+import { modifyPromotionPolicies, policyIndex } from '../promotionPolicies';
 
 /**
  * Open-source Kargo ignores promotion windows, so its auto-promotion would run into a frozen
- * stage. While a stage is closed this turns its auto-promotion off in the project's
- * promotion policies, remembering the previous setting in the database, and restores it when
- * the stage opens. Run by the Backstage scheduler (one runner across replicas); a restart
- * loses nothing because the holds are stored before Kargo is changed.
+ * stage. While a stage is closed this keeps its auto-promotion off in the project's promotion
+ * policies, remembering the previous setting in the database, and restores it when the stage
+ * opens. Every run re-asserts it: auto-promotion turned back on in Kargo during a freeze is
+ * turned off again (the stored previous setting stays). Run by the Backstage scheduler (one
+ * runner across replicas); a restart loses nothing because the holds are stored before Kargo is
+ * changed. ProjectConfig is read right before it is written, the write carries the
+ * resourceVersion read and is retried on a conflict (see modifyPromotionPolicies).
  */
 export class AutoPromotionFreezer {
   constructor(
@@ -36,51 +35,59 @@ export class AutoPromotionFreezer {
 
   async runProject(ref: ProjectRef, now: Date): Promise<void> {
     const client = this.instances.get(ref.instance);
-    const [windows, holds, stages, config] = await Promise.all([
+    const [windows, stages] = await Promise.all([
       this.store.listPromotionWindows(ref),
-      this.store.listAutoPromotionHolds(ref),
       client.listStages(ref.project),
-      client.getProjectConfig(ref.project),
     ]);
-    const policies: PromotionPolicy[] = structuredClone(
-      config.spec?.promotionPolicies ?? [],
+    const open = new Map(
+      (stages.items ?? []).map(stage => [
+        stage.metadata!.name!,
+        evaluatePromotionSchedule(
+          windows,
+          { name: stage.metadata!.name!, labels: stage.metadata?.labels },
+          now,
+          { logger: this.logger },
+        ).open,
+      ]),
     );
-    let changed = false;
-    const restored: string[] = [];
-    for (const stage of stages.items ?? []) {
-      const name = stage.metadata!.name!;
-      const { open } = evaluatePromotionSchedule(
-        windows,
-        { name, labels: stage.metadata?.labels },
-        now,
-      );
-      const hold = holds.find(h => h.stage === name);
-      const index = policyIndex(policies, stage);
-      const auto = index >= 0 && Boolean(policies[index].autoPromotionEnabled);
-      if (!open && auto && !hold) {
-        await this.store.putAutoPromotionHold(ref, {
-          stage: name,
-          previous: true,
-          heldSince: now.toISOString(),
-        });
-        policies[index] = { ...policies[index], autoPromotionEnabled: false };
-        changed = true;
-      } else if (open && hold) {
-        if (index >= 0) {
-          policies[index] = {
-            ...policies[index],
-            autoPromotionEnabled: hold.previous,
-          };
-        } else if (hold.previous) {
-          policies.push({ stage: name, autoPromotionEnabled: true });
+    let restored: string[] = [];
+    await modifyPromotionPolicies(client, ref.project, async policies => {
+      // Asked again after a conflict, with the policies read again.
+      const holds = await this.store.listAutoPromotionHolds(ref);
+      let changed = false;
+      restored = [];
+      for (const stage of stages.items ?? []) {
+        const name = stage.metadata!.name!;
+        const hold = holds.find(h => h.stage === name);
+        const index = policyIndex(policies, stage);
+        const auto =
+          index >= 0 && Boolean(policies[index].autoPromotionEnabled);
+        if (!open.get(name) && auto) {
+          // Closed and on: the first time since it closed, or turned back on in Kargo since.
+          if (!hold) {
+            await this.store.putAutoPromotionHold(ref, {
+              stage: name,
+              previous: true,
+              heldSince: now.toISOString(),
+            });
+          }
+          policies[index] = { ...policies[index], autoPromotionEnabled: false };
+          changed = true;
+        } else if (open.get(name) && hold) {
+          if (index >= 0) {
+            policies[index] = {
+              ...policies[index],
+              autoPromotionEnabled: hold.previous,
+            };
+          } else if (hold.previous) {
+            policies.push({ stage: name, autoPromotionEnabled: true });
+          }
+          changed = true;
+          restored.push(name);
         }
-        changed = true;
-        restored.push(name);
       }
-    }
-    if (changed) {
-      await updatePromotionPolicies(client, ref.project, config, policies);
-    }
+      return changed ? policies : undefined;
+    });
     // Holds go only once Kargo has the restored setting.
     for (const stage of restored) {
       await this.store.deleteAutoPromotionHold(ref, stage);

@@ -20,6 +20,8 @@ import {
 import { simulatorInstances } from '../../__testUtils__/simulatorInstances';
 import { DatabaseKargoStore } from '../../database';
 import { AutoPromotionFreezer } from './AutoPromotionFreezer';
+import { ConflictError } from '@backstage/errors';
+import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
@@ -151,6 +153,37 @@ describe('freeze windows', () => {
       });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/dtend must be after dtstart/);
+    // Recurrences more often than hourly, and selectors Kargo (Go RE2) would refuse.
+    const hostile = await request(server)
+      .post(api('kargo-demo/promotion-windows'))
+      .send({
+        name: 'hostile',
+        kind: 'Deny',
+        stageSelector: { name: 'regex:(a)\\1' },
+        dtstart: '2026-12-01T00:00:00Z',
+        dtend: '2026-12-01T00:00:01Z',
+        rrule: 'FREQ=SECONDLY',
+      });
+    expect(hostile.status).toBe(400);
+    expect(hostile.body.error.message).toMatch(
+      /^Invalid promotion window: rrule: FREQ=SECONDLY recurs more often than hourly.*; stageSelector\.name: error parsing regexp: invalid escape sequence/,
+    );
+    const goSyntax = await request(server)
+      .post(api('kargo-demo/promotion-windows'))
+      .send({
+        name: 'go-syntax',
+        kind: 'Deny',
+        stageSelector: { name: 'regex:(?i)^UAT$' },
+        dtstart: new Date(Date.now() - 60_000).toISOString(),
+        dtend: inAnHour(),
+      });
+    expect(goSyntax.status).toBe(201);
+    const windows = await request(server).get(
+      api('kargo-demo/promotion-windows'),
+    );
+    expect(windows.body.stages.uat.open).toBe(false);
+    expect(windows.body.stages.test.open).toBe(true);
+    await request(server).delete(api('kargo-demo/promotion-windows/go-syntax'));
     const window = {
       name: 'year-end',
       kind: 'Deny',
@@ -237,5 +270,133 @@ describe('AutoPromotionFreezer', () => {
       { stageSelector: { name: 'test' }, autoPromotionEnabled: true },
     ]);
     expect(await store.listAutoPromotionHolds(ref)).toEqual([]);
+  });
+
+  /** A project frozen on weekends ("glob:te*": the test stage), and its freezer. */
+  async function weekendFreeze(
+    instances?: (i: KargoInstances) => KargoInstances,
+  ) {
+    const knex = await databases.init('SQLITE_3');
+    const database = mockServices.database({ knex });
+    const logger = mockServices.logger.mock();
+    const ref = { instance: 'sim', project: 'kargo-demo' };
+    const store = await DatabaseKargoStore.create({ database });
+    await store.createPromotionWindow(ref, {
+      name: 'weekend',
+      kind: 'Deny',
+      stageSelector: { name: 'glob:te*' },
+      dtstart: '2026-11-27T18:00:00',
+      dtend: '2026-11-30T06:00:00',
+      rrule: 'FREQ=WEEKLY;BYDAY=FR',
+      timeZone: 'Europe/Berlin',
+      createdBy: 'user:default/rel',
+      createdAt: '2026-11-25T00:00:00Z',
+    });
+    const all = simulatorInstances(kargo, logger);
+    const freezer = new AutoPromotionFreezer(
+      store,
+      instances ? instances(all) : all,
+      logger,
+    );
+    return { store, ref, freezer, logger };
+  }
+  const policies = () =>
+    sim.store.get<ProjectConfig>('ProjectConfig', 'kargo-demo', 'kargo-demo')!
+      .spec!.promotionPolicies;
+  const editPolicies = (
+    edit: (p: NonNullable<ReturnType<typeof policies>>) => void,
+  ) =>
+    sim.store.update<ProjectConfig>(
+      'ProjectConfig',
+      'kargo-demo',
+      'kargo-demo',
+      c => edit(c.spec!.promotionPolicies!),
+    );
+  const saturday = new Date('2026-11-28T12:00:00Z');
+
+  it('re-asserts a freeze: auto-promotion turned back on in Kargo is turned off again at the next run', async () => {
+    const { store, ref, freezer } = await weekendFreeze();
+    await freezer.run(saturday);
+    expect(policies()).toEqual([
+      { stageSelector: { name: 'test' }, autoPromotionEnabled: false },
+    ]);
+
+    // Someone turns auto-promotion back on in Kargo, past the portal.
+    editPolicies(p => {
+      p[0].autoPromotionEnabled = true;
+    });
+    await freezer.run(new Date('2026-11-28T12:00:30Z'));
+    expect(policies()).toEqual([
+      { stageSelector: { name: 'test' }, autoPromotionEnabled: false },
+    ]);
+    expect(await store.listAutoPromotionHolds(ref)).toEqual([
+      { stage: 'test', previous: true, heldSince: '2026-11-28T12:00:00.000Z' },
+    ]);
+
+    // When the stage opens, the setting from before the freeze comes back.
+    await freezer.run(new Date('2026-11-30T05:30:00Z'));
+    expect(policies()).toEqual([
+      { stageSelector: { name: 'test' }, autoPromotionEnabled: true },
+    ]);
+    expect(await store.listAutoPromotionHolds(ref)).toEqual([]);
+  });
+
+  it('writes ProjectConfig with the resourceVersion it read and, on a conflict, reads again: a concurrent edit is kept', async () => {
+    // Kargo as a Kubernetes API would answer: a write of a stale resourceVersion gets 409.
+    // (Kargo's PUT /v1beta1/resources itself, and so the simulator, write over it.)
+    const written: string[] = [];
+    let editBetweenReadAndWrite = true;
+    const { freezer } = await weekendFreeze(real => {
+      const client = real.get('sim');
+      const checking = Object.create(client);
+      checking.getProjectConfig = async (project: string) => {
+        const read = await client.getProjectConfig(project);
+        if (editBetweenReadAndWrite) {
+          editBetweenReadAndWrite = false;
+          // Someone adds a policy for prod between the freezer's read and its write.
+          editPolicies(p => {
+            p.push({
+              stageSelector: { name: 'prod' },
+              autoPromotionEnabled: true,
+            });
+          });
+        }
+        return read;
+      };
+      checking.updateResources = async (manifest: string, options: any) => {
+        const sent = JSON.parse(manifest);
+        written.push(sent.metadata.resourceVersion);
+        const live = sim.store.get<ProjectConfig>(
+          'ProjectConfig',
+          sent.metadata.namespace,
+          sent.metadata.name,
+        );
+        if (
+          sent.metadata.resourceVersion &&
+          live &&
+          live.metadata!.resourceVersion !== sent.metadata.resourceVersion
+        ) {
+          throw new ConflictError(
+            'Kargo instance "sim": the object has been modified; please apply your changes to the latest version and try again',
+          );
+        }
+        return client.updateResources(manifest, options);
+      };
+      return { get: () => checking } as unknown as KargoInstances;
+    });
+    const before = sim.store.get<ProjectConfig>(
+      'ProjectConfig',
+      'kargo-demo',
+      'kargo-demo',
+    )!.metadata!.resourceVersion;
+
+    await freezer.run(saturday);
+    expect(policies()).toEqual([
+      { stageSelector: { name: 'test' }, autoPromotionEnabled: false },
+      { stageSelector: { name: 'prod' }, autoPromotionEnabled: true },
+    ]);
+    expect(written).toHaveLength(2);
+    expect(written[0]).toBe(before);
+    expect(written[1]).not.toBe(before);
   });
 });
