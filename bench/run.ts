@@ -12,6 +12,7 @@ import {
   UPSTREAM_LATENCY_MS,
 } from './backendBench';
 import { runBrowserBench } from './browserBench';
+import { freezeSection, runFreezeBench } from './freezeBench';
 import { runReplicaBench } from './replicaBench';
 
 async function main() {
@@ -22,6 +23,7 @@ async function main() {
     ...(await runReplicaBench()),
     ...(await runBrowserBench()),
   ];
+  const freeze = await runFreezeBench();
   const rows = results.map(
     r =>
       `| ${r.name} | ${r.value} | ${r.target} | ${
@@ -58,7 +60,8 @@ ${rows.join('\n')}
   simulator with the demo project, a Kargo change (a new promotion) every 5 s, and 10 views/s of
   the guestbook's Kargo tab, for 60 s on one replica and then 60 s spread round-robin over two.
   Kargo reads are counted at the simulator, watch streams from the first replica's start.
-`;
+
+${freezeSection(freeze)}`;
   // Written as the repository's formatter would (its check runs in the test command).
   fs.writeFileSync(
     path.join(__dirname, 'RESULTS.md'),
