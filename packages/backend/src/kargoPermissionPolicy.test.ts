@@ -184,11 +184,11 @@ const routes: Route[] = [
   {
     name: 'role grant (project settings)',
     allowed: () => ({
-      path: api('kargo-demo/settings/roles/kargo-promoter/grants'),
+      path: api('kargo-demo/settings/roles/kargo-viewer/grants'),
       body: { subjects: ['group:default/team-a'] },
     }),
     otherStageOrProject: () => ({
-      path: api('microservices/settings/roles/kargo-promoter/grants'),
+      path: api('microservices/settings/roles/kargo-viewer/grants'),
       body: { subjects: ['group:default/team-a'] },
     }),
   },

@@ -339,10 +339,27 @@ const routes: Route[] = [
   },
   // ---- settings ----
   {
-    name: 'grant kargo-promoter',
+    name: 'grant kargo-viewer',
     expect: ownersOnly,
     call: () => ({
+      path: api('kargo-demo/settings/roles/kargo-viewer/grants'),
+      body: { subjects: ['group:default/team-a'] },
+    }),
+  },
+  {
+    // Kargo's promoter role promotes into prod in Kargo itself, past the portal.
+    name: 'grant kargo-promoter',
+    expect: releaseOnly,
+    call: () => ({
       path: api('kargo-demo/settings/roles/kargo-promoter/grants'),
+      body: { subjects: ['group:default/team-a'] },
+    }),
+  },
+  {
+    name: 'revoke kargo-promoter (from the release managers, say)',
+    expect: releaseOnly,
+    call: () => ({
+      path: api('kargo-demo/settings/roles/kargo-promoter/revocations'),
       body: { subjects: ['group:default/team-a'] },
     }),
   },

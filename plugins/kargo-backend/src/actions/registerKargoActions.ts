@@ -202,7 +202,7 @@ export function registerKargoActions(options: {
     title: 'Promote Kargo freight into a stage',
     description:
       'Promotes freight (by name or alias) into a stage of a Kargo project, with the same permission checks, freeze windows and gates as the Kargo tab. Gates that ask for a confirmation are named in "confirm".',
-    attributes: { readOnly: false, destructive: false, idempotent: false },
+    attributes: { readOnly: false, destructive: true, idempotent: false },
     schema: {
       input: z =>
         z.object({

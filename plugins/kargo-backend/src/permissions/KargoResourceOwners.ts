@@ -101,8 +101,11 @@ export class KargoResourceOwners {
     const entities = await this.annotatedEntities();
     return Promise.all(
       refs.map(async ref => {
-        const [instance, project, stage] = ref.split('/');
-        if (!instance || !project || !stage) return undefined;
+        const parts = ref.split('/');
+        const [instance, project, stage] = parts;
+        if (parts.length !== 3 || !instance || !project || !stage) {
+          return undefined;
+        }
         return {
           instance,
           project,
@@ -119,8 +122,9 @@ export class KargoResourceOwners {
     const entities = await this.annotatedEntities();
     return Promise.all(
       refs.map(async ref => {
-        const [instance, project] = ref.split('/');
-        if (!instance || !project) return undefined;
+        const parts = ref.split('/');
+        const [instance, project] = parts;
+        if (parts.length !== 2 || !instance || !project) return undefined;
         return {
           instance,
           project,

@@ -42,6 +42,7 @@ import { createCredentialsRouter } from './settings/credentialsRouter';
 import { createWarehousesRouter } from './settings/warehousesRouter';
 import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
 import { authorizeKargo } from '@kargo-backstage/plugin-kargo-node';
+import { objectName } from './operations/schemas';
 import { evaluatePromotionSchedule } from './freeze/promotionSchedule';
 
 export interface RouterOptions {
@@ -93,6 +94,17 @@ function parse<S extends z.ZodTypeAny>(schema: S, value: unknown): z.infer<S> {
   return parsed.data;
 }
 
+/** Views kept per snapshot (one per distinct set of options, oldest dropped first). */
+const VIEWS_PER_SNAPSHOT = 16;
+/** Kargo projects one entity may name (each costs Kargo reads). */
+const MAX_PROJECTS_PER_ENTITY = 20;
+
+function statusOf(error: unknown): number | undefined {
+  if (error instanceof NotAllowedError) return 403;
+  if (error instanceof InputError) return 400;
+  return (error as { statusCode?: number }).statusCode;
+}
+
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
@@ -125,6 +137,12 @@ export async function createRouter(
         `Entity ${entityRef} has no ${KARGO_PROJECT_ANNOTATION} annotation`,
       );
     }
+    if (annotations.projects.length > MAX_PROJECTS_PER_ENTITY) {
+      // Each project costs Kargo reads with the portal's token: a catalog author decides this.
+      throw new InputError(
+        `Entity ${entityRef} names ${annotations.projects.length} Kargo projects; at most ${MAX_PROJECTS_PER_ENTITY} are shown`,
+      );
+    }
     const client = instances.get(annotations.instance);
     // Read is decided per project: an entity naming a project does not make it readable.
     const decisions = await authorizeKargo(
@@ -140,6 +158,11 @@ export async function createRouter(
       annotations.projects.map(
         async (project, i): Promise<string | KargoProjectError> => {
           try {
+            if (!objectName.safeParse(project).success) {
+              throw new InputError(
+                `"${project}" in ${KARGO_PROJECT_ANNOTATION} is no Kargo project name`,
+              );
+            }
             if (decisions[i].result !== AuthorizeResult.ALLOW) {
               throw new NotAllowedError(
                 `Not allowed: ${
@@ -167,10 +190,7 @@ export async function createRouter(
               error: {
                 name: e.name,
                 message: e.message,
-                statusCode:
-                  error instanceof NotAllowedError
-                    ? 403
-                    : (error as { statusCode?: number }).statusCode,
+                statusCode: statusOf(error),
               },
             };
           }
@@ -214,7 +234,14 @@ export async function createRouter(
     let views = built.get(snapshot);
     if (!views) built.set(snapshot, (views = new Map()));
     let view = views.get(key);
-    if (!view) views.set(key, (view = buildProjectView(snapshot, viewOptions)));
+    if (!view) {
+      view = buildProjectView(snapshot, viewOptions);
+      // Callers choose the options (limits, entities' filters): keep the latest few, not all.
+      if (views.size >= VIEWS_PER_SNAPSHOT) {
+        views.delete(views.keys().next().value!);
+      }
+      views.set(key, view);
+    }
     return view;
   }
 

@@ -823,6 +823,50 @@ describe('kargo:freight:create acts for the user who runs it', () => {
     expect(projectState('kargo-demo')).toEqual(before);
   });
 
+  it('needs kargo.stage.manage on the stages the warehouse feeds, also when the warehouse stays as it is', async () => {
+    // A hotfix warehouse that already follows the image, feeding a production stage.
+    sim.applyManifests(`
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Warehouse
+metadata: { name: image-writeback, namespace: kargo-demo }
+spec:
+  freightCreationPolicy: Manual
+  subscriptions:
+    - image: { repoURL: ghcr.io/example/hotfix }
+---
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: { name: prod-hotfix, namespace: kargo-demo }
+spec:
+  requestedFreight:
+    - origin: { kind: Warehouse, name: image-writeback }
+      sources: { direct: true }
+  promotionTemplate:
+    spec:
+      steps:
+        - uses: git-clone
+          config:
+            repoURL: https://github.com/example/guestbook-deploy.git
+            checkout: [{ branch: main, path: ./src }]
+`);
+    permissions = denying({
+      permission: 'kargo.stage.manage',
+      resourceRef: 'sim/kargo-demo/prod-hotfix',
+    });
+    const before = projectState('kargo-demo');
+    await expect(
+      createKargoFreightCreateAction({
+        instances,
+        auditor,
+        permissions,
+      }).handler(context(input).ctx),
+    ).rejects.toThrow(
+      'Not allowed: kargo.stage.manage on sim/kargo-demo/prod-hotfix',
+    );
+    expect(mutations()).toEqual([]);
+    expect(projectState('kargo-demo')).toEqual(before);
+  });
+
   it('does not turn a warehouse that creates freight automatically into a manual one', async () => {
     const before = projectState('kargo-demo');
     await expect(

@@ -132,20 +132,20 @@ export function createKargoFreightCreateAction(options: {
         const changed =
           !existing ||
           subscriptions.length !== (existing.spec.subscriptions ?? []).length;
-        if (changed) {
-          const stages = stagesGovernedBy(
-            [{ kind: 'Warehouse', name: warehouse }],
-            await currentStages(client, project),
-          );
-          await authorizeInitiator(options.permissions, credentials, [
-            {
-              permission: kargoStageManagePermission,
-              resourceRefs: stages.map(s =>
-                kargoStageResourceRef(instance, project, s),
-              ),
-            },
-          ]);
-        }
+        // New freight reaches every stage the warehouse feeds (auto-promotion included),
+        // whether or not the warehouse itself changes.
+        const stages = stagesGovernedBy(
+          [{ kind: 'Warehouse', name: warehouse }],
+          await currentStages(client, project),
+        );
+        await authorizeInitiator(options.permissions, credentials, [
+          {
+            permission: kargoStageManagePermission,
+            resourceRefs: stages.map(s =>
+              kargoStageResourceRef(instance, project, s),
+            ),
+          },
+        ]);
         const manual: Warehouse | undefined = changed
           ? {
               apiVersion: 'kargo.akuity.io/v1alpha1',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   AuthService,
   DiscoveryService,
@@ -111,7 +112,14 @@ export function createKargoPromoteAction(options: {
           headers: {
             authorization: `Bearer ${token}`,
             'content-type': 'application/json',
-            'idempotency-key': `scaffolder-${ctx.task?.id ?? 'task'}-${stage}`,
+            // One key per task and target: the same stage name in two projects is two keys
+            // (hashed: the backend takes keys of up to 128 characters).
+            'idempotency-key': `scaffolder-${
+              ctx.task?.id ?? 'task'
+            }-${createHash('sha256')
+              .update(`${instance}/${project}/${stage}`)
+              .digest('hex')
+              .slice(0, 16)}`,
             ...(kargoToken ? { 'x-kargo-token': kargoToken } : {}),
           },
           body: JSON.stringify({

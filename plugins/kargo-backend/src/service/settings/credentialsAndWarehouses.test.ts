@@ -104,6 +104,22 @@ describe('repository credentials from the portal', () => {
     expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       SECRET,
     );
+    // The stored password never follows the credentials to another repository.
+    const redirected = await send(
+      request(server).put(`${settings}/credentials/deploy-repo`).send({
+        type: 'git',
+        repoUrl: 'https://attacker.example.com/collect.git',
+        username: 'robot',
+      }),
+    );
+    expect(redirected.status).toBe(400);
+    expect(redirected.body.error.message).toMatch(/^password: required/);
+    const afterRedirect = await send(
+      request(server).get(`${settings}/credentials`),
+    );
+    expect(afterRedirect.body.items[0].repoUrl).toBe(
+      'https://github.com/example/guestbook-deploy.git',
+    );
     await send(
       request(server).put(`${settings}/credentials/deploy-repo`).send({
         type: 'git',

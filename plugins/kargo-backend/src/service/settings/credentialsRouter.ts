@@ -1,3 +1,4 @@
+import { InputError } from '@backstage/errors';
 import {
   kargoProjectManagePermission,
   kargoProjectSettingsReadPermission,
@@ -5,6 +6,7 @@ import {
 } from '@kargo-backstage/plugin-kargo-common';
 import { KargoSecret } from '@kargo-backstage/plugin-kargo-node';
 import { allStages, authorizeProjectChange } from '../operations/stageScope';
+import { validRe2 } from '../freeze/stageSelector';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
@@ -36,14 +38,12 @@ const update = z
   .object({ ...fields, password: fields.password.optional() })
   .strict();
 
-/** Whether text compiles as a regular expression (repository URL patterns, tag filters). */
+/**
+ * Whether text compiles as a regular expression the way Kargo reads it (Go's RE2 syntax:
+ * repository URL patterns, tag filters).
+ */
 export function isRegex(text: string): boolean {
-  try {
-    RegExp(text);
-    return true;
-  } catch {
-    return false;
-  }
+  return validRe2(text) === undefined;
 }
 
 /** What the portal shows of credentials: never the password, not even redacted. */
@@ -121,6 +121,22 @@ export function createCredentialsRouter(
         repoUrl: op.body.repoUrl,
         passwordChanged: Boolean(op.body.password),
       });
+      if (!op.body.password) {
+        // Kargo keeps the stored password: it must not go to another repository than before.
+        const { items = [] } = await op.reader.listRepoCredentials(op.project);
+        const found = items.find(i => i.metadata?.name === name);
+        const stored = found && credentialsView(found);
+        if (
+          stored &&
+          (stored.repoUrl !== op.body.repoUrl ||
+            stored.type !== op.body.type ||
+            stored.repoUrlIsRegex !== Boolean(op.body.repoUrlIsRegex))
+        ) {
+          throw new InputError(
+            'password: required when repoUrl, repoUrlIsRegex or type change (the stored one stays with the repository it was given for)',
+          );
+        }
+      }
       const updated = await op.writer.updateRepoCredentials(
         op.project,
         name,

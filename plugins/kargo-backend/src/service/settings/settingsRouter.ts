@@ -27,10 +27,12 @@ import {
   readerCredentials,
 } from '../operations/operation';
 import { objectName, parse } from '../operations/schemas';
-import { authorizeProjectChange } from '../operations/stageScope';
+import { allStages, authorizeProjectChange } from '../operations/stageScope';
 
 /** Kargo's own role that may do anything in a project. */
 const KARGO_ADMIN_ROLE = 'kargo-admin';
+/** Kargo's own read-only role. */
+const KARGO_VIEWER_ROLE = 'kargo-viewer';
 import { credentialsView } from './credentialsRouter';
 import {
   policyIndex,
@@ -212,6 +214,15 @@ export function createSettingsRouter(
           await op.authorize(kargoProjectAdminGrantPermission, [
             kargoProjectResourceRef(op.instance, op.project),
           ]);
+        }
+        if (role !== KARGO_VIEWER_ROLE) {
+          // A role that may change anything lets its holders act in Kargo itself, in every
+          // stage, past the portal's checks (and revoking it takes that from someone else).
+          await authorizeProjectChange(
+            op,
+            kargoProjectManagePermission,
+            allStages(await op.snapshot()),
+          );
         }
         const existing = await op.reader.listRoles(op.project);
         if (!existing.items?.some(r => r.metadata?.name === role)) {
