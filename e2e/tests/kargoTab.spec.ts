@@ -69,6 +69,63 @@ test('freight metadata can be written in place and is shown', async ({
   await expect(page.getByText(label)).toBeVisible();
 });
 
+test('a note with a link of another scheme shows as text and the tab keeps working', async ({
+  page,
+}) => {
+  await open(page, '/catalog/default/component/guestbook/kargo');
+  // Written through the API as the guest, as anyone allowed to write metadata could.
+  const refresh = await page.request.post(
+    'http://localhost:7007/api/auth/guest/refresh',
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  const { backstageIdentity } = await refresh.json();
+  const headers = { authorization: `Bearer ${backstageIdentity.token}` };
+  const base =
+    'http://localhost:7007/api/kargo/instances/simulator/projects/kargo-demo';
+  const view = await (
+    await page.request.get(
+      'http://localhost:7007/api/kargo/entity-view?entityRef=component:default/guestbook',
+      { headers },
+    )
+  ).json();
+  const freight = view.projects[0].freight[0].name;
+  const current = await (
+    await page.request.get(`${base}/freight-metadata?freight=${freight}`, {
+      headers,
+    })
+  ).json();
+  const written = await page.request.put(
+    `${base}/freight/${freight}/metadata`,
+    {
+      headers,
+      data: {
+        version: current.items[0]?.version ?? 0,
+        notes:
+          'see [the chat](irc://irc.example.com/releases) or [this](javascript:alert(1))',
+        links: [],
+        labels: {},
+      },
+    },
+  );
+  expect(written.status()).toBe(200);
+  const errors: string[] = [];
+  page.on('pageerror', e => errors.push(e.message));
+  await page.reload();
+  await page
+    .getByRole('listitem', { name: /^Freight / })
+    .first()
+    .click();
+  await expect(page.getByText('the chat')).toBeVisible();
+  await expect(
+    page.locator('a[href^="irc:"], a[href^="javascript:"]'),
+  ).toHaveCount(0);
+  expect(errors).toEqual([]);
+  await page.keyboard.press('Escape');
+  await expect(
+    page.getByRole('button', { name: 'Stage prod', exact: true }),
+  ).toBeVisible();
+});
+
 test('promote: the dialog shows the diff, the promotion appears and completes live', async ({
   page,
 }, info) => {

@@ -46,6 +46,10 @@ beforeEach(async () => {
     entities: [owned('guestbook', 'kargo-demo', 'group:default/team-a')],
     ownership: {
       'user:default/dev': ['user:default/dev', 'group:default/team-a'],
+      'user:default/rel': [
+        'user:default/rel',
+        'group:default/release-managers',
+      ],
     },
     audit,
   }));
@@ -97,5 +101,56 @@ describe('8: a timed-out promote is not retried into a second promotion', () => 
       .set('idempotency-key', 'tab-choice-0002')
       .send({ freight: newest() });
     expect(mallory.status).toBe(403);
+  });
+});
+
+describe('4: a freeze window cannot stall the backend', () => {
+  const rel = as('user:default/rel');
+  const windows = api('kargo-demo/promotion-windows');
+  const window = (extra: object) => ({
+    name: 'hostile',
+    kind: 'Deny',
+    dtstart: '2026-01-01T00:00:00Z',
+    dtend: '2026-01-01T00:00:01Z',
+    ...extra,
+  });
+
+  it('refuses sub-hourly recurrences and patterns Kargo would refuse, naming the field', async () => {
+    for (const [body, field] of [
+      [window({ rrule: 'FREQ=SECONDLY' }), 'rrule'],
+      [window({ rrule: 'FREQ=MINUTELY' }), 'rrule'],
+      [window({ stageSelector: { name: 'regex:(' } }), 'stageSelector.name'],
+    ] as const) {
+      const res = await request(server)
+        .post(windows)
+        .set('authorization', rel)
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(`${field}:`);
+    }
+    const listed = await request(server).get(windows).set('authorization', rel);
+    expect(listed.body.items).toEqual([]);
+  });
+
+  it("matches selectors as Kargo does (Go's RE2): in linear time, with (?i)", async () => {
+    for (const name of ['regex:^((([a-z-])+)+)+\\d$', 'regexp:(?i)PROD']) {
+      const res = await request(server)
+        .post(windows)
+        .set('authorization', rel)
+        .send(
+          window({
+            name: `w${name.length}`,
+            stageSelector: { name },
+            dtend: '2036-01-01T00:00:00Z',
+          }),
+        );
+      expect(res.status).toBe(201);
+    }
+    const started = Date.now();
+    const listed = await request(server).get(windows).set('authorization', rel);
+    expect(listed.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(listed.body.stages.prod.open).toBe(false);
+    expect(listed.body.stages.test.open).toBe(true);
   });
 });
