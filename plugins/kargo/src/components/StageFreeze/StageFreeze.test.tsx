@@ -82,4 +82,18 @@ describe('StageFreeze', () => {
       }),
     ).toBeUndefined();
   });
+  it('says why a window that cannot be evaluated closes the stage', () => {
+    expect(
+      freezeLabel({
+        open: false,
+        closedBy: [
+          {
+            name: 'every-second',
+            kind: 'Deny',
+            problem: 'rrule: too many occurrences to evaluate',
+          },
+        ],
+      }),
+    ).toBe('Frozen (every-second: rrule: too many occurrences to evaluate)');
+  });
 });

@@ -25,7 +25,10 @@ export function freezeLabel(state?: PromotionWindowState): string | undefined {
     ? new Date(state.nextChange).toLocaleString()
     : undefined;
   if (!state.open) {
-    const why = state.closedBy.map(w => w.reason ?? w.name).join(', ');
+    // A window the backend cannot evaluate closes the stage; say why (the problem).
+    const why = state.closedBy
+      .map(w => (w.problem ? `${w.name}: ${w.problem}` : w.reason ?? w.name))
+      .join(', ');
     return `Frozen${why ? ` (${why})` : ''}${when ? ` until ${when}` : ''}`;
   }
   if (state.nextChange && Date.parse(state.nextChange) - Date.now() < DAY_MS) {
