@@ -93,9 +93,7 @@ export class IdempotencyKeys {
         const found = await recover?.(Number(row.created_at)).catch(
           async error => {
             // Still unknown: the next retry looks again.
-            await this.db(TABLE)
-              .where({ ...where, status: 'pending' })
-              .update({ status: 'unknown' });
+            await this.markUnknown(where);
             throw error;
           },
         );
@@ -133,12 +131,17 @@ export class IdempotencyKeys {
       .update({ status: 'done', response: JSON.stringify(response) });
   }
 
+  /** The attempt holding the key may have happened in Kargo: the next retry finds out. */
+  private async markUnknown(where: Where) {
+    await this.db(TABLE)
+      .where({ ...where, status: 'pending' })
+      .update({ status: 'unknown' });
+  }
+
   /** After a failed attempt: release the key, or keep it when Kargo may have done the work. */
   private async settle(where: Where, error: unknown): Promise<never> {
     if (isOutcomeUnknown(error)) {
-      await this.db(TABLE)
-        .where({ ...where, status: 'pending' })
-        .update({ status: 'unknown' });
+      await this.markUnknown(where);
     } else {
       await this.db(TABLE)
         .where({ ...where, status: 'pending' })
