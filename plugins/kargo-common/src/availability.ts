@@ -1,4 +1,9 @@
-import type { Freight, FreightRequest, Stage } from './kargoResources';
+import type {
+  Freight,
+  FreightOrigin,
+  FreightRequest,
+  Stage,
+} from './kargoResources';
 
 /** Go's time.Duration text ("5m0s", "1h", "90s"), as Kargo's specs and statuses write it, in ms. @public */
 export function parseGoDuration(text: string | undefined): number {
@@ -22,6 +27,20 @@ export function parseGoDuration(text: string | undefined): number {
 /** "Warehouse/<name>", the key Kargo uses for an origin. @public */
 export const originKey = (origin: { kind?: string; name?: string }) =>
   `${origin.kind ?? 'Warehouse'}/${origin.name}`;
+
+/**
+ * Whether a stage takes freight from the warehouse (directly or through upstream stages): what
+ * the warehouse lets through can reach it. @public
+ */
+export const requestsFreightFrom = (
+  stage: { spec?: { requestedFreight?: Array<{ origin?: FreightOrigin }> } },
+  warehouse: string,
+) =>
+  (stage.spec?.requestedFreight ?? []).some(
+    r =>
+      r.origin !== undefined &&
+      originKey(r.origin) === originKey({ kind: 'Warehouse', name: warehouse }),
+  );
 
 /** A stage without promotion steps only passes freight on. @public */
 export const isControlFlowStage = (stage: Stage) =>

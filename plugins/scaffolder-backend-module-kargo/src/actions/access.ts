@@ -14,7 +14,14 @@ import {
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import type { Stage } from '@kargo-backstage/plugin-kargo-common';
+import {
+  kargoProjectManagePermission,
+  kargoProjectResourceRef,
+  kargoStageManagePermission,
+  kargoStageResourceRef,
+  requestsFreightFrom,
+  type Stage,
+} from '@kargo-backstage/plugin-kargo-common';
 import {
   authorizeKargo,
   KargoClient,
@@ -141,6 +148,46 @@ export async function currentStages(
 }
 
 /**
+ * What changing an existing project from a template needs, as the backend's routes check it:
+ * kargo.project.manage on the project, the project in Kargo, then kargo.stage.manage on every
+ * stage the change governs (`governs` picks them among the project's stages). Returns the
+ * client that makes the change.
+ */
+export async function authorizeExistingProjectChange(options: {
+  permissions: PermissionsService;
+  ctx: Pick<
+    ActionContext<any, any, any>,
+    'secrets' | 'getInitiatorCredentials'
+  >;
+  client: KargoClient;
+  project: string;
+  action: string;
+  governs(stages: Stage[]): string[];
+}): Promise<KargoClient> {
+  const { permissions, ctx, client, project } = options;
+  const instance = client.instance.name;
+  const credentials = await ctx.getInitiatorCredentials();
+  const writer = writerFor(client, ctx);
+  await authorizeInitiator(permissions, credentials, [
+    {
+      permission: kargoProjectManagePermission,
+      resourceRefs: [kargoProjectResourceRef(instance, project)],
+    },
+  ]);
+  await requireProject(client, project, options.action);
+  const stages = options.governs(await currentStages(client, project));
+  await authorizeInitiator(permissions, credentials, [
+    {
+      permission: kargoStageManagePermission,
+      resourceRefs: stages.map(s =>
+        kargoStageResourceRef(instance, project, s),
+      ),
+    },
+  ]);
+  return writer;
+}
+
+/**
  * The names of the stages a change to the other resources governs, among `stages` (Kargo's and
  * those the change brings): a Warehouse governs the stages it feeds, a PromotionTask those whose
  * promotion steps use it, an AnalysisTemplate those it verifies, a ProjectConfig (promotion
@@ -162,11 +209,7 @@ export function stagesGovernedBy(
         case 'ProjectConfig':
           return true;
         case 'Warehouse':
-          return (spec.requestedFreight ?? []).some(
-            (r: any) =>
-              (r?.origin?.kind ?? 'Warehouse') === 'Warehouse' &&
-              r?.origin?.name === resource,
-          );
+          return requestsFreightFrom({ spec }, resource);
         case 'PromotionTask':
           return (spec.promotionTemplate?.spec?.steps ?? []).some(
             (s: any) =>

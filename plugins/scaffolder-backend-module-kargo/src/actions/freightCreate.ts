@@ -7,21 +7,9 @@ import {
   createTemplateAction,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import {
-  kargoProjectManagePermission,
-  kargoProjectResourceRef,
-  kargoStageManagePermission,
-  kargoStageResourceRef,
-  Warehouse,
-} from '@kargo-backstage/plugin-kargo-common';
+import { Warehouse } from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
-import {
-  authorizeInitiator,
-  currentStages,
-  requireProject,
-  stagesGovernedBy,
-  writerFor,
-} from './access';
+import { authorizeExistingProjectChange, stagesGovernedBy } from './access';
 import { audited } from './audited';
 
 /**
@@ -96,15 +84,17 @@ export function createKargoFreightCreateAction(options: {
       ctx.output('warehouse', warehouse);
 
       const plan = async () => {
-        const credentials = await ctx.getInitiatorCredentials();
-        const writer = writerFor(client, ctx);
-        await authorizeInitiator(options.permissions, credentials, [
-          {
-            permission: kargoProjectManagePermission,
-            resourceRefs: [kargoProjectResourceRef(instance, project)],
-          },
-        ]);
-        await requireProject(client, project, 'kargo:freight:create');
+        // New freight reaches every stage the warehouse feeds (auto-promotion included),
+        // whether or not the warehouse itself changes.
+        const writer = await authorizeExistingProjectChange({
+          permissions: options.permissions,
+          ctx,
+          client,
+          project,
+          action: 'kargo:freight:create',
+          governs: stages =>
+            stagesGovernedBy([{ kind: 'Warehouse', name: warehouse }], stages),
+        });
         const existing = await client
           .getWarehouse(project, warehouse)
           .catch(error => {
@@ -132,20 +122,6 @@ export function createKargoFreightCreateAction(options: {
         const changed =
           !existing ||
           subscriptions.length !== (existing.spec.subscriptions ?? []).length;
-        // New freight reaches every stage the warehouse feeds (auto-promotion included),
-        // whether or not the warehouse itself changes.
-        const stages = stagesGovernedBy(
-          [{ kind: 'Warehouse', name: warehouse }],
-          await currentStages(client, project),
-        );
-        await authorizeInitiator(options.permissions, credentials, [
-          {
-            permission: kargoStageManagePermission,
-            resourceRefs: stages.map(s =>
-              kargoStageResourceRef(instance, project, s),
-            ),
-          },
-        ]);
         const manual: Warehouse | undefined = changed
           ? {
               apiVersion: 'kargo.akuity.io/v1alpha1',

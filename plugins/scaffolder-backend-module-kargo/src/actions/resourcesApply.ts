@@ -7,21 +7,9 @@ import {
   createTemplateAction,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import {
-  kargoProjectManagePermission,
-  kargoProjectResourceRef,
-  kargoStageManagePermission,
-  kargoStageResourceRef,
-} from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { parseAllDocuments } from 'yaml';
-import {
-  authorizeInitiator,
-  currentStages,
-  requireProject,
-  stagesGovernedBy,
-  writerFor,
-} from './access';
+import { authorizeExistingProjectChange, stagesGovernedBy } from './access';
 import { audited } from './audited';
 
 /**
@@ -150,33 +138,19 @@ export function createKargoResourcesApplyAction(options: {
       const client = options.instances.get(ctx.input.instance);
       const instance = client.instance.name;
 
-      const plan = async () => {
-        const credentials = await ctx.getInitiatorCredentials();
-        const writer = writerFor(client, ctx);
-        await authorizeInitiator(options.permissions, credentials, [
-          {
-            permission: kargoProjectManagePermission,
-            resourceRefs: [kargoProjectResourceRef(instance, project)],
-          },
-        ]);
-        await requireProject(client, project, 'kargo:resources:apply');
-        const stages = stagesGovernedBy(
-          objects.map(o => ({ kind: o.kind, name: o.metadata.name })),
-          [
-            ...(await currentStages(client, project)),
-            ...objects.filter(o => o.kind === 'Stage'),
-          ],
-        );
-        await authorizeInitiator(options.permissions, credentials, [
-          {
-            permission: kargoStageManagePermission,
-            resourceRefs: stages.map(s =>
-              kargoStageResourceRef(instance, project, s),
+      const plan = () =>
+        authorizeExistingProjectChange({
+          permissions: options.permissions,
+          ctx,
+          client,
+          project,
+          action: 'kargo:resources:apply',
+          governs: stages =>
+            stagesGovernedBy(
+              objects.map(o => ({ kind: o.kind, name: o.metadata.name })),
+              [...stages, ...objects.filter(o => o.kind === 'Stage')],
             ),
-          },
-        ]);
-        return writer;
-      };
+        });
 
       if (ctx.isDryRun) {
         await plan();

@@ -1,6 +1,7 @@
 import {
   kargoProjectResourceRef,
   kargoStageManagePermission,
+  requestsFreightFrom,
 } from '@kargo-backstage/plugin-kargo-common';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { ProjectSnapshot } from '../views/buildProjectView';
@@ -32,12 +33,7 @@ export function stagesFedBy(
   warehouses: string[],
 ): string[] {
   return snapshot.stages
-    .filter(s =>
-      (s.spec.requestedFreight ?? []).some(
-        r =>
-          r.origin?.kind === 'Warehouse' && warehouses.includes(r.origin.name),
-      ),
-    )
+    .filter(s => warehouses.some(w => requestsFreightFrom(s, w)))
     .map(s => s.metadata!.name!);
 }
 
