@@ -1,0 +1,8 @@
+/**
+ * The conformance suite's targets, for the suite itself and for `yarn start:real-kargo`.
+ *
+ * @packageDocumentation
+ */
+export { startRealKargo } from './realKargo/startRealKargo';
+export { realKargoTarget, binaries, KARGO_VERSION } from './targets/realKargo';
+export { Conformance, warehouse, stage } from './harness';
