@@ -29,7 +29,7 @@ import { SimulatedRoles } from './http/roles';
 import { SimulatedCredentials } from './http/credentials';
 import { PullRequest, runStep } from './controller/promotionSteps';
 import { ArtifactRegistry } from './controller/registry';
-import { argocdApps, SimulatedWorkloads } from './controller/workloads';
+import { argocdAppsByStep, SimulatedWorkloads } from './controller/workloads';
 import { HttpError } from './http/HttpError';
 import {
   Kind,
@@ -887,26 +887,23 @@ export class KargoSimulator {
     status.freightSummary = Object.values(items)
       .map(i => i.name)
       .join(', ');
-    // Kargo checks the health of the Argo CD Applications its argocd-update steps name; its
-    // output capitalizes Namespace and Name (an untagged embedded struct in Kargo's Go code).
-    const apps = argocdApps(stage);
-    status.health = {
-      status: 'Healthy',
-      output: {
-        applicationStatuses: (apps.length
-          ? apps
-          : [`${stage.metadata!.namespace}-${stage.metadata!.name}`]
-        ).map(name => ({
-          Namespace: 'argocd',
-          Name: name,
-          health: { status: 'Healthy' },
-          sync: {
-            status: 'Synced',
-            revision: freight.commits?.[0]?.id ?? '',
-          },
-        })),
-      } as never,
-    };
+    // Kargo's health output is an array, one entry per health check (aggregating_checker.go);
+    // only argocd-update steps register one, and without any there is no output. An entry
+    // capitalizes Namespace and Name (an untagged embedded struct in Kargo's Go code).
+    const checks = argocdAppsByStep(stage).map(apps => ({
+      applicationStatuses: apps.map(name => ({
+        Namespace: 'argocd',
+        Name: name,
+        health: { status: 'Healthy' },
+        sync: {
+          status: 'Synced',
+          revision: freight.commits?.[0]?.id ?? '',
+        },
+      })),
+    }));
+    status.health = checks.length
+      ? { status: 'Healthy', output: checks as never }
+      : { status: 'Healthy' };
   }
 
   private markFreightIn(project: string, stageName: string, arrived: Freight) {

@@ -25,14 +25,22 @@ export interface KubernetesObject {
 
 /** The Argo CD Applications a stage's argocd-update steps name, as Kargo renders them. */
 export function argocdApps(stage: Stage): string[] {
+  return argocdAppsByStep(stage).flat();
+}
+
+/** The Argo CD Applications of each argocd-update step: each step is one health check. */
+export function argocdAppsByStep(stage: Stage): string[][] {
   const render = (name: string) =>
     name
       .replace(/\$\{\{\s*ctx\.stage\s*\}\}/g, stage.metadata!.name!)
       .replace(/\$\{\{\s*ctx\.project\s*\}\}/g, stage.metadata!.namespace!);
   return (stage.spec.promotionTemplate?.spec?.steps ?? [])
     .filter(s => s.uses === 'argocd-update')
-    .flatMap(s => (s.config as { apps?: Array<{ name?: string }> })?.apps ?? [])
-    .flatMap(a => (a.name ? [render(a.name)] : []));
+    .map(s =>
+      ((s.config as { apps?: Array<{ name?: string }> })?.apps ?? []).flatMap(
+        a => (a.name ? [render(a.name)] : []),
+      ),
+    );
 }
 
 interface Rollout {

@@ -157,6 +157,27 @@ describe('simulator REST API', () => {
     ).toBe(404);
   });
 
+  it("answers a stage's health output as Kargo does: an array, one entry per health check", async () => {
+    // aggregating_checker.go; Kargo's UI reads it as HealthEntry[]. Each argocd-update step
+    // registers one check; its entry capitalizes Namespace and Name.
+    const uat = await call('GET', '/v1beta1/projects/kargo-demo/stages/uat');
+    expect(uat.body.status.health).toEqual({
+      status: 'Healthy',
+      output: [
+        {
+          applicationStatuses: [
+            {
+              Namespace: 'argocd',
+              Name: 'guestbook-uat',
+              health: { status: 'Healthy' },
+              sync: { status: 'Synced', revision: expect.any(String) },
+            },
+          ],
+        },
+      ],
+    });
+  });
+
   it('filters stages by freightOrigins and freight by origins and stage', async () => {
     const cart = await call(
       'GET',

@@ -73,10 +73,17 @@ describe('the Kubernetes read API of the simulator', () => {
         expected,
       ]);
     }
-    // Kargo's health output names the same applications.
+    // Kargo's health output (one entry per health check) names the same applications.
     const uat = sim.store.require<Stage>('Stage', 'kargo-demo', 'uat');
-    expect((uat.status!.health!.output as any).applicationStatuses).toEqual([
-      expect.objectContaining({ Namespace: 'argocd', Name: 'guestbook-uat' }),
+    expect(uat.status!.health!.output).toEqual([
+      {
+        applicationStatuses: [
+          expect.objectContaining({
+            Namespace: 'argocd',
+            Name: 'guestbook-uat',
+          }),
+        ],
+      },
     ]);
     expect(
       (await get('/apis/apps/v1/namespaces/guestbook-uat/deployments')).body

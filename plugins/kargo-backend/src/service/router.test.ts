@@ -140,6 +140,15 @@ describe('GET /entity-view', () => {
       stages: ['test'],
     });
     expect(uat.renderedCommit).toMatch(/^[0-9a-f]{40}$/);
+    // Read from Kargo's health output, an array of one entry per health check.
+    expect(uat.argocdApps).toEqual([
+      {
+        name: 'guestbook-uat',
+        namespace: 'argocd',
+        health: 'Healthy',
+        sync: 'Synced',
+      },
+    ]);
     const prodPromotion = project.promotions.find(p => p.stage === 'prod')!;
     expect(prodPromotion.pullRequestUrl).toMatch(/\/pull\/\d+$/);
     expect(project.warehouses[0]).toMatchObject({

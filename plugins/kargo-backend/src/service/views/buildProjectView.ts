@@ -131,14 +131,21 @@ export function promotionView(p: Promotion): PromotionView {
 }
 
 /**
- * The Argo CD Applications in Kargo's health output. Kargo serializes their name and namespace
- * capitalized (an untagged embedded struct); lower case is accepted as well.
+ * The Argo CD Applications in Kargo's health output: an array with one entry per health check
+ * (pkg/health/aggregating_checker.go), read like Kargo's UI does; a single object (what our
+ * simulator once wrote) is read too. Kargo serializes their name and namespace capitalized
+ * (an untagged embedded struct); lower case is accepted as well.
  */
 function argocdApps(output: unknown): StageView['argocdApps'] {
-  const statuses = (output as { applicationStatuses?: unknown[] } | undefined)
-    ?.applicationStatuses;
-  if (!Array.isArray(statuses)) return undefined;
-  return statuses.flatMap(entry => {
+  type HealthEntry = { applicationStatuses?: unknown };
+  const entries = (Array.isArray(output) ? output : [output]) as Array<
+    HealthEntry | undefined
+  >;
+  const lists = entries
+    .map(e => e?.applicationStatuses)
+    .filter((l): l is unknown[] => Array.isArray(l));
+  if (!lists.length) return undefined;
+  return lists.flat().flatMap(entry => {
     const a = entry as Record<string, any>;
     const name = a.Name ?? a.name;
     if (typeof name !== 'string') return [];
