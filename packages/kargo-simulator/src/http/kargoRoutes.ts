@@ -23,6 +23,7 @@ import {
   stringField,
   wrap,
 } from './requests';
+import { roleResources } from './roles';
 import { serveWatch } from './watch';
 
 export interface KargoRoutesOptions {
@@ -400,6 +401,9 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
   api.use('/projects/:project/repo-credentials', sim.credentials.routes());
 
   // ---- roles ----
+  /** Kargo's `as-resources=true`: the role's Kubernetes resources instead of the Role. */
+  const asResources = (req: Request) =>
+    queryParam(req, 'as-resources') === 'true';
   const roles = (project: string) => {
     sim.roles.ensureDefaults(
       project,
@@ -409,10 +413,9 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
   };
   get('/projects/:project/roles', (req, res) => {
     authorize(res, 'list', 'roles', req.params.project, 'viewer');
-    res.json({
-      metadata: {},
-      items: roles(req.params.project).list(req.params.project),
-    });
+    // A bare array, not a list object (list_roles_v1alpha1.go).
+    const list = roles(req.params.project).list(req.params.project);
+    res.json(asResources(req) ? list.map(roleResources) : list);
   });
   get('/projects/:project/roles/:role', (req, res) => {
     authorize(
@@ -423,9 +426,11 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
       'viewer',
       req.params.role,
     );
-    res.json(
-      roles(req.params.project).get(req.params.project, req.params.role),
+    const role = roles(req.params.project).get(
+      req.params.project,
+      req.params.role,
     );
+    res.json(asResources(req) ? roleResources(role) : role);
   });
   for (const [path, change] of [
     ['grants', 'grant'],

@@ -133,3 +133,45 @@ export class SimulatedRoles {
     return target;
   }
 }
+
+/**
+ * The Kubernetes resources behind a role (`rbacapi.RoleResources`), what Kargo answers for
+ * `?as-resources=true`: its ServiceAccount (claims as an annotation), Role and RoleBinding.
+ */
+export function roleResources(role: SimulatedRole) {
+  const { name, namespace, creationTimestamp } = role.metadata;
+  const managed = role.kargoManaged
+    ? { 'rbac.kargo.akuity.io/managed': 'true' }
+    : undefined;
+  const claims = role.claims.length
+    ? {
+        'rbac.kargo.akuity.io/claims': JSON.stringify(
+          Object.fromEntries(role.claims.map(c => [c.name, c.values])),
+        ),
+      }
+    : undefined;
+  const meta = (annotations?: Record<string, string>) => ({
+    name,
+    namespace,
+    creationTimestamp,
+    ...(annotations ? { annotations } : {}),
+  });
+  return {
+    metadata: { name, namespace },
+    serviceAccount: {
+      metadata: meta(managed || claims ? { ...managed, ...claims } : undefined),
+    },
+    roles: [{ metadata: meta(managed), rules: role.rules }],
+    roleBindings: [
+      {
+        metadata: meta(managed),
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'Role',
+          name,
+        },
+        subjects: [{ kind: 'ServiceAccount', name, namespace }],
+      },
+    ],
+  };
+}

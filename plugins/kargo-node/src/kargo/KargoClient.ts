@@ -352,7 +352,8 @@ export class KargoClient {
 
   // ---- roles ----
 
-  listRoles(project: string): Promise<{ items?: KargoRole[] }> {
+  /** A project's roles, sorted by name: Kargo answers a bare array, not a list object. */
+  listRoles(project: string): Promise<KargoRole[]> {
     return this.get('/v1beta1/projects/{project}/roles', { project });
   }
 

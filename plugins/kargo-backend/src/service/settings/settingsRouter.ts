@@ -127,7 +127,7 @@ export function createSettingsRouter(
       })),
       credentials: credentials.items,
       credentialsError: 'error' in credentials ? credentials.error : undefined,
-      roles: (roles.items ?? []).map(r => ({
+      roles: roles.map(r => ({
         name: r.metadata?.name ?? '',
         kargoManaged: Boolean(r.kargoManaged),
         claims: (r.claims ?? []).map(c => ({
@@ -225,7 +225,7 @@ export function createSettingsRouter(
           );
         }
         const existing = await op.reader.listRoles(op.project);
-        if (!existing.items?.some(r => r.metadata?.name === role)) {
+        if (!existing.some(r => r.metadata?.name === role)) {
           throw new NotFoundError(
             `Project "${op.project}" has no Kargo role "${role}"`,
           );
