@@ -17,6 +17,7 @@ export type {
   KargoSecret,
   KargoSecretList,
   KargoRepoCredentialsRequest,
+  KargoRepoCredentialsPatch,
 } from './kargo/KargoClient';
 export { KargoInstances } from './kargo/KargoInstances';
 export {

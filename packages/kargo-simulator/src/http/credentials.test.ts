@@ -65,12 +65,31 @@ describe('repository credentials', () => {
     expect(listed.text).not.toContain('s3cr3t-value');
     expect(JSON.parse(listed.text).items).toHaveLength(1);
 
-    // An update without a password keeps it; with one, replaces it.
-    await call('PUT', `${creds}/deploy-repo`, { username: 'robot' });
+    // PATCH changes the fields it is given and keeps the password; PUT replaces the
+    // credentials whole and refuses an empty password.
+    const patched = await call('PATCH', `${creds}/deploy-repo`, {
+      username: 'robot',
+    });
+    expect(patched.status).toBe(200);
+    expect(JSON.parse(patched.text).stringData.username).toBe('robot');
     expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       's3cr3t-value',
     );
-    await call('PUT', `${creds}/deploy-repo`, { password: 'rotated' });
+    const replace = {
+      type: 'git',
+      repoUrl: 'https://github.com/example/guestbook-deploy.git',
+      username: 'robot',
+    };
+    const refused = await call('PUT', `${creds}/deploy-repo`, replace);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('password should not be empty');
+    const replaced = await call('PUT', `${creds}/deploy-repo`, {
+      ...replace,
+      password: 'rotated',
+    });
+    expect(replaced.status).toBe(200);
+    // A description left out of a PUT is removed.
+    expect(JSON.parse(replaced.text).metadata.annotations).toBeUndefined();
     expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       'rotated',
     );

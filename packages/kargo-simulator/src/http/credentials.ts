@@ -70,29 +70,31 @@ export class SimulatedCredentials {
       }
       return found;
     };
+    /** `whole`: create and PUT need every field, PATCH only the ones it changes. */
     const check = (
       body: any,
-      creating: boolean,
+      whole: 'create' | 'replace' | false,
     ): Partial<StoredCredentials> => {
-      if (creating && !NAME.test(body?.name ?? '')) {
+      if (whole === 'create' && !NAME.test(body?.name ?? '')) {
         throw new HttpError(
           400,
           'name should not be empty and must be a valid name',
         );
       }
-      if (body?.type !== undefined && !TYPES.includes(body.type)) {
-        throw new HttpError(400, 'type should be one of git, helm, or image');
-      }
-      if (creating && !body?.type) {
+      if (whole && !body?.type) {
         throw new HttpError(400, 'type should not be empty');
       }
-      if (creating && !body?.repoUrl) {
+      // Kargo's PATCH sets any type it is given (and then no longer knows the secret).
+      if (body?.type && !TYPES.includes(body.type)) {
+        throw new HttpError(400, 'type should be one of git, helm, or image');
+      }
+      if (whole && !body?.repoUrl) {
         throw new HttpError(400, 'repoUrl should not be empty');
       }
-      if (creating && !body?.username) {
+      if (whole && !body?.username) {
         throw new HttpError(400, 'username should not be empty');
       }
-      if (creating && !body?.password) {
+      if (whole && !body?.password) {
         throw new HttpError(400, 'password should not be empty');
       }
       if (body?.repoUrlIsRegex && body?.repoUrl) {
@@ -121,7 +123,7 @@ export class SimulatedCredentials {
     });
     router.post('/', (req: Request, res: Response) => {
       authorize(res, 'create', 'secrets', req.params.project, 'admin');
-      const body = check(jsonBody(req), true) as StoredCredentials;
+      const body = check(jsonBody(req), 'create') as StoredCredentials;
       if (this.stored.has(key(req, body.name))) {
         throw new HttpError(409, `secrets "${body.name}" already exists`);
       }
@@ -139,19 +141,38 @@ export class SimulatedCredentials {
       this.stored.set(key(req, body.name), created);
       res.status(201).json(toSecret(created));
     });
+    // PUT replaces the credentials whole (update_repo_credentials_v1alpha1.go): every field
+    // is required but the description, and one left out is removed.
     router.put('/:name', (req: Request, res: Response) => {
       authorize(res, 'update', 'secrets', req.params.project, 'admin');
+      const body = check(jsonBody(req), 'replace') as StoredCredentials;
       const existing = find(req);
-      const body = check(jsonBody(req), false);
-      // An update without a password keeps the stored one.
       Object.assign(existing, {
-        type: body.type ?? existing.type,
-        repoUrl: body.repoUrl ?? existing.repoUrl,
-        repoUrlIsRegex: body.repoUrlIsRegex ?? existing.repoUrlIsRegex,
-        username: body.username ?? existing.username,
-        password: body.password || existing.password,
-        description: body.description ?? existing.description,
+        type: body.type,
+        repoUrl: body.repoUrl,
+        repoUrlIsRegex: Boolean(body.repoUrlIsRegex),
+        username: body.username,
+        password: body.password,
+        description: body.description || undefined,
       });
+      res.json(toSecret(existing));
+    });
+    // PATCH changes only the fields given non-empty (patch_repo_credentials_v1alpha1.go): an
+    // empty description removes it, repoUrlIsRegex counts only along with repoUrl.
+    router.patch('/:name', (req: Request, res: Response) => {
+      authorize(res, 'update', 'secrets', req.params.project, 'admin');
+      const body = check(jsonBody(req), false);
+      const existing = find(req);
+      if (body.description !== undefined) {
+        existing.description = body.description || undefined;
+      }
+      if (body.type) existing.type = body.type;
+      if (body.repoUrl) {
+        existing.repoUrl = body.repoUrl;
+        existing.repoUrlIsRegex = Boolean(body.repoUrlIsRegex);
+      }
+      if (body.username) existing.username = body.username;
+      if (body.password) existing.password = body.password;
       res.json(toSecret(existing));
     });
     router.delete('/:name', (req: Request, res: Response) => {

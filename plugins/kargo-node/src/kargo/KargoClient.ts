@@ -412,7 +412,10 @@ export class KargoClient {
     );
   }
 
-  /** Replaces the credentials' fields; without a password Kargo keeps the stored one. */
+  /**
+   * Replaces the credentials whole (PUT): every field, the password too (Kargo refuses an
+   * empty one); a description left out is removed.
+   */
   updateRepoCredentials(
     project: string,
     name: string,
@@ -423,6 +426,23 @@ export class KargoClient {
       '/v1beta1/projects/{project}/repo-credentials/{repo-credentials}',
       { project, 'repo-credentials': name },
       { body: credentials },
+    );
+  }
+
+  /**
+   * Changes only the given fields (PATCH): without a password Kargo keeps the stored one; an
+   * empty description removes it; repoUrlIsRegex counts only along with repoUrl.
+   */
+  patchRepoCredentials(
+    project: string,
+    name: string,
+    patch: KargoRepoCredentialsPatch,
+  ): Promise<KargoSecret> {
+    return this.send(
+      'PATCH',
+      '/v1beta1/projects/{project}/repo-credentials/{repo-credentials}',
+      { project, 'repo-credentials': name },
+      { body: patch },
     );
   }
 
@@ -700,9 +720,12 @@ export type KargoRole = KargoSchemas['RbacRole'];
 export type KargoSecret = KargoSchemas['V1Secret'];
 /** @public */
 export type KargoSecretList = KargoSchemas['V1SecretList'];
-/** Fields of repository credentials Kargo accepts on create and update. @public */
+/** Fields of repository credentials Kargo accepts on create and replace (PUT). @public */
 export type KargoRepoCredentialsRequest =
   KargoSchemas['UpdateRepoCredentialsRequest'];
+/** Fields of repository credentials to change with PATCH; left out, they stay. @public */
+export type KargoRepoCredentialsPatch =
+  KargoSchemas['PatchRepoCredentialsRequest'];
 
 /** The answer of the /v1beta1/resources routes: one result per manifest document. @public */
 export interface ResourcesResponse {

@@ -104,6 +104,14 @@ describe('repository credentials from the portal', () => {
     expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       SECRET,
     );
+    // Kargo's PUT refuses an empty password: keeping the stored one is a PATCH, which still
+    // replaces every other field (the description left out is removed).
+    const repoCredentials =
+      '/v1beta1/projects/kargo-demo/repo-credentials/deploy-repo';
+    expect(kargo.requestLog).toContain(`PATCH ${repoCredentials}`);
+    expect(kargo.requestLog).not.toContain(`PUT ${repoCredentials}`);
+    expect(kept.body).toMatchObject({ username: 'robot' });
+    expect(kept.body.description).toBeUndefined();
     // The stored password never follows the credentials to another repository.
     const redirected = await send(
       request(server).put(`${settings}/credentials/deploy-repo`).send({
@@ -131,6 +139,7 @@ describe('repository credentials from the portal', () => {
     expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       ROTATED,
     );
+    expect(kargo.requestLog).toContain(`PUT ${repoCredentials}`);
 
     // Refused attempts carry the secret too.
     const denied = await send(

@@ -33,7 +33,7 @@ const create = z
     message: 'repoUrl is not a valid regular expression',
     path: ['repoUrl'],
   });
-/** An update may leave the password out: Kargo keeps the stored one. */
+/** An update replaces every field but may leave the password out: Kargo keeps the stored one. */
 const update = z
   .object({ ...fields, password: fields.password.optional() })
   .strict();
@@ -137,11 +137,20 @@ export function createCredentialsRouter(
           );
         }
       }
-      const updated = await op.writer.updateRepoCredentials(
-        op.project,
-        name,
-        op.body,
-      );
+      const { password, ...fields } = op.body;
+      // Kargo's PUT replaces the credentials whole and refuses an empty password; keeping the
+      // stored one takes a PATCH, sent with every other field so both replace the same.
+      const updated = password
+        ? await op.writer.updateRepoCredentials(op.project, name, {
+            ...fields,
+            password,
+          })
+        : await op.writer.patchRepoCredentials(op.project, name, {
+            ...fields,
+            repoUrlIsRegex: Boolean(fields.repoUrlIsRegex),
+            // PATCH keeps a description left out; an empty one removes it, as PUT would.
+            description: fields.description ?? '',
+          });
       return { status: 200, body: credentialsView(updated) as any };
     },
   );

@@ -1,0 +1,8 @@
+import { Suite } from './suite';
+import { reads } from './reads';
+import { healthOutput } from './healthOutput';
+import { roles } from './roles';
+import { repoCredentials } from './repoCredentials';
+
+/** Every suite, in the order they run on each target. Add new suites here. */
+export const SUITES: Suite[] = [reads, healthOutput, roles, repoCredentials];
