@@ -1,5 +1,6 @@
 import type {
   Freight,
+  ProjectConfig,
   Promotion,
   Stage,
   Warehouse,
@@ -81,9 +82,10 @@ describe('KargoSimulator', () => {
     const [auto] = sim.store
       .list<Promotion>('Promotion', 'kargo-demo')
       .filter(p => p.spec.freight === created!.metadata!.name);
-    expect(auto.metadata!.annotations!['kargo.akuity.io/create-actor']).toMatch(
-      /^controller:/,
-    );
+    // The controller's own Promotion names no actor (api.NewMinimalPromotion) and no hold intent.
+    expect(Object.keys(auto.metadata!.annotations!)).toEqual([
+      'kargo.akuity.io/stage',
+    ]);
     expect(auto.metadata!.name).toMatch(/^test\.[0-9a-z]{26}\.[0-9a-f]{7}$/);
 
     const phases: string[] = [];
@@ -365,6 +367,84 @@ describe('KargoSimulator', () => {
     sim.tick();
     expect(promotion(sim, down.metadata!.name!).status?.phase).toBe('Aborted');
     expect(freightIn(sim, 'uat')).toEqual(['1.29.0']);
+  });
+
+  it("holds the stage's next promotion Pending while its current freight is being verified", () => {
+    const { sim } = demo();
+    const tickUntil = (done: () => boolean) => {
+      for (let i = 0; i < 50 && !done(); i++) sim.tick();
+      expect(done()).toBe(true);
+    };
+    const verification = () =>
+      stage(sim, 'uat').status?.freightHistory?.[0]?.verificationHistory?.[0];
+    const [older, newer] = ['1.29.0', '1.29.1'].map(
+      tag =>
+        sim.store
+          .list<Freight>('Freight', 'kargo-demo')
+          .find(f => f.images?.[0]?.tag === tag)!,
+    );
+    sim.promote(
+      'kargo-demo',
+      'uat',
+      { freight: newer.metadata!.name },
+      'admin',
+    );
+    tickUntil(() => verification()?.phase === 'Pending');
+    const next = sim.promote(
+      'kargo-demo',
+      'uat',
+      { freight: older.metadata!.name },
+      'admin',
+    );
+    sim.tick(); // the verification runs
+    expect(verification()?.phase).toBe('Running');
+    expect(promotion(sim, next.metadata!.name!).status?.phase).toBe('Pending');
+    tickUntil(() => verification()?.phase === 'Successful');
+    tickUntil(
+      () => promotion(sim, next.metadata!.name!).status?.phase === 'Succeeded',
+    );
+  });
+
+  it('keeps auto-promotion holds only while auto-promotion is enabled', () => {
+    const { sim } = demo();
+    const older = sim.store
+      .list<Freight>('Freight', 'kargo-demo')
+      .find(f => f.images?.[0]?.tag === '1.29.0')!;
+    const back = sim.promote(
+      'kargo-demo',
+      'test',
+      { freight: older.metadata!.name },
+      'admin',
+    );
+    expect(
+      back.metadata!.annotations!['kargo.akuity.io/auto-promotion-hold'],
+    ).toBe('Warehouse/guestbook');
+    sim.runUntilIdle();
+    expect(stage(sim, 'test').status?.autoPromotionHolds).toMatchObject({
+      'Warehouse/guestbook': {
+        freightName: older.metadata!.name,
+        promotionName: back.metadata!.name,
+        actor: 'admin',
+      },
+    });
+    // New freight stays out of the held stage.
+    publishAndDiscover(sim, '1.31.0');
+    sim.runUntilIdle();
+    expect(freightIn(sim, 'test')).toEqual(['1.29.0']);
+
+    sim.store.update<ProjectConfig>(
+      'ProjectConfig',
+      'kargo-demo',
+      'kargo-demo',
+      c => {
+        c.spec = { promotionPolicies: [] };
+      },
+    );
+    sim.tick();
+    const status = stage(sim, 'test').status!;
+    expect(status.autoPromotionEnabled).toBe(false);
+    expect(status.autoPromotionHolds).toBeUndefined();
+    expect(status.effectiveAutoPromotionHolds).toBeUndefined();
   });
 
   it('emits a watch event for each change, with rising resourceVersions', () => {

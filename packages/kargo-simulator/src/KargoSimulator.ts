@@ -20,8 +20,24 @@ import { Clock, SeedingClock } from './clock';
 import {
   isControlFlow,
   isFreightAvailable,
+  listFreightAvailableToStage,
   originKey,
 } from './controller/availability';
+import {
+  effectiveAutoPromotionHolds,
+  selectAutoPromotionCandidates,
+  shouldAutoPromote,
+  stampHoldIntent,
+  syncAutoPromotionHolds,
+} from './controller/autoPromotion';
+import { isAutoPromotionEnabled } from './controller/promotionPolicies';
+import {
+  isTerminalVerification,
+  startVerification,
+  verificationAllowsNextPromotion,
+  verifiedCondition,
+  VERIFICATION_TERMINAL,
+} from './controller/verification';
 import { discover } from './controller/discovery';
 import { formatDuration, parseDuration } from './controller/durations';
 import { freightAlias, freightName } from './controller/freightIdentity';
@@ -44,18 +60,8 @@ export const REVERIFY_ANNOTATION = 'kargo.akuity.io/reverify';
 export const ABORT_ANNOTATION = 'kargo.akuity.io/abort';
 export const CREATE_ACTOR_ANNOTATION = 'kargo.akuity.io/create-actor';
 const TERMINAL = ['Succeeded', 'Failed', 'Errored', 'Aborted'];
-const VERIFICATION_TERMINAL = [
-  'Successful',
-  'Failed',
-  'Error',
-  'Aborted',
-  'Inconclusive',
-];
-const VERIFIED_CONDITION: Record<string, string> = {
-  Successful: 'True',
-  Running: 'Unknown',
-  Pending: 'Unknown',
-};
+/** The event actor of what Kargo's controller does (FormatEventControllerActor). */
+const CONTROLLER_ACTOR = 'controller:kargo-controller';
 
 export interface KargoSimulatorOptions {
   clock?: Clock;
@@ -563,12 +569,15 @@ export class KargoSimulator {
       : { promotions };
   }
 
-  /** Creates a Promotion the way Kargo's API server and its mutating webhook shape it. */
+  /**
+   * Creates a Promotion the way Kargo's API server and its mutating webhook shape it. `actor`
+   * is the user; the controller's own (auto-)promotions name none (api.NewMinimalPromotion).
+   */
   private createPromotion(
     project: string,
     stage: Stage,
     freight: Freight,
-    actor: string,
+    actor: string | undefined,
   ): Promotion {
     const stageName = stage.metadata!.name!;
     if (isControlFlow(stage)) {
@@ -590,13 +599,13 @@ export class KargoSimulator {
       ...(stage.spec.vars ?? []),
       ...(stage.spec.promotionTemplate?.spec?.vars ?? []),
     ];
-    const promotion = this.store.create<Promotion>('Promotion', {
+    const manifest = {
       metadata: {
         name,
         generateName: 'promo-',
         namespace: project,
         annotations: {
-          [CREATE_ACTOR_ANNOTATION]: actor,
+          ...(actor ? { [CREATE_ACTOR_ANNOTATION]: actor } : {}),
           'kargo.akuity.io/stage': stageName,
         },
         labels: { 'kargo.akuity.io/stage': stageName },
@@ -618,16 +627,25 @@ export class KargoSimulator {
         steps,
       },
       status: {},
-    } as Promotion);
+    } as Promotion;
+    stampHoldIntent(
+      manifest,
+      freight,
+      this.autoPromotionCandidates(stage),
+      this.autoPromotionEnabled(stage),
+    );
+    const promotion = this.store.create<Promotion>('Promotion', manifest);
     this.recordEvent(
       project,
       'Promotion',
       name,
       'PromotionCreated',
-      `Promotion created for Stage "${stageName}" by "${actor}"`,
+      `Promotion created for Stage "${stageName}" by "${
+        actor ?? CONTROLLER_ACTOR
+      }"`,
       {
-        actor,
-        component: 'api',
+        actor: actor ?? CONTROLLER_ACTOR,
+        component: actor ? 'api' : 'kargo-controller',
       },
     );
     return promotion;
@@ -655,9 +673,15 @@ export class KargoSimulator {
     }
     const phase = promotion.status?.phase;
     if (!phase || phase === 'Pending') {
-      const busy = this.store
-        .scan<Promotion>('Promotion', ns)
-        .some(p => p.spec.stage === stageName && p.status?.phase === 'Running');
+      const busy =
+        this.store
+          .scan<Promotion>('Promotion', ns)
+          .some(
+            p => p.spec.stage === stageName && p.status?.phase === 'Running',
+          ) ||
+        !verificationAllowsNextPromotion(
+          this.store.require<Stage>('Stage', ns, stageName),
+        );
       if (busy) {
         if (!phase)
           this.store.update<Promotion>('Promotion', ns, name, p => {
@@ -695,12 +719,25 @@ export class KargoSimulator {
         s.status = {
           ...s.status,
           currentPromotion: { name, freight: this.freightRef(freight) },
+          // assessHealth: no health is assessed while a Promotion is in progress.
+          health: {
+            status: 'Unknown',
+            issues: [
+              'Cannot assess health because a Promotion is currently in progress',
+            ],
+          },
           conditions: this.setCondition(
-            s.status?.conditions,
-            'Promoting',
-            'True',
+            this.setCondition(
+              s.status?.conditions,
+              'Promoting',
+              'True',
+              'ActivePromotion',
+              `Promotion ${name} is running`,
+            ),
+            'Healthy',
+            'Unknown',
             'ActivePromotion',
-            `Promotion ${name} is running`,
+            'Stage has a Promotion in progress',
           ),
         };
       });
@@ -829,8 +866,53 @@ export class KargoSimulator {
         phase,
         message,
       );
-      if (phase === 'Succeeded' && freight)
+      // syncPromotions replays each finished Promotion's hold or resume intent.
+      status.autoPromotionHolds = syncAutoPromotionHolds(
+        s,
+        status.autoPromotionHolds,
+        this.autoPromotionEnabled(s),
+        [finished],
+      );
+      if (!status.autoPromotionHolds) delete status.autoPromotionHolds;
+      if (phase === 'Succeeded' && freight) {
         this.landFreight(s, status, freight);
+        // syncPromotions: the new freight awaits its verification.
+        status.conditions = this.setCondition(
+          status.conditions,
+          'Verified',
+          'Unknown',
+          'WaitingForVerification',
+          'Waiting for verification to be performed after successful promotion',
+        );
+        if (status.health?.status === 'Healthy') {
+          status.conditions = this.setCondition(
+            status.conditions,
+            'Healthy',
+            'True',
+            'Healthy',
+            `Stage is healthy (performed ${
+              (s.spec.promotionTemplate?.spec?.steps ?? []).filter(
+                step => step.uses === 'argocd-update',
+              ).length
+            } health checks)`,
+          );
+        }
+      } else {
+        // assessHealth: health is only known after a successful Promotion.
+        status.health = {
+          status: 'Unknown',
+          issues: [
+            'Cannot assess health because last Promotion did not succeed',
+          ],
+        };
+        status.conditions = this.setCondition(
+          status.conditions,
+          'Healthy',
+          'Unknown',
+          `LastPromotion${phase}`,
+          'Cannot assess health because last Promotion did not succeed',
+        );
+      }
       s.status = status;
     });
     if (phase === 'Succeeded' && freight) {
@@ -864,23 +946,12 @@ export class KargoSimulator {
           .join(','),
       )
       .digest('hex');
-    const verifies = Boolean(
-      stage.spec.verification?.analysisTemplates?.length,
-    );
+    // Verification starts once the stage is healthy (reconcileStage).
     status.freightHistory = [
       {
         id,
         items,
-        verificationHistory: verifies
-          ? [
-              {
-                id: randomUUID(),
-                phase: 'Pending',
-                startTime: this.clock.isoNow(),
-                actor: 'kargo controller',
-              },
-            ]
-          : [],
+        verificationHistory: [],
       },
       ...(status.freightHistory ?? []),
     ].slice(0, 10);
@@ -908,10 +979,6 @@ export class KargoSimulator {
 
   private markFreightIn(project: string, stageName: string, arrived: Freight) {
     const now = this.clock.isoNow();
-    const stage = this.store.require<Stage>('Stage', project, stageName);
-    const verifies = Boolean(
-      stage.spec.verification?.analysisTemplates?.length,
-    );
     for (const freight of this.store.scan<Freight>('Freight', project)) {
       const isArrived = freight.metadata!.name === arrived.metadata!.name;
       const wasHere = freight.status?.currentlyIn?.[stageName];
@@ -929,11 +996,6 @@ export class KargoSimulator {
           };
           if (isArrived) {
             status.currentlyIn[stageName] = { since: now };
-            if (!verifies)
-              status.verifiedIn = {
-                ...status.verifiedIn,
-                [stageName]: { verifiedAt: now },
-              };
           } else {
             const since = status.currentlyIn[stageName]?.since;
             delete status.currentlyIn[stageName];
@@ -962,10 +1024,6 @@ export class KargoSimulator {
     const name = stage.metadata!.name!;
     const annotations = stage.metadata!.annotations ?? {};
     const refresh = annotations[REFRESH_ANNOTATION];
-    const reverify = annotations[REVERIFY_ANNOTATION];
-    const abort = annotations[ABORT_ANNOTATION];
-    const current = stage.status?.freightHistory?.[0];
-    const verification = current?.verificationHistory?.[0];
 
     if (isControlFlow(stage)) {
       this.passThroughControlFlow(stage);
@@ -975,33 +1033,54 @@ export class KargoSimulator {
         s.status = { ...s.status, lastHandledRefresh: refresh };
       });
     }
+    if (isControlFlow(stage)) return;
+    this.syncAutoPromotion(stage);
+    this.verifyStageFreight(this.store.require<Stage>('Stage', ns, name));
+  }
+
+  /**
+   * verifyStageFreight and markFreightVerifiedForStage: nothing while promoting; a verification
+   * in progress is aborted or advanced; a finished one stays unless a re-verification names it;
+   * a new one starts only once the stage is healthy. A Successful verification marks the freight
+   * verified in the stage.
+   */
+  private verifyStageFreight(stage: Stage) {
+    const ns = stage.metadata!.namespace!;
+    const name = stage.metadata!.name!;
+    const annotations = stage.metadata!.annotations ?? {};
+    const current = stage.status?.freightHistory?.[0];
+    if (!current || stage.status?.currentPromotion) return;
+    const verification = current.verificationHistory?.[0];
+    if (verification && !isTerminalVerification(verification)) {
+      this.advanceVerification(stage, verification, annotations);
+      return;
+    }
     // Reverify names the verification it repeats; a new run (new id) answers it once.
-    const reverifyOf = parseAnnotation(reverify)?.id;
-    if (
-      current &&
-      verification &&
-      reverifyOf &&
-      reverifyOf === verification.id
-    ) {
-      this.updateVerification(
-        stage,
-        {
-          id: randomUUID(),
-          phase: 'Pending',
-          startTime: this.clock.isoNow(),
-          actor: parseAnnotation(reverify)?.actor ?? 'unknown actor',
-        },
-        true,
-      );
-      return;
+    const reverify = parseAnnotation(annotations[REVERIFY_ANNOTATION]);
+    if (verification && reverify?.id !== verification.id) return;
+    if (stage.status?.health?.status !== 'Healthy') return;
+    const started = startVerification(stage, current.id ?? '', {
+      id: randomUUID(),
+      now: this.clock.isoNow(),
+      actor: verification ? reverify?.actor : undefined,
+      templateExists: template =>
+        Boolean(this.store.get('AnalysisTemplate', ns, template)),
+    });
+    this.updateVerification(stage, started, true);
+    if (started.phase === 'Successful') {
+      this.markFreightVerified(ns, name, current, started.finishTime!);
     }
-    if (
-      !verification ||
-      !['Pending', 'Running'].includes(verification.phase ?? '')
-    ) {
-      this.syncAutoPromotionFlag(stage);
-      return;
-    }
+  }
+
+  /** The simulated Argo Rollouts: an AnalysisRun runs one tick, then ends with the outcome. */
+  private advanceVerification(
+    stage: Stage,
+    verification: VerificationInfo,
+    annotations: Record<string, string>,
+  ) {
+    const ns = stage.metadata!.namespace!;
+    const name = stage.metadata!.name!;
+    const abort = annotations[ABORT_ANNOTATION];
     if (parseAnnotation(abort)?.id === verification.id) {
       this.updateVerification(stage, {
         ...verification,
@@ -1029,6 +1108,7 @@ export class KargoSimulator {
       return;
     }
     const outcome = this.verificationOutcome(ns, name);
+    const finishTime = this.clock.isoNow();
     this.updateVerification(stage, {
       ...verification,
       phase: outcome,
@@ -1036,22 +1116,37 @@ export class KargoSimulator {
         outcome === 'Successful'
           ? undefined
           : 'Metric "smoke-test" assessed Failed due to failed (1) > failureLimit (0)',
-      finishTime: this.clock.isoNow(),
+      finishTime,
       analysisRun: { ...verification.analysisRun!, phase: outcome },
     });
     if (outcome === 'Successful') {
-      const now = this.clock.isoNow();
-      for (const ref of Object.values(current!.items ?? {})) {
-        this.store.update<Freight>('Freight', ns, ref.name!, f => {
-          f.status = {
-            ...f.status,
-            verifiedIn: {
-              ...f.status?.verifiedIn,
-              [name]: { verifiedAt: now },
-            },
-          };
-        });
-      }
+      this.markFreightVerified(
+        ns,
+        name,
+        stage.status!.freightHistory![0],
+        finishTime,
+      );
+    }
+  }
+
+  /** FreightStatus.AddVerifiedStage: a stage already recorded keeps its record (and soak). */
+  private markFreightVerified(
+    ns: string,
+    stageName: string,
+    collection: NonNullable<
+      NonNullable<Stage['status']>['freightHistory']
+    >[number],
+    verifiedAt: string,
+  ) {
+    for (const ref of Object.values(collection.items ?? {})) {
+      const freight = this.store.get<Freight>('Freight', ns, ref.name!);
+      if (!freight || freight.status?.verifiedIn?.[stageName]) continue;
+      this.store.update<Freight>('Freight', ns, ref.name!, f => {
+        f.status = {
+          ...f.status,
+          verifiedIn: { ...f.status?.verifiedIn, [stageName]: { verifiedAt } },
+        };
+      });
     }
   }
 
@@ -1072,17 +1167,21 @@ export class KargoSimulator {
         else runs[0] = info;
         head.verificationHistory = runs.slice(0, 10);
         history[0] = head;
-        const phase = info.phase ?? '';
+        const verified = verifiedCondition(head.verificationHistory);
         s.status = {
           ...s.status,
           freightHistory: history,
-          conditions: this.setCondition(
-            s.status?.conditions,
-            'Verified',
-            VERIFIED_CONDITION[phase] ?? 'False',
-            phase || 'Unknown',
-            info.message ?? `Verification ${phase.toLowerCase()}`,
-          ),
+          ...(verified
+            ? {
+                conditions: this.setCondition(
+                  s.status?.conditions,
+                  'Verified',
+                  verified.status,
+                  verified.reason,
+                  verified.message,
+                ),
+              }
+            : {}),
         };
       },
     );
@@ -1092,10 +1191,13 @@ export class KargoSimulator {
   private passThroughControlFlow(stage: Stage) {
     const ns = stage.metadata!.namespace!;
     const name = stage.metadata!.name!;
-    const now = this.clock.now();
-    for (const freight of this.store.scan<Freight>('Freight', ns)) {
+    const available = listFreightAvailableToStage(
+      stage,
+      [...this.store.scan<Freight>('Freight', ns)],
+      this.clock.now(),
+    );
+    for (const freight of available) {
       if (freight.status?.verifiedIn?.[name]) continue;
-      if (!isFreightAvailable(stage, freight, now)) continue;
       this.store.update<Freight>('Freight', ns, freight.metadata!.name!, f => {
         f.status = {
           ...f.status,
@@ -1108,96 +1210,113 @@ export class KargoSimulator {
     }
   }
 
-  private syncAutoPromotionFlag(stage: Stage) {
-    const enabled = this.autoPromotionEnabled(stage);
-    if (Boolean(stage.status?.autoPromotionEnabled) !== enabled) {
-      this.store.update<Stage>(
-        'Stage',
-        stage.metadata!.namespace!,
-        stage.metadata!.name!,
-        s => {
-          s.status = { ...s.status, autoPromotionEnabled: enabled };
-        },
+  /**
+   * What the stage reconciler keeps about auto-promotion each pass: whether the ProjectConfig
+   * enables it (autoPromoteFreight), the durable holds (syncPromotions: none while disabled,
+   * only for requested origins) and the holds in effect (computeEffectiveAutoPromotionHolds).
+   * A policy lookup Kargo fails on leaves all of it as it was.
+   */
+  private syncAutoPromotion(stage: Stage) {
+    const enabled = this.policyAutoPromotion(stage);
+    if (enabled === undefined) return;
+    const ns = stage.metadata!.namespace!;
+    const name = stage.metadata!.name!;
+    const holds = syncAutoPromotionHolds(
+      stage,
+      stage.status?.autoPromotionHolds,
+      enabled,
+      [],
+    );
+    const promotions = this.store
+      .scan<Promotion>('Promotion', ns)
+      .filter(p => p.spec.stage === name);
+    const effective = effectiveAutoPromotionHolds(
+      { ...stage, status: { ...stage.status, autoPromotionHolds: holds } },
+      enabled,
+      promotions,
+    );
+    const status = stage.status ?? {};
+    const same = (a: unknown, b: unknown) =>
+      JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+    if (
+      Boolean(status.autoPromotionEnabled) === enabled &&
+      same(status.autoPromotionHolds, holds) &&
+      same(status.effectiveAutoPromotionHolds, effective)
+    ) {
+      return;
+    }
+    this.store.update<Stage>('Stage', ns, name, s => {
+      const next = { ...s.status, autoPromotionEnabled: enabled };
+      delete next.autoPromotionHolds;
+      delete next.effectiveAutoPromotionHolds;
+      s.status = {
+        ...next,
+        ...(holds ? { autoPromotionHolds: holds } : {}),
+        ...(effective ? { effectiveAutoPromotionHolds: effective } : {}),
+      };
+    });
+  }
+
+  /** IsAutoPromotionEnabled against the project's ProjectConfig; undefined when Kargo's lookup fails. */
+  private policyAutoPromotion(stage: Stage): boolean | undefined {
+    const ns = stage.metadata!.namespace!;
+    try {
+      return isAutoPromotionEnabled(
+        this.store.get<ProjectConfig>('ProjectConfig', ns, ns),
+        stage,
       );
+    } catch {
+      return undefined;
     }
   }
 
-  /** Matches ProjectConfig promotionPolicies: by `stage`, or `stageSelector.name` exact / glob: / regex:. */
+  /** Whether the project's promotion policies enable auto-promotion for the stage (see controller/promotionPolicies). */
   autoPromotionEnabled(stage: Stage): boolean {
-    const ns = stage.metadata!.namespace!;
-    const name = stage.metadata!.name!;
-    const config = this.store.get<ProjectConfig>('ProjectConfig', ns, ns);
-    const policy = config?.spec?.promotionPolicies?.find(p => {
-      if (p.stage) return p.stage === name;
-      const selector = p.stageSelector?.name;
-      if (!selector) return false;
-      if (selector.startsWith('glob:')) {
-        const re = new RegExp(
-          `^${selector
-            .slice(5)
-            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-            .replace(/\*/g, '.*')
-            .replace(/\?/g, '.')}$`,
-        );
-        return re.test(name);
-      }
-      if (selector.startsWith('regex:'))
-        return new RegExp(selector.slice(6)).test(name);
-      return selector === name;
-    });
-    return Boolean(policy?.autoPromotionEnabled);
+    return Boolean(this.policyAutoPromotion(stage));
   }
 
+  /** autoPromoteFreight: for each origin of each enabled stage, its candidate, unless held or already handled. */
   private autoPromote() {
     for (const stage of this.store.scan<Stage>('Stage')) {
       if (isControlFlow(stage) || !this.autoPromotionEnabled(stage)) continue;
       const ns = stage.metadata!.namespace!;
       const name = stage.metadata!.name!;
-      const active = this.store
+      const promotions = this.store
         .scan<Promotion>('Promotion', ns)
-        .some(
-          p =>
-            p.spec.stage === name && !TERMINAL.includes(p.status?.phase ?? ''),
-        );
-      if (active) continue;
+        .filter(p => p.spec.stage === name);
+      const candidates = this.autoPromotionCandidates(stage);
       for (const request of stage.spec.requestedFreight ?? []) {
-        const freight = this.newestAvailableFreight(ns, stage, request.origin);
-        if (!freight || freight.status?.currentlyIn?.[name]) continue;
-        const tried = this.store
-          .scan<Promotion>('Promotion', ns)
-          .some(
-            p =>
-              p.spec.stage === name &&
-              p.spec.freight === freight.metadata!.name,
-          );
-        if (tried) continue;
-        this.createPromotion(ns, stage, freight, 'controller:kargo-controller');
-        break;
+        const origin = originKey(request.origin);
+        const candidate = candidates.get(origin);
+        if (
+          candidate &&
+          shouldAutoPromote(stage, origin, candidate, promotions)
+        ) {
+          this.createPromotion(ns, stage, candidate, undefined);
+        }
       }
     }
   }
 
+  private autoPromotionCandidates(stage: Stage) {
+    const ns = stage.metadata!.namespace!;
+    return selectAutoPromotionCandidates(
+      stage,
+      listFreightAvailableToStage(
+        stage,
+        [...this.store.scan<Freight>('Freight', ns)],
+        this.clock.now(),
+      ),
+    );
+  }
+
+  /** The auto-promotion candidate of an origin: what promoting by origin picks. */
   newestAvailableFreight(
-    project: string,
+    _project: string,
     stage: Stage,
     origin: { kind?: string; name?: string },
-  ) {
-    const now = this.clock.now();
-    return this.store
-      .scan<Freight>('Freight', project)
-      .filter(
-        f =>
-          originKey(f.origin) === originKey(origin) &&
-          isFreightAvailable(stage, f, now),
-      )
-      .sort(
-        (a, b) =>
-          Date.parse(b.metadata!.creationTimestamp!) -
-            Date.parse(a.metadata!.creationTimestamp!) ||
-          (b.metadata!.resourceVersion! > a.metadata!.resourceVersion!
-            ? 1
-            : -1),
-      )[0];
+  ): Freight | undefined {
+    return this.autoPromotionCandidates(stage).get(originKey(origin));
   }
 
   // ---- small operations the API server exposes --------------------------------------------
@@ -1454,9 +1573,7 @@ export class KargoSimulator {
         s.status = {
           observedGeneration: 1,
           freightHistory: [],
-          health: isControlFlow(s)
-            ? { status: 'NotApplicable' }
-            : { status: 'Unknown' },
+          // assessHealth: no health without freight (control-flow stages have none).
           conditions: [this.condition('Ready', 'True', 'Ready')],
           autoPromotionEnabled: this.autoPromotionEnabled(s),
         };

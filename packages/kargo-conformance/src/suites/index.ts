@@ -3,6 +3,15 @@ import { reads } from './reads';
 import { healthOutput } from './healthOutput';
 import { roles } from './roles';
 import { repoCredentials } from './repoCredentials';
+import { autoPromotion } from './autoPromotion';
+import { verification } from './verification';
 
 /** Every suite, in the order they run on each target. Add new suites here. */
-export const SUITES: Suite[] = [reads, healthOutput, roles, repoCredentials];
+export const SUITES: Suite[] = [
+  reads,
+  healthOutput,
+  roles,
+  repoCredentials,
+  autoPromotion,
+  verification,
+];

@@ -412,14 +412,27 @@ describe('simulator REST API', () => {
       sim.store.require<Stage>('Stage', 'kargo-demo', 'uat').status!
         .freightHistory![0].verificationHistory![0].phase,
     ).toBe('Aborted');
+    // A stage without verification still records a Successful one once healthy
+    // (verifyStageFreight), so it can be verified again: at once, Successful again.
+    const before = sim.store.require<Stage>('Stage', 'kargo-demo', 'test')
+      .status!.freightHistory![0].verificationHistory!;
+    expect(before[0].phase).toBe('Successful');
     expect(
       (
         await call(
           'POST',
-          '/v1beta1/projects/kargo-demo/stages/test/verification', // no verification: Kargo answers an untyped 500
+          '/v1beta1/projects/kargo-demo/stages/test/verification',
         )
       ).status,
-    ).toBe(500);
+    ).toBe(200);
+    sim.tick();
+    const again = sim.store.require<Stage>('Stage', 'kargo-demo', 'test')
+      .status!.freightHistory![0].verificationHistory!;
+    expect(again.map(v => v.phase)).toEqual([
+      'Successful',
+      ...before.map(v => v.phase),
+    ]);
+    expect(again[0].id).not.toBe(before[0].id);
 
     const promo = sim.promote(
       'kargo-demo',

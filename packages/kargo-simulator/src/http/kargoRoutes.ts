@@ -5,7 +5,7 @@ import type {
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
 import { ALIAS_LABEL, KargoSimulator } from '../KargoSimulator';
-import { isFreightAvailable } from '../controller/availability';
+import { listFreightAvailableToStage } from '../controller/availability';
 import { Kind, KargoObject } from '../store/ResourceStore';
 import { actorOf, authorize, callerOf } from './auth';
 import { Faults } from './faults';
@@ -295,8 +295,8 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
           404,
           `Stage "${stageName}" not found in project "${ns}"`,
         );
-      const now = sim.clock.now();
-      freight = freight.filter(f => isFreightAvailable(stage, f, now));
+      // query_freights_v1alpha1.go: api.ListFreightAvailableToStage.
+      freight = listFreightAvailableToStage(stage, freight, sim.clock.now());
       resourceVersion = undefined; // Kargo leaves it out for the per-stage query
     } else {
       freight = freight.filter(byOrigin);

@@ -3,6 +3,7 @@ import { KargoSimulator } from '../KargoSimulator';
 import { Kind, KargoObject, kindOf } from '../store/ResourceStore';
 import { HttpError } from './HttpError';
 import { warehouseProblems } from '../controller/warehouseValidation';
+import { checkProjectConfig } from '../controller/projectConfigValidation';
 
 /**
  * The body of the /resources routes, read as Kargo reads it whatever the Content-Type: YAML
@@ -67,6 +68,7 @@ function applyOne(verb: ResourceVerb, o: KargoObject, ctx: ResourceContext) {
     // Kubernetes refuses objects in a namespace that does not exist.
     throw new HttpError(404, `namespaces "${namespace}" not found`);
   }
+  if (kind === 'ProjectConfig' && verb !== 'delete') checkProjectConfig(o);
   if (kind === 'Warehouse' && verb !== 'delete') {
     const problems = warehouseProblems(o.spec);
     if (problems.length) {

@@ -10,6 +10,7 @@ import {
   PROMOTION_POLICY_WRITE_ATTEMPTS,
   PromotionPolicy,
   updatePromotionPolicies,
+  withAutoPromotion,
 } from './promotionPolicies';
 
 const stage = (name: string, labels?: Record<string, string>) =>
@@ -37,6 +38,74 @@ describe('policyIndex', () => {
     expect(policyIndex(policies, stage('x', { tier: 'dev' }))).toBe(-1);
   });
 
+  it("lets stageSelector win over stage, as Kargo's findMatchingPromotionPolicy does", () => {
+    // The deprecated `stage` only stands in when there is no selector.
+    const both: PromotionPolicy[] = [
+      { stage: 'test', stageSelector: { name: 'uat' } },
+    ];
+    expect(policyIndex(both, stage('test'))).toBe(-1);
+    expect(policyIndex(both, stage('uat'))).toBe(0);
+    // Neither: Kargo falls back to an empty name, which selects every stage.
+    expect(policyIndex([{ autoPromotionEnabled: true }], stage('x'))).toBe(0);
+    // An empty selector selects every stage too.
+    expect(policyIndex([{ stageSelector: {} }], stage('x'))).toBe(0);
+  });
+
+  it('ANDs the name with matchLabels and matchExpressions, glob: and unanchored regexp:', () => {
+    const policies: PromotionPolicy[] = [
+      { stageSelector: { name: 'test', matchLabels: { tier: 'edge' } } },
+      { stageSelector: { name: 'regexp:^(test|ua)' } },
+      {
+        stageSelector: {
+          matchExpressions: [
+            { key: 'tier', operator: 'In', values: ['edge'] },
+            { key: 'frozen', operator: 'DoesNotExist' },
+          ],
+        },
+      },
+      { stageSelector: { name: 'glob:{prod,dr}-*' } },
+    ];
+    expect(policyIndex(policies, stage('test'))).toBe(1);
+    expect(policyIndex(policies, stage('test', { tier: 'edge' }))).toBe(0);
+    expect(policyIndex(policies, stage('uat-eu'))).toBe(1);
+    expect(policyIndex(policies, stage('edge', { tier: 'edge' }))).toBe(2);
+    expect(
+      policyIndex(policies, stage('edge', { tier: 'edge', frozen: 'y' })),
+    ).toBe(-1);
+    expect(policyIndex(policies, stage('dr-1'))).toBe(3);
+    expect(policyIndex(policies, stage('prod'))).toBe(-1);
+  });
+
+  it('skips an unknown name prefix as an exact name, and fails on labels Kubernetes refuses', () => {
+    // pattern.ParseNamePattern takes "foo:bar" as an exact name (the webhook refuses it).
+    expect(
+      policyIndex(
+        [{ stageSelector: { name: 'foo:bar' } }, { stage: 'prod' }],
+        stage('prod'),
+      ),
+    ).toBe(1);
+    // LabelSelectorAsSelector refuses an invalid key once the name matched: the lookup fails.
+    expect(
+      policyIndex(
+        [
+          { stageSelector: { name: 'prod', matchLabels: { 'bad key': 'x' } } },
+          { stage: 'prod' },
+        ],
+        stage('prod'),
+      ),
+    ).toBe(-1);
+    // A name that does not match is not looked at further.
+    expect(
+      policyIndex(
+        [
+          { stageSelector: { name: 'uat', matchLabels: { 'bad key': 'x' } } },
+          { stage: 'prod' },
+        ],
+        stage('prod'),
+      ),
+    ).toBe(1);
+  });
+
   it('takes linear time on a backtracking pattern, and no policy past one Kargo cannot parse', () => {
     const start = performance.now();
     expect(
@@ -56,6 +125,45 @@ describe('policyIndex', () => {
         stage('prod'),
       ),
     ).toBe(-1);
+  });
+});
+
+describe('withAutoPromotion', () => {
+  it("changes the stage's own policy, by stage or by an exact stageSelector name", () => {
+    expect(
+      withAutoPromotion(
+        [{ stageSelector: { name: 'test' }, autoPromotionEnabled: true }],
+        stage('test'),
+        false,
+      ),
+    ).toEqual([
+      { stageSelector: { name: 'test' }, autoPromotionEnabled: false },
+    ]);
+    expect(withAutoPromotion([{ stage: 'test' }], stage('test'), true)).toEqual(
+      [{ stage: 'test', autoPromotionEnabled: true }],
+    );
+  });
+
+  it('puts a policy for the stage before a shared selector, moving a shadowed own policy rather than naming the stage twice', () => {
+    const shared: PromotionPolicy = {
+      stageSelector: { name: 'glob:*' },
+      autoPromotionEnabled: true,
+    };
+    expect(withAutoPromotion([shared], stage('uat'), false)).toEqual([
+      { stage: 'uat', autoPromotionEnabled: false },
+      shared,
+    ]);
+    // Kargo's webhook refuses a stage name defined twice.
+    expect(
+      withAutoPromotion(
+        [shared, { stageSelector: { name: 'uat' } }],
+        stage('uat'),
+        false,
+      ),
+    ).toEqual([
+      { stageSelector: { name: 'uat' }, autoPromotionEnabled: false },
+      shared,
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import {
   InvalidStageSelectorError,
   selectsStage,
+  StageSelector,
 } from './freeze/stageSelector';
 
 /** One of ProjectConfig's `spec.promotionPolicies`. */
@@ -14,23 +15,24 @@ export type PromotionPolicy = NonNullable<
 >[number];
 
 /**
- * The policy Kargo applies to a stage, the first that matches: by `stage` name or by
- * `stageSelector` (matched as Kargo does, see ./freeze/stageSelector). A selector Kargo cannot
- * parse before a match makes Kargo fail the lookup, so no policy applies (-1), as in Kargo.
+ * The selector Kargo matches a policy by (pkg/api/auto_promotion.go
+ * findMatchingPromotionPolicy): its `stageSelector`, or else the deprecated `stage` as an exact
+ * name. A selector without a name or labels selects every stage.
+ */
+export const policySelector = (policy: PromotionPolicy): StageSelector =>
+  policy.stageSelector ?? { name: policy.stage };
+
+/**
+ * The policy Kargo applies to a stage, the first whose selector ({@link policySelector}) picks
+ * it (matched as Kargo does, see ./freeze/stageSelector). A selector Kargo cannot parse before
+ * a match makes Kargo fail the lookup, so no policy applies (-1), as in Kargo.
  */
 export function policyIndex(policies: PromotionPolicy[], stage: Stage): number {
   const name = stage.metadata!.name!;
   const ref = { name, labels: stage.metadata?.labels };
   for (let i = 0; i < policies.length; i++) {
-    const p = policies[i];
     try {
-      if (
-        p.stage
-          ? p.stage === name
-          : Boolean(p.stageSelector) && selectsStage(p.stageSelector, ref)
-      ) {
-        return i;
-      }
+      if (selectsStage(policySelector(policies[i]), ref)) return i;
     } catch (error) {
       if (error instanceof InvalidStageSelectorError) return -1;
       throw error;
@@ -40,8 +42,22 @@ export function policyIndex(policies: PromotionPolicy[], stage: Stage): number {
 }
 
 /**
+ * Whether the policy is the stage's own: its selector is the stage's exact name and nothing
+ * else (`stage: test`, or `stageSelector: {name: test}`).
+ */
+function namesOnly(policy: PromotionPolicy, name: string): boolean {
+  const selector = policySelector(policy);
+  return (
+    selector.name === name &&
+    !Object.keys(selector.matchLabels ?? {}).length &&
+    !selector.matchExpressions?.length
+  );
+}
+
+/**
  * The policies with a stage's auto-promotion set: its own policy changes; a selector shared
- * with other stages stays as it is, and a policy naming the stage goes before it.
+ * with other stages stays as it is, and the stage's own policy (new, or moved if the selector
+ * shadowed it) goes before it.
  */
 export function withAutoPromotion(
   policies: PromotionPolicy[],
@@ -51,14 +67,18 @@ export function withAutoPromotion(
   const next = structuredClone(policies);
   const index = policyIndex(next, stage);
   const name = stage.metadata!.name!;
-  if (index >= 0 && next[index].stage === name) {
+  if (index >= 0 && namesOnly(next[index], name)) {
     next[index] = { ...next[index], autoPromotionEnabled: enabled };
-  } else {
-    next.splice(Math.max(index, 0), 0, {
-      stage: name,
-      autoPromotionEnabled: enabled,
-    });
+    return next;
   }
+  // An own policy shadowed by an earlier selector moves before it: Kargo's webhook refuses a
+  // stage name defined twice.
+  const own = next.findIndex(p => namesOnly(p, name));
+  const policy = own >= 0 ? next.splice(own, 1)[0] : { stage: name };
+  next.splice(Math.max(index, 0), 0, {
+    ...policy,
+    autoPromotionEnabled: enabled,
+  });
   return next;
 }
 

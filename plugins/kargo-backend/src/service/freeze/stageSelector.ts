@@ -43,8 +43,18 @@ export class InvalidStageSelectorError extends Error {
 
 type NameMatcher = (name: string) => boolean;
 
+/**
+ * A compiled name pattern and what Kargo's webhook would refuse in it. Kargo's matcher
+ * (pattern.ParseNamePattern) takes an unknown `prefix:` as an exact name, which the webhook
+ * refuses: `match` without `problem` is what Kargo can match, `problem` what it refuses.
+ */
+interface CompiledName {
+  match?: NameMatcher;
+  problem?: string;
+}
+
 /** Compiled name patterns (or why not); stage selectors are few, their names reused often. */
-const compiled = new Map<string, NameMatcher | { problem: string }>();
+const compiled = new Map<string, CompiledName>();
 const MAX_COMPILED = 1000;
 
 function compileRe2(pattern: string): RE2JS {
@@ -143,27 +153,28 @@ export function globToRe2(glob: string): string {
   return `^(?:${out})$`;
 }
 
-function nameMatcher(pattern: string): NameMatcher | { problem: string } {
+function nameMatcher(pattern: string): CompiledName {
   const known = compiled.get(pattern);
   if (known) return known;
-  let result: NameMatcher | { problem: string };
+  let result: CompiledName;
   try {
     const colon = pattern.indexOf(':');
     const prefix = colon < 0 ? undefined : pattern.slice(0, colon);
     const rest = pattern.slice(colon + 1);
     if (prefix === 'regex' || prefix === 'regexp') {
       const re = compileRe2(rest);
-      result = name => re.test(name);
+      result = { match: name => re.test(name) };
     } else if (prefix === 'glob') {
       const re = compileRe2(globToRe2(rest));
-      result = name => re.test(name);
+      result = { match: name => re.test(name) };
     } else if (prefix !== undefined) {
       // Kargo's webhook: a name with a colon must be a pattern.
-      throw new Error(
-        `invalid pattern identifier "${prefix}": must be "regex", "regexp" or "glob"`,
-      );
+      result = {
+        match: name => name === pattern,
+        problem: `invalid pattern identifier "${prefix}": must be "regex", "regexp" or "glob"`,
+      };
     } else {
-      result = name => name === pattern;
+      result = { match: name => name === pattern };
     }
   } catch (error) {
     result = { problem: (error as Error).message };
@@ -177,22 +188,49 @@ function nameMatcher(pattern: string): NameMatcher | { problem: string } {
 
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
-/** What Kargo would refuse in a selector, each problem naming its field (`stageSelector.name: …`). */
-export function stageSelectorProblems(
-  selector: StageSelector | undefined,
-  field = 'stageSelector',
-): string[] {
-  if (!selector) return [];
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const DNS_SUBDOMAIN =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Kubernetes' label key rule (validation.IsQualifiedName), checked by LabelSelectorAsSelector. */
+function validLabelKey(key: string): boolean {
+  const parts = key.split('/');
+  const name = parts[parts.length - 1];
+  const prefixOk =
+    parts.length === 1 ||
+    (parts.length === 2 &&
+      parts[0].length <= 253 &&
+      DNS_SUBDOMAIN.test(parts[0]));
+  return prefixOk && name.length <= 63 && LABEL_NAME.test(name);
+}
+
+/** Kubernetes' label value rule (validation.IsValidLabelValue). */
+const validLabelValue = (value: string) =>
+  value.length <= 63 && (value === '' || LABEL_NAME.test(value));
+
+/** What metav1.LabelSelectorAsSelector refuses in the selector's label part. */
+function labelProblems(selector: StageSelector, field: string): string[] {
   const problems: string[] = [];
-  if (selector.name) {
-    const matcher = nameMatcher(selector.name);
-    if (typeof matcher !== 'function') {
-      problems.push(`${field}.name: ${matcher.problem}`);
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
+    if (!validLabelKey(k)) {
+      problems.push(`${field}.matchLabels: "${k}" is not a valid label key`);
+    } else if (!validLabelValue(v)) {
+      problems.push(
+        `${field}.matchLabels.${k}: "${v}" is not a valid label value`,
+      );
     }
   }
   (selector.matchExpressions ?? []).forEach((r, i) => {
     const at = `${field}.matchExpressions[${i}]`;
     if (!r?.key) problems.push(`${at}.key: must be set`);
+    else if (!validLabelKey(r.key)) {
+      problems.push(`${at}.key: "${r.key}" is not a valid label key`);
+    }
+    (r?.values ?? []).forEach(v => {
+      if (!validLabelValue(v)) {
+        problems.push(`${at}.values: "${v}" is not a valid label value`);
+      }
+    });
     if (!OPERATORS.includes(r?.operator ?? '')) {
       problems.push(
         `${at}.operator: "${r?.operator}" is not a valid label selector operator`,
@@ -209,6 +247,21 @@ export function stageSelectorProblems(
       problems.push(`${at}.values: may not be specified for ${r.operator}`);
     }
   });
+  return problems;
+}
+
+/** What Kargo would refuse in a selector, each problem naming its field (`stageSelector.name: …`). */
+export function stageSelectorProblems(
+  selector: StageSelector | undefined,
+  field = 'stageSelector',
+): string[] {
+  if (!selector) return [];
+  const problems: string[] = [];
+  if (selector.name) {
+    const { problem } = nameMatcher(selector.name);
+    if (problem) problems.push(`${field}.name: ${problem}`);
+  }
+  problems.push(...labelProblems(selector, field));
   return problems;
 }
 
@@ -252,17 +305,14 @@ export function selectsStage(
 ): boolean {
   if (!selector) return true;
   if (selector.name) {
-    const matcher = nameMatcher(selector.name);
-    if (typeof matcher !== 'function') {
+    const { match } = nameMatcher(selector.name);
+    if (!match) {
       throw new InvalidStageSelectorError(stageSelectorProblems(selector));
     }
-    if (!matcher(stage.name)) return false;
+    if (!match(stage.name)) return false;
   }
-  if (selector.matchExpressions?.length) {
-    const problems = stageSelectorProblems({
-      matchExpressions: selector.matchExpressions,
-    });
-    if (problems.length) throw new InvalidStageSelectorError(problems);
-  }
+  // Kargo parses the label part only once the name matched.
+  const problems = labelProblems(selector, 'stageSelector');
+  if (problems.length) throw new InvalidStageSelectorError(problems);
   return selectsLabels(selector, stage.labels);
 }
