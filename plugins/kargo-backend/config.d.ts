@@ -13,6 +13,11 @@ export interface Config {
        * when a replica dies, another takes its watches over within about this long. At least 1.
        */
       leaseSeconds?: number;
+      /**
+       * Seconds between listings of freight on a Kargo before v1.11, which has no freight
+       * watch (default 30).
+       */
+      pollSeconds?: number;
     };
     /**
      * The OIDC claim in which your identity provider names a user's groups, as Kargo matches

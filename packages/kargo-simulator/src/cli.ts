@@ -12,6 +12,7 @@ const { values } = parseArgs({
     'tick-ms': { type: 'string', default: '500' },
     'publish-every': { type: 'string' },
     fixture: { type: 'string', multiple: true },
+    'server-version': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -26,7 +27,8 @@ if (values.help) {
   --tick-ms N          controller interval in ms (default 500)
   --publish-every D    publish a new image version this often, e.g. 3m (default off)
   --fixture NAME       projects to load: kargo-demo, microservices, large (repeatable;
-                       default kargo-demo and microservices)\n`);
+                       default kargo-demo and microservices)
+  --server-version V   answer as this Kargo release does, e.g. v1.10.3 (default v1.11.2)\n`);
   process.exit(0);
 }
 
@@ -42,6 +44,7 @@ startKargoSimulator({
   host: values.host,
   tickMs: Number(values['tick-ms']),
   publishEvery: values['publish-every'],
+  serverVersion: values['server-version'],
   tokens: values.token
     ? [{ token: values.token, role: 'admin', actor: 'admin' }]
     : DEFAULT_TOKENS,

@@ -18,6 +18,12 @@ export interface StartKargoSimulatorOptions extends KargoSimulatorOptions {
   keepaliveMs?: number;
   /** A simulator built beforehand, e.g. with the benchmark fixture loaded. */
   simulator?: KargoSimulator;
+  /**
+   * Answer as this Kargo release does (default MIRRORED_KARGO_VERSION): e.g. `v1.10.3` replays
+   * every object as ADDED on each watch connection, has no freight watch and answers some errors
+   * with empty bodies; before `v1.9.0` there is no REST API at all (see http/versions.ts).
+   */
+  serverVersion?: string;
 }
 
 export interface RunningKargoSimulator {
@@ -45,7 +51,7 @@ export async function startKargoSimulator(
     tokens: options.tokens ?? DEFAULT_TOKENS,
     faults,
     keepaliveMs: options.keepaliveMs ?? 30_000,
-    version: MIRRORED_KARGO_VERSION,
+    version: options.serverVersion ?? MIRRORED_KARGO_VERSION,
     requestLog,
   });
   const server = http.createServer(app);

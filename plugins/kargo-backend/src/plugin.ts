@@ -88,6 +88,9 @@ export const kargoPlugin = createBackendPlugin({
         const { config, httpRouter, logger, cache, lifecycle } = deps;
         // Invalid kargo.* config stops the backend here, with the key named.
         const instances = KargoInstances.fromConfig(config, logger);
+        // Logs each instance's Kargo version, and refuses those without the REST API (before
+        // v1.9), in the background: a Kargo that is down does not stop the portal.
+        void instances.checkServers();
         deps.permissionsRegistry.addPermissions(kargoPermissions);
         // Conditional decisions (in project, is stage, owned by the user) are resolved here,
         // against the owners that the catalog and the Kargo Project agree on.
@@ -130,8 +133,30 @@ export const kargoPlugin = createBackendPlugin({
         const store = renewingStamps(database, portalData);
         const signals = new ProjectSignals(deps.signals, logger);
         const enrichment = new FreightEnrichment(enrichers, store, logger);
-        // Enrichment runs in the background: a slow enricher never delays a page.
+        // Enrichment runs in the background: a slow enricher never delays a page. One run per
+        // project at a time, and at most one more after it, however many freight events came
+        // (a Kargo before v1.11 replays all freight as ADDED when its watch starts).
+        const enriching = new Map<string, { again: boolean }>();
         const enrichProject = (client: KargoClient, project: string) => {
+          const key = ProjectSnapshots.key(client.instance.name, project);
+          const running = enriching.get(key);
+          if (running) {
+            running.again = true;
+            return;
+          }
+          const run = { again: false };
+          enriching.set(key, run);
+          const done = () => {
+            if (run.again) {
+              run.again = false;
+              enrichOnce(client, project).finally(done);
+            } else {
+              enriching.delete(key);
+            }
+          };
+          enrichOnce(client, project).finally(done);
+        };
+        const enrichOnce = (client: KargoClient, project: string) =>
           snapshots
             .get(client, project)
             .then(snapshot =>
@@ -155,7 +180,6 @@ export const kargoPlugin = createBackendPlugin({
                 `Kargo freight enrichment of ${project} failed: ${error}`,
               ),
             );
-        };
         const leaseSeconds =
           config.getOptionalNumber('kargo.watch.leaseSeconds') ?? 10;
         if (!(leaseSeconds >= 1)) {
@@ -175,6 +199,8 @@ export const kargoPlugin = createBackendPlugin({
             leaseMs,
           }),
           leaseMs,
+          pollIntervalMs:
+            (config.getOptionalNumber('kargo.watch.pollSeconds') ?? 30) * 1000,
           snapshots,
           signals,
           logger,

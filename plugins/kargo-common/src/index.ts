@@ -10,5 +10,6 @@ export * from './kargoResources';
 export * from './labelSelector';
 export * from './metadata';
 export * from './promotionWindows';
+export * from './promotionRequests';
 export * from './permissions';
 export * from './views';

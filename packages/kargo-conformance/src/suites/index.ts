@@ -5,6 +5,7 @@ import { roles } from './roles';
 import { repoCredentials } from './repoCredentials';
 import { autoPromotion } from './autoPromotion';
 import { verification } from './verification';
+import { watches } from './watches';
 
 /** Every suite, in the order they run on each target. Add new suites here. */
 export const SUITES: Suite[] = [
@@ -14,4 +15,5 @@ export const SUITES: Suite[] = [
   repoCredentials,
   autoPromotion,
   verification,
+  watches,
 ];

@@ -6,12 +6,14 @@ import { kubernetesRoutes } from './kubernetesRoutes';
 import { Faults } from './faults';
 import { HttpError } from './HttpError';
 import { kargoRoutes } from './kargoRoutes';
+import { behaviourOf } from './versions';
 
 export interface AppOptions {
   simulator: KargoSimulator;
   tokens: SimulatorToken[];
   faults: Faults;
   keepaliveMs: number;
+  /** The Kargo release answered at /system/server-version; older ones answer as it did (versions.ts). */
   version: string;
   /** Every /v1beta1 request as "METHOD /path?query", for tests that count Kargo calls. */
   requestLog: string[];
@@ -78,6 +80,19 @@ export function createApp(options: AppOptions): express.Express {
     kubernetesRoutes(options.simulator.workloads, options.tokens),
   );
 
+  const served = behaviourOf(options.version);
+  if (!served.restApi) {
+    // Kargo before v1.9: no REST API; the UI's handler answers any path with index.html.
+    app.use('/v1beta1', (_req, res) => {
+      res
+        .status(200)
+        .type('text/html')
+        .send(
+          '<!doctype html><html><head><title>Kargo</title></head><body><div id="root"></div></body></html>',
+        );
+    });
+  }
+
   const v1beta1 = express.Router();
   v1beta1.use((req, _res, next) => {
     options.requestLog.push(`${req.method} ${req.originalUrl}`);
@@ -98,6 +113,27 @@ export function createApp(options: AppOptions): express.Express {
       return;
     }
     const status = error instanceof HttpError ? error.status : 500;
+    if (!served.jsonErrors) {
+      // Kargo before v1.11.1 (rest_router.go handleError, auth_middleware.go at v1.10.10).
+      if (status === 401) {
+        res.status(401).end(); // AbortWithStatus, no body
+      } else if (!(error instanceof HttpError)) {
+        res.status(200).end(); // an error of no known type: nothing written, gin's 200
+      } else if (status === 500) {
+        // Its 500 branch writes a body and then, lacking a return, a second one.
+        res
+          .status(500)
+          .type('application/json')
+          .send(
+            `{"error":"internal server error"}${JSON.stringify({
+              error: error.message,
+            })}`,
+          );
+      } else {
+        res.status(status).json({ error: error.message });
+      }
+      return;
+    }
     // Like Kargo's handleError: anything it did not type becomes a bare 500.
     const message =
       error instanceof HttpError && status !== 500

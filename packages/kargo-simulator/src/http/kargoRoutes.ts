@@ -25,6 +25,12 @@ import {
 } from './requests';
 import { roleResources } from './roles';
 import { serveWatch } from './watch';
+import { behaviourOf } from './versions';
+import {
+  isTargetAware,
+  promotionRequestFor,
+  refuseOriginForTargets,
+} from './promotionRequests';
 
 export interface KargoRoutesOptions {
   simulator: KargoSimulator;
@@ -48,6 +54,10 @@ const PLURAL: Record<Kind, string> = {
 export function kargoRoutes(options: KargoRoutesOptions): express.Router {
   const { simulator: sim, faults } = options;
   const store = sim.store;
+  const served = behaviourOf(options.version);
+  /** A list's resourceVersion to watch from; Kargo before v1.11 gives none (versions.ts). */
+  const listVersion = () =>
+    served.watchResume ? store.currentResourceVersion() : undefined;
   const api = express.Router();
   const get = (path: string, handler: Handler) => api.get(path, wrap(handler));
   const post = (path: string, handler: Handler) =>
@@ -90,13 +100,15 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
         kind,
         namespace: ns,
         matches,
+        resumes: served.watchResume,
         keepaliveMs: options.keepaliveMs,
         faults,
       });
       return;
     }
+    const resourceVersion = listVersion();
     res.json({
-      metadata: { resourceVersion: store.currentResourceVersion() },
+      metadata: resourceVersion ? { resourceVersion } : {},
       items: store.list(kind, ns).filter(matches),
     });
   };
@@ -116,6 +128,7 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
         namespace: ns,
         matches: o => o.metadata?.name === name,
         single: true,
+        resumes: served.watchResume,
         keepaliveMs: options.keepaliveMs,
         faults,
       });
@@ -210,14 +223,42 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
       origin: stringField(body, 'origin'),
     };
     const { project, stage } = req.params;
-    if (
+    const one =
       [target.freight, target.freightAlias, target.origin].filter(Boolean)
-        .length === 1 &&
-      store.get('Stage', project, stage)
-    ) {
+        .length === 1;
+    const stageObject = store.get<Stage>('Stage', project, stage);
+    if (one && stageObject) {
       promoteRight(res, project)(stage);
     }
-    res.status(201).json(sim.promote(project, stage, target, actorOf(res)));
+    if (one && stageObject && isTargetAware(stageObject)) {
+      if (target.origin) refuseOriginForTargets(stage);
+      const freight = sim.resolveFreight(
+        project,
+        target.freight || target.freightAlias,
+      );
+      if (!isFreightAvailable(stageObject, freight, sim.clock.now())) {
+        throw new HttpError(
+          400,
+          `Freight "${
+            freight.metadata!.name
+          }" is not available to Stage "${stage}"`,
+        );
+      }
+      res
+        .status(201)
+        .json(
+          promotionRequestFor(
+            stageObject,
+            freight,
+            actorOf(res),
+            sim.clock.now(),
+          ),
+        );
+      return;
+    }
+    const promotion = sim.promote(project, stage, target, actorOf(res));
+    // Kargo v1.9.x and v1.10.0 wrap it (promote_to_stage_v1alpha1.go).
+    res.status(201).json(served.barePromotion ? promotion : { promotion });
   });
   post('/projects/:project/stages/:stage/promotions/downstream', (req, res) => {
     const body = jsonBody(req);
@@ -276,7 +317,8 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     const origins = queryArray(req, 'origins');
     const byOrigin = (o: KargoObject) =>
       !origins.length || origins.includes((o as Freight).origin.name);
-    if (isWatch(req)) {
+    // Before v1.11 Kargo has no freight watch: ?watch=true is ignored, the list answered.
+    if (isWatch(req) && served.watchResume) {
       listOrWatch(req, res, 'Freight', byOrigin); // a freight watch ignores stage and grouping
       return;
     }
@@ -287,7 +329,7 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     validateGrouping(group, groupBy, orderBy);
     const stageName = queryParam(req, 'stage');
     let freight = store.list<Freight>('Freight', ns);
-    let resourceVersion: string | undefined = store.currentResourceVersion();
+    let resourceVersion: string | undefined = listVersion();
     if (stageName) {
       const stage = store.get<Stage>('Stage', ns, stageName);
       if (!stage)

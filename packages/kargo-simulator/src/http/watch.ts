@@ -17,6 +17,12 @@ export interface WatchOptions {
    * objects never appear. A collection watch filters in process, as Kargo does.
    */
   single?: boolean;
+  /**
+   * Kargo v1.11+ resumes from resourceVersion; before, every connection replays the current
+   * objects as ADDED whatever it asks (list_stages_v1alpha1.go at v1.10.10), and no
+   * `event: error` is sent.
+   */
+  resumes: boolean;
   keepaliveMs: number;
   faults: Faults;
 }
@@ -63,7 +69,8 @@ export function serveWatch(
     });
   };
 
-  const fromParam = options.single ? undefined : req.query.resourceVersion;
+  const fromParam =
+    options.single || !options.resumes ? undefined : req.query.resourceVersion;
   let lastSent = Number(store.currentResourceVersion());
   if (typeof fromParam === 'string' && fromParam !== '' && fromParam !== '0') {
     const from = Number(fromParam);

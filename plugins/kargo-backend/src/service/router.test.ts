@@ -104,9 +104,11 @@ async function backend(
   });
 }
 
-/** Kargo reads made, not counting the long-lived watch streams. */
+/** Kargo reads made, not counting the long-lived watch streams or the version read at start. */
 const kargoReads = () =>
-  kargo.requestLog.filter(r => !r.includes('watch=true'));
+  kargo.requestLog.filter(
+    r => !r.includes('watch=true') && !r.endsWith('/system/server-version'),
+  );
 
 const view = async (server: any, entityRef: string) =>
   request(server).get(

@@ -43,7 +43,7 @@ import { createWarehousesRouter } from './settings/warehousesRouter';
 import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
 import { authorizeKargo } from '@kargo-backstage/plugin-kargo-node';
 import { objectName } from './operations/schemas';
-import { evaluatePromotionSchedule } from './freeze/promotionSchedule';
+import { stagePromotionWindow } from './freeze/stagePromotionWindow';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -255,23 +255,19 @@ export async function createRouter(
     view: KargoProjectView,
     snapshot: ProjectSnapshot,
   ): Promise<string> {
-    const labels = (name: string) =>
-      snapshot.stages.find(s => s.metadata?.name === name)?.metadata?.labels;
+    const stageOf = (name: string) =>
+      snapshot.stages.find(s => s.metadata?.name === name);
     const ref = { instance: view.instance, project: view.project };
     const { stamp, metadata, windows } = await options.portalData.forView(
       ref,
       view.freight.map(f => f.name),
     );
     const now = options.now?.() ?? new Date();
-    const promotionWindows = view.stages.map(s =>
-      windows.length
-        ? evaluatePromotionSchedule(
-            windows,
-            { name: s.name, labels: labels(s.name) },
-            now,
-          )
-        : undefined,
-    );
+    // Kargo's own promotionWindowStatus first, where it reports one.
+    const promotionWindows = view.stages.map(s => {
+      const stage = stageOf(s.name);
+      return stage ? stagePromotionWindow(stage, windows, now) : undefined;
+    });
     const key = `${stamp} ${JSON.stringify(promotionWindows)}`;
     const kept = withPortal.get(view);
     if (kept?.key === key) return kept.json;

@@ -1,5 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceUnavailableError } from '@backstage/errors';
+import {
+  NotFoundError,
+  NotImplementedError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type {
   Freight,
   KargoPaths,
@@ -12,6 +16,7 @@ import type {
   Promotion,
   PromotionList,
   PromoteToStageRequest,
+  PromotionRequest,
   QueryFreightResponse,
   Stage,
   StageList,
@@ -25,7 +30,9 @@ import {
   KargoOutcomeUnknownError,
 } from './kargoErrors';
 import { KargoInstanceConfig } from './KargoInstanceConfig';
+import { KargoServerInfo, kargoServerInfo } from './kargoServer';
 import { readWatchStream, WatchErrorFrame } from './watchStream';
+import { listItems, listResourceVersion, WatchReplay } from './watchReplay';
 
 /** Query parameters; lists are sent as repeated keys. @public */
 export type KargoQuery = Record<
@@ -40,6 +47,12 @@ interface RequestOptions {
   text?: string;
   /** Only idempotent reads are retried. */
   retry?: boolean;
+  /**
+   * Kargo answers with a body (reads, promotions): an empty 2xx answer is an error that Kargo
+   * before v1.11.1 left unreported (its handleError wrote nothing, so gin sent 200; see
+   * pkg/server/rest_router.go at v1.10.10).
+   */
+  expectBody?: boolean;
 }
 
 /** Fills `{param}` segments of a Kargo path template, encoded. */
@@ -81,6 +94,9 @@ const NOT_SENT = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+const isEventStream = (response: Response) =>
+  (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
+
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>(resolve => {
     const timer = setTimeout(resolve, ms);
@@ -117,6 +133,11 @@ export interface WatchRequest<T> {
   signal: AbortSignal;
   /** Reconnect when nothing (not even a keepalive) arrived for this long (default 60 s). */
   idleTimeoutMs?: number;
+  /**
+   * How often to list again where Kargo has no watch for the path (freight before v1.11),
+   * reporting the differences as events (default 30 s).
+   */
+  pollIntervalMs?: number;
 }
 
 /**
@@ -129,6 +150,12 @@ export class KargoClient {
   private readonly logger: LoggerService;
   private readonly readAttempts: number;
   private readonly retryDelayMs: number;
+  /** What the server is, read once (serverInfo) and shared with the withToken copies. */
+  private server: {
+    info?: KargoServerInfo;
+    refused?: Error;
+    reading?: Promise<KargoServerInfo>;
+  } = {};
 
   constructor(instance: KargoInstanceConfig, options: KargoClientOptions) {
     this.instance = instance;
@@ -142,7 +169,7 @@ export class KargoClient {
    * instances configured with `forwardUserToken`.
    */
   withToken(token: string): KargoClient {
-    return new KargoClient(
+    const client = new KargoClient(
       { ...this.instance, token },
       {
         logger: this.logger,
@@ -150,6 +177,53 @@ export class KargoClient {
         retryDelayMs: this.retryDelayMs,
       },
     );
+    client.server = this.server;
+    return client;
+  }
+
+  /**
+   * The Kargo release this instance runs and what that means for the client, read once from
+   * `/v1beta1/system/server-version`. A server without the REST API (before v1.9: its UI answers
+   * every path with index.html, pkg/server/server.go at v1.8.0) is refused: from then on every
+   * call to this instance fails with that reason (501), other instances are not affected.
+   * Failures to reach it are not remembered.
+   */
+  serverInfo(): Promise<KargoServerInfo> {
+    const server = this.server;
+    if (server.refused) return Promise.reject(server.refused);
+    if (server.info) return Promise.resolve(server.info);
+    server.reading ??= this.readServerInfo().finally(() => {
+      server.reading = undefined;
+    });
+    return server.reading;
+  }
+
+  private async readServerInfo(): Promise<KargoServerInfo> {
+    const refuse = (why: string) => {
+      this.server.refused = new NotImplementedError(
+        `Kargo instance "${this.instance.name}" ${why}; the portal needs Kargo v1.9 or later (tested on v1.11)`,
+      );
+      return this.server.refused;
+    };
+    let answer: VersionInfo | undefined;
+    try {
+      answer = await this.getServerVersion();
+    } catch (error) {
+      // An HTML page (see once) or no such route: not Kargo's REST API.
+      if (error instanceof NotImplementedError) throw refuse('has no REST API');
+      if (error instanceof NotFoundError) {
+        throw refuse('has no /v1beta1/system/server-version (HTTP 404)');
+      }
+      throw error;
+    }
+    const version = answer?.version;
+    if (typeof version !== 'string' || !version) {
+      throw refuse('answered /v1beta1/system/server-version without a version');
+    }
+    const info = kargoServerInfo(version);
+    if ('refused' in info) throw refuse(info.refused);
+    this.server.info = info;
+    return info;
   }
 
   // ---- projects and system ----
@@ -208,31 +282,49 @@ export class KargoClient {
     );
   }
 
-  /** Promotes freight (by name or alias, optionally with its origin) into a stage. */
-  promoteToStage(
+  /**
+   * Promotes freight (by name or alias, optionally with its origin) into a stage. Kargo answers
+   * the Promotion it created, or, for a Stage that selects Targets (after v1.11.2), a
+   * PromotionRequest (see isPromotionRequest).
+   */
+  async promoteToStage(
     project: string,
     stage: string,
     request: PromoteToStageRequest,
-  ): Promise<Promotion> {
-    return this.send(
+  ): Promise<Promotion | PromotionRequest> {
+    const answer = await this.send<
+      Promotion | PromotionRequest | { promotion?: Promotion }
+    >(
       'POST',
       '/v1beta1/projects/{project}/stages/{stage}/promotions',
       { project, stage },
-      { body: request },
+      { body: request, expectBody: true },
     );
+    // Kargo v1.9.x and v1.10.0 wrap it: {"promotion": {...}} (promote_to_stage_v1alpha1.go).
+    return 'promotion' in answer && answer.promotion && !('spec' in answer)
+      ? answer.promotion
+      : (answer as Promotion | PromotionRequest);
   }
 
-  /** Promotes freight verified in `stage` into every stage downstream of it. */
+  /**
+   * Promotes freight verified in `stage` into every stage downstream of it. Downstream Stages
+   * that select Targets yield PromotionRequests (after v1.11.2); `errors` names the stages
+   * Kargo could not promote into (HTTP 207).
+   */
   promoteDownstream(
     project: string,
     stage: string,
     request: PromoteToStageRequest,
-  ): Promise<{ promotions?: Promotion[] }> {
+  ): Promise<{
+    promotions?: Promotion[];
+    promotionRequests?: PromotionRequest[];
+    errors?: string;
+  }> {
     return this.send(
       'POST',
       '/v1beta1/projects/{project}/stages/{stage}/promotions/downstream',
       { project, stage },
-      { body: request },
+      { body: request, expectBody: true },
     );
   }
 
@@ -486,14 +578,25 @@ export class KargoClient {
   /**
    * Follows a list endpoint with `?watch=true` until the signal aborts: reconnects with
    * backoff after a cut, resuming from the last resourceVersion seen, and re-lists (through
-   * onExpired) when Kargo says that version expired.
+   * onExpired) when Kargo says that version expired. On a Kargo that cannot resume (before
+   * v1.11) each connection lists again and reports only what changed (see watchReplaying).
    */
   async watch<
     T extends { metadata?: { resourceVersion?: string; name?: string } },
   >(request: WatchRequest<T>): Promise<void> {
     const position = { resourceVersion: request.resourceVersion, failures: 0 };
+    let replay: WatchReplay<T> | undefined;
     while (!request.signal.aborted) {
       try {
+        if (!(await this.serverInfo()).resumesWatches) {
+          replay ??= new WatchReplay<T>(event => {
+            position.failures = 0;
+            request.onEvent(event);
+          });
+          await this.watchReplaying(request, replay, position);
+          position.failures = 0; // a poll went through
+          continue;
+        }
         const expired = await this.watchOnce(request, position);
         if (expired) {
           position.resourceVersion = request.onExpired
@@ -512,6 +615,7 @@ export class KargoClient {
         this.logger.debug(
           `watch of ${request.path} interrupted: ${err.message}`,
         );
+        if (err instanceof NotImplementedError) throw err; // refused server
         const backoff =
           this.retryDelayMs * 2 ** Math.min(position.failures - 1, 8);
         await sleep(Math.min(30_000, backoff), request.signal);
@@ -519,17 +623,15 @@ export class KargoClient {
     }
   }
 
-  /** One watch connection; resolves true when Kargo reports the resourceVersion expired. */
-  private async watchOnce<
-    T extends { metadata?: { resourceVersion?: string; name?: string } },
-  >(
+  /** Opens a watch connection; a refusal (404, 401...) is Kargo's error, not a stream. */
+  private async openWatch<T>(
     request: WatchRequest<T>,
-    position: { resourceVersion?: string; failures: number },
-  ): Promise<boolean> {
+    resourceVersion: string | undefined,
+  ): Promise<Response> {
     const url = this.url(fill(request.path, request.params), {
       ...request.query,
       watch: 'true',
-      resourceVersion: position.resourceVersion,
+      resourceVersion,
     });
     const response = await fetch(url, {
       headers: this.headers({ accept: 'text/event-stream' }),
@@ -542,8 +644,29 @@ export class KargoClient {
         await response.text(),
       );
     }
+    return response;
+  }
+
+  /** One watch connection; resolves true when Kargo reports the resourceVersion expired. */
+  private async watchOnce<
+    T extends { metadata?: { resourceVersion?: string; name?: string } },
+  >(
+    request: WatchRequest<T>,
+    position: { resourceVersion?: string; failures: number },
+  ): Promise<boolean> {
+    const response = await this.openWatch(request, position.resourceVersion);
+    if (!isEventStream(response)) {
+      await response.body?.cancel();
+      throw new ServiceUnavailableError(
+        `Kargo instance "${this.instance.name}" answered the watch of ${
+          request.path
+        } with ${
+          response.headers.get('content-type') || 'no content type'
+        }, not an event stream`,
+      );
+    }
     let expired = false;
-    await readWatchStream<T>(response.body, {
+    await readWatchStream<T>(response.body!, {
       signal: request.signal,
       idleTimeoutMs: request.idleTimeoutMs ?? 60_000,
       onEvent: event => {
@@ -570,6 +693,73 @@ export class KargoClient {
     return expired;
   }
 
+  /**
+   * One connection to a Kargo before v1.11, which ignores resourceVersion and replays every
+   * object as ADDED (pkg/server/list_stages_v1alpha1.go at v1.10.10), and has no freight watch:
+   * there `?watch=true` answers the list itself (query_freights_v1alpha1.go at v1.10.10), which
+   * is then polled. The connection is opened first and the list read after, so nothing falls in
+   * between; the caller hears only what differs from what it was told. On the first connection
+   * the caller's own list stands for what it has; when that list's resourceVersion is not this
+   * one's, onExpired has it list again.
+   */
+  private async watchReplaying<
+    T extends { metadata?: { resourceVersion?: string; name?: string } },
+  >(
+    request: WatchRequest<T>,
+    replay: WatchReplay<T>,
+    position: { resourceVersion?: string },
+  ): Promise<void> {
+    const response = await this.openWatch(request, undefined);
+    const streaming = isEventStream(response);
+    let list: unknown;
+    if (streaming) {
+      list = await this.request('GET', fill(request.path, request.params), {
+        query: request.query,
+        retry: true,
+        expectBody: true,
+      }).catch(async error => {
+        await response.body?.cancel();
+        throw error;
+      });
+    } else {
+      const text = await response.text();
+      try {
+        list = JSON.parse(text);
+      } catch (error) {
+        throw new ServiceUnavailableError(
+          `Kargo instance "${this.instance.name}" answered the watch of ${request.path} with neither an event stream nor a list`,
+          error as Error,
+        );
+      }
+    }
+    const items = listItems<T>(list);
+    if (!replay.started && position.resourceVersion !== undefined) {
+      replay.baseline(items);
+      if (listResourceVersion(list) !== position.resourceVersion) {
+        await request.onExpired?.();
+      }
+    } else {
+      replay.reconcile(items);
+    }
+    if (!streaming) {
+      await sleep(request.pollIntervalMs ?? 30_000, request.signal);
+      return;
+    }
+    await readWatchStream<T>(response.body!, {
+      signal: request.signal,
+      idleTimeoutMs: request.idleTimeoutMs ?? 60_000,
+      onEvent: event => replay.event(event),
+      // Kargo before v1.11 sends no error frames; one here is no reason to stop either.
+      onError: frame =>
+        this.logger.debug(
+          `watch of ${request.path}: ${frame.message ?? frame.code}`,
+        ),
+    });
+    throw new ServiceUnavailableError(
+      `Kargo instance "${this.instance.name}" ended the watch stream`,
+    );
+  }
+
   // ---- transport ----
 
   private url(path: string, query?: KargoQuery): string {
@@ -593,6 +783,7 @@ export class KargoClient {
     return this.request<T>('GET', fill(template, params), {
       query,
       retry: true,
+      expectBody: true,
     });
   }
 
@@ -610,6 +801,7 @@ export class KargoClient {
     path: string,
     options: RequestOptions,
   ): Promise<T> {
+    if (this.server.refused) throw this.server.refused;
     const attempts = options.retry ? this.readAttempts : 1;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -701,7 +893,20 @@ export class KargoClient {
     if (!response.ok) {
       throw kargoResponseError(name, response.status, text);
     }
-    if (!text.trim()) return undefined as T;
+    if (/^text\/html/i.test(response.headers.get('content-type') ?? '')) {
+      // Kargo before v1.9 has no REST API; its UI answers any path with index.html.
+      throw new NotImplementedError(
+        `Kargo instance "${name}" answered ${method} ${path} with an HTML page, not Kargo's REST API (is the url the API server's? Kargo before v1.9 has no REST API)`,
+      );
+    }
+    if (!text.trim()) {
+      if (options.expectBody) {
+        throw new ServiceUnavailableError(
+          `Kargo instance "${name}" answered ${method} ${path} with HTTP ${response.status} and no body: a failure Kargo before v1.11.1 does not report (see the Kargo API server's log)`,
+        );
+      }
+      return undefined as T;
+    }
     try {
       return JSON.parse(text) as T;
     } catch (error) {

@@ -16,14 +16,12 @@ export function kargoResponseError(
   status: number,
   bodyText: string,
 ): Error {
-  let message = bodyText.trim();
-  try {
-    const parsed = JSON.parse(bodyText);
-    if (typeof parsed?.error === 'string') message = parsed.error;
-  } catch {
-    // Not JSON (a proxy's HTML page, say): keep the text.
-  }
-  message = message.slice(0, 500) || `HTTP ${status}`;
+  let message = errorOf(bodyText) ?? bodyText.trim();
+  message =
+    message.slice(0, 500) ||
+    // Kargo before v1.11.1 answers some errors with no body, a 401 always (auth_middleware.go
+    // AbortWithStatus, rest_router.go handleError at v1.10.10).
+    `HTTP ${status} with an empty body (Kargo before v1.11.1 leaves some errors unexplained; see its API server's log)`;
   const text = `Kargo instance "${instance}": ${message}`;
   switch (status) {
     case 400:
@@ -39,8 +37,29 @@ export function kargoResponseError(
     case 409:
       return new ConflictError(text);
     default:
-      return new ServiceUnavailableError(`${text} (HTTP ${status})`);
+      return new ServiceUnavailableError(
+        text.includes(`HTTP ${status}`) ? text : `${text} (HTTP ${status})`,
+      );
   }
+}
+
+/**
+ * Kargo's `{"error": "..."}`. Kargo before v1.11.1 may write two of them on a 500,
+ * `{"error":"internal server error"}{"error":"<cause>"}` (rest_router.go handleError at v1.10.10):
+ * the first is taken.
+ */
+function errorOf(bodyText: string): string | undefined {
+  const first = /^\s*(\{"error":"(?:[^"\\]|\\.)*"\})/.exec(bodyText)?.[1];
+  for (const text of [bodyText, first]) {
+    if (!text) continue;
+    try {
+      const parsed = JSON.parse(text);
+      if (typeof parsed?.error === 'string') return parsed.error;
+    } catch {
+      // Not JSON (a proxy's HTML page, say).
+    }
+  }
+  return undefined;
 }
 
 /** Worth trying a read again: the network or an overloaded Kargo, not a wrong request. */

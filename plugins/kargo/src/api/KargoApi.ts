@@ -5,6 +5,7 @@ import type {
   FreightMetadataView,
   KargoEntityView,
   Promotion,
+  PromotionRequest,
   PromotionWindow,
   PromotionWindowState,
   PromotionWindowView,
@@ -56,19 +57,29 @@ export interface KargoApi {
     entityRef: string,
     options?: { freightLimit?: number },
   ): Promise<KargoEntityView>;
+  /**
+   * Kargo's answer: the Promotion, or for a stage that selects Targets (Kargo after v1.11.2) a
+   * PromotionRequest (see isPromotionRequest).
+   */
   promote(
     ref: KargoProjectRef,
     stage: string,
     freight: KargoFreightRef,
     options?: KargoMutationOptions,
-  ): Promise<Promotion>;
-  /** Promotes freight verified in `stage` into every stage downstream of it. */
+  ): Promise<Promotion | PromotionRequest>;
+  /**
+   * Promotes freight verified in `stage` into every stage downstream of it; stages that select
+   * Targets yield PromotionRequests.
+   */
   promoteDownstream(
     ref: KargoProjectRef,
     stage: string,
     freight: KargoFreightRef,
     options?: KargoMutationOptions,
-  ): Promise<{ promotions?: Promotion[] }>;
+  ): Promise<{
+    promotions?: Promotion[];
+    promotionRequests?: PromotionRequest[];
+  }>;
   approveFreight(
     ref: KargoProjectRef,
     freight: string,

@@ -6,6 +6,7 @@ import type {
   FreightMetadataView,
   KargoEntityView,
   Promotion,
+  PromotionRequest,
   PromotionWindow,
   PromotionWindowState,
   PromotionWindowView,
@@ -66,7 +67,7 @@ export class KargoClient implements KargoApi {
     stage: string,
     freight: KargoFreightRef,
     options: KargoMutationOptions = {},
-  ): Promise<Promotion> {
+  ): Promise<Promotion | PromotionRequest> {
     return this.mutate(ref, 'POST', `/stages/${segment(stage)}/promotions`, {
       body: { ...freight, ...gatePass(options) },
       ...options,
@@ -78,7 +79,10 @@ export class KargoClient implements KargoApi {
     stage: string,
     freight: KargoFreightRef,
     options: KargoMutationOptions = {},
-  ): Promise<{ promotions?: Promotion[] }> {
+  ): Promise<{
+    promotions?: Promotion[];
+    promotionRequests?: PromotionRequest[];
+  }> {
     return this.mutate(
       ref,
       'POST',

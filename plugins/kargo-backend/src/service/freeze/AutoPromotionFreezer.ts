@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KargoStore, ProjectRef } from '../../database';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
-import { evaluatePromotionSchedule } from './promotionSchedule';
+import { stagePromotionWindow } from './stagePromotionWindow';
 import { modifyPromotionPolicies, policyIndex } from '../promotionPolicies';
 
 /**
@@ -42,12 +42,8 @@ export class AutoPromotionFreezer {
     const open = new Map(
       (stages.items ?? []).map(stage => [
         stage.metadata!.name!,
-        evaluatePromotionSchedule(
-          windows,
-          { name: stage.metadata!.name!, labels: stage.metadata?.labels },
-          now,
-          { logger: this.logger },
-        ).open,
+        stagePromotionWindow(stage, windows, now, { logger: this.logger })
+          ?.open ?? true,
       ]),
     );
     let restored: string[] = [];

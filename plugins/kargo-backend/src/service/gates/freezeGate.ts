@@ -1,23 +1,22 @@
 import type { KargoPromotionGate } from '@kargo-backstage/plugin-kargo-node';
 import { KargoStore } from '../../database';
-import { evaluatePromotionSchedule } from '../freeze/promotionSchedule';
+import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 
 export const FREEZE_GATE = 'freeze';
 
-/** The built-in gate: a stage closed by its project's promotion windows refuses promotions. */
+/**
+ * The built-in gate: a stage closed by its project's promotion windows refuses promotions. Where
+ * Kargo reports the Stage's promotionWindowStatus (Kargo Enterprise, after v1.11.2) its verdict
+ * is the one taken.
+ */
 export function createFreezeGate(store: KargoStore): KargoPromotionGate {
   return {
     name: FREEZE_GATE,
     async evaluate({ instance, project, stage, now }) {
       const windows = await store.listPromotionWindows({ instance, project });
-      if (!windows.length) return { result: 'allow' };
       const name = stage.metadata!.name!;
-      const state = evaluatePromotionSchedule(
-        windows,
-        { name, labels: stage.metadata?.labels },
-        now,
-      );
-      if (state.open) return { result: 'allow' };
+      const state = stagePromotionWindow(stage, windows, now);
+      if (!state || state.open) return { result: 'allow' };
       const by = state.closedBy
         .map(w => `"${w.name}"${w.reason ? ` (${w.reason})` : ''}`)
         .join(', ');

@@ -15,6 +15,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import {
   Freight,
+  isPromotionRequest,
   Promotion,
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -270,7 +271,13 @@ export function createOperationsRouter(
             freight: freight.metadata!.name!,
           }),
       );
-      op.meta.promotion = (result.body as any)?.metadata?.name ?? null;
+      // A Stage that selects Targets (after v1.11.2) gets a PromotionRequest: passed on as is.
+      const created = result.body as { metadata?: { name?: string } } | null;
+      if (isPromotionRequest(created)) {
+        op.meta.promotionRequest = created.metadata?.name ?? null;
+      } else {
+        op.meta.promotion = created?.metadata?.name ?? null;
+      }
       return result;
     },
   );

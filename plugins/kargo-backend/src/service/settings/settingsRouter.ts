@@ -19,7 +19,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
 import { KargoResourceOwners } from '../../permissions/KargoResourceOwners';
-import { evaluatePromotionSchedule } from '../freeze/promotionSchedule';
+import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import {
   createOperationDefiner,
   Operation,
@@ -149,11 +149,10 @@ export function createSettingsRouter(
               : policies[index].stage ??
                 `selector ${JSON.stringify(policies[index].stageSelector)}`,
           heldByFreeze: Boolean(hold),
-          promotionWindow: evaluatePromotionSchedule(
-            windows,
-            { name: s.metadata!.name!, labels: s.metadata?.labels },
-            at,
-          ),
+          promotionWindow: stagePromotionWindow(s, windows, at) ?? {
+            open: true,
+            closedBy: [],
+          },
         };
       }),
     };

@@ -80,6 +80,8 @@ export class ProjectWatchers {
       leaseMs: number;
       /** Changes within this window go out as one signal. */
       batchMs?: number;
+      /** How often to list freight again where Kargo cannot watch it (before v1.11). */
+      pollIntervalMs?: number;
       /** This replica started watching the project (enrichers run here, on one replica). */
       onWatching?(client: KargoClient, project: string): void;
       /** New freight appeared in a watched project. */
@@ -235,6 +237,7 @@ export class ProjectWatchers {
           params: { project: ref.project },
           resourceVersion: from[list],
           signal: watch.controller.signal,
+          pollIntervalMs: this.options.pollIntervalMs,
           onEvent: event => {
             watch.seen[list] =
               event.object?.metadata?.resourceVersion ?? watch.seen[list];

@@ -1,7 +1,15 @@
+import { alertApiRef } from '@backstage/core-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { kargoApiRef } from '../../api';
 import { renderWithKargo } from '../__testUtils__/testApis';
-import { shopView } from '../__testUtils__/testViews';
+import { shopView, testKargoApi } from '../__testUtils__/testViews';
 import { PromoteDialog } from './PromoteDialog';
 
 const promoteButton = () => screen.getByRole('button', { name: 'Promote' });
@@ -79,6 +87,44 @@ describe('PromoteDialog', () => {
         confirm: [],
         overrideFreeze: false,
       },
+    );
+  });
+
+  it('says a promotion request started when Kargo answers one (a stage that selects Targets)', async () => {
+    const view = shopView();
+    const promote = jest.fn(
+      async (): Promise<any> => ({
+        metadata: { name: 'cart-dev.01req.abc1234' },
+        spec: {
+          stage: 'cart-dev',
+          freight: 'abc1234',
+          targets: [{ name: 'eu' }, { name: 'us' }],
+        },
+      }),
+    );
+    const post = jest.fn();
+    const onClose = jest.fn();
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [kargoApiRef, testKargoApi({ promote })],
+          [permissionApiRef, mockApis.permission()],
+          [alertApiRef, { post, alert$: () => ({ subscribe: () => ({}) }) }],
+        ]}
+      >
+        <PromoteDialog view={view} stage={view.stages[0]} onClose={onClose} />
+      </TestApiProvider>,
+    );
+    await waitFor(() => expect(promoteButton()).toBeEnabled());
+    fireEvent.click(promoteButton());
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(post).toHaveBeenCalledWith(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^Promotion request cart-dev\.01req\.abc1234 \(to 2 targets\) of .* into cart-dev started$/,
+        ),
+        severity: 'success',
+      }),
     );
   });
 

@@ -1,5 +1,6 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
+  isPromotionRequest,
   kargoFreezeOverridePermission,
   kargoFreightPromotePermission,
   kargoStageResourceRef,
@@ -154,7 +155,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
     setSubmitting(true);
     setError(undefined);
     try {
-      const promotion = await kargoApi.promote(
+      const created = await kargoApi.promote(
         { instance: view.instance, project: view.project },
         stage.name,
         { freight: candidate.name },
@@ -164,10 +165,16 @@ export function PromoteDialog(props: PromoteDialogProps) {
           overrideFreeze: accepted.includes('freeze'),
         },
       );
+      // A stage that selects Targets answers a PromotionRequest (Kargo after v1.11.2).
+      const what = isPromotionRequest(created)
+        ? `Promotion request ${created.metadata?.name} (to ${
+            created.spec.targets.length
+          } target${created.spec.targets.length === 1 ? '' : 's'})`
+        : `Promotion ${created.metadata?.name}`;
       alertApi.post({
-        message: `Promotion ${promotion.metadata?.name} of ${freightVersion(
-          candidate,
-        )} into ${stage.name} started`,
+        message: `${what} of ${freightVersion(candidate)} into ${
+          stage.name
+        } started`,
         severity: 'success',
         display: 'transient',
       });
