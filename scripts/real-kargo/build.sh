@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds, pinned and from Go modules only, what the real-Kargo conformance target runs:
-# etcd, kube-apiserver, Helm (to render Kargo's chart) and Kargo itself, into a cache folder
+# etcd, kube-apiserver, kube-controller-manager, Helm (to render Kargo's chart) and Kargo itself, into a cache folder
 # outside git (reused when present). Prints one line per binary.
 #
 # Kargo v1.11.2's module needs github.com/akuity/kargo/api and .../pkg/x/client/generated,
@@ -60,6 +60,9 @@ for m in $(grep -E '=> ./staging' "$(go env GOMODCACHE)/cache/download/k8s.io/ku
   staging+=("$m => $m $STAGING_VERSION")
 done
 build kube-apiserver k8s.io/kubernetes "$KUBERNETES_VERSION" k8s.io/kubernetes/cmd/kube-apiserver "${staging[@]}"
+# Its token controller fills API-token Secrets; its namespace and garbage collectors delete
+# what Kargo owns.
+build kube-controller-manager k8s.io/kubernetes "$KUBERNETES_VERSION" k8s.io/kubernetes/cmd/kube-controller-manager "${staging[@]}"
 
 build helm helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm
 

@@ -12,6 +12,7 @@ import { Kube } from './kube';
 export interface RealKargoBinaries {
   etcd: string;
   kubeApiserver: string;
+  kubeControllerManager: string;
   kargo: string;
   helm: string;
   /** Kargo's Helm chart, from the github.com/akuity/kargo module. */
@@ -241,6 +242,25 @@ export async function startRealKargo(
       );
       return kubeconfig;
     };
+
+    // Kubernetes' own controllers that Kargo relies on: the token controller fills API-token
+    // Secrets; the namespace and garbage collectors delete what a deleted Project owned.
+    fs.writeFileSync(file('kubeconfig-admin.yaml'), YAML.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'local', cluster: { server, 'certificate-authority': file('ca.crt') } }],
+      users: [{ name: 'admin', user: { token: kubeToken } }],
+      contexts: [{ name: 'local', context: { cluster: 'local', user: 'admin' } }],
+      'current-context': 'local',
+    }));
+    run('kube-controller-manager', bins.kubeControllerManager, [
+      `--kubeconfig=${file('kubeconfig-admin.yaml')}`,
+      '--controllers=serviceaccount-token,namespace,garbagecollector',
+      `--service-account-private-key-file=${file('sa.key')}`,
+      `--root-ca-file=${file('ca.crt')}`,
+      '--leader-elect=false',
+      '--secure-port=0',
+    ]);
 
     // Kargo's chart, rendered by Helm; its workloads are this harness's processes.
     const password = crypto.randomBytes(12).toString('hex');

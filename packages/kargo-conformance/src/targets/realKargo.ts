@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConformanceTarget, TargetFactory } from './types';
+import { startRealKargo } from '../realKargo/startRealKargo';
 
 /** The Kargo release the real target runs and the simulator mirrors. */
 export const KARGO_VERSION = 'v1.11.2';
@@ -19,6 +20,7 @@ export function binaries() {
   return {
     etcd: path.join(bin, 'etcd-v3.6.5'),
     kubeApiserver: path.join(bin, 'kube-apiserver-v1.34.3'),
+    kubeControllerManager: path.join(bin, 'kube-controller-manager-v1.34.3'),
     helm: path.join(bin, 'helm-v3.19.5'),
     kargo: process.env.KARGO_BIN ?? path.join(bin, `kargo-${KARGO_VERSION}`),
     chart: path.join(cacheDir(), `chart-${KARGO_VERSION}`),
@@ -45,7 +47,6 @@ export const realKargoTarget: TargetFactory = {
     return undefined;
   },
   async start(): Promise<ConformanceTarget> {
-    const { startRealKargo } = await import('../realKargo/startRealKargo');
     return startRealKargo(binaries());
   },
 };
