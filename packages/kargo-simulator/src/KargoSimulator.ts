@@ -39,7 +39,11 @@ import {
   VERIFICATION_TERMINAL,
 } from './controller/verification';
 import { discover } from './controller/discovery';
-import { formatDuration, parseDuration } from './controller/durations';
+import {
+  formatDuration,
+  normalizeDurations,
+  parseDuration,
+} from './controller/durations';
 import { freightAlias, freightName } from './controller/freightIdentity';
 import { SimulatedRoles } from './http/roles';
 import { SimulatedCredentials } from './http/credentials';
@@ -197,6 +201,7 @@ export class KargoSimulator {
     if (!kind) throw new HttpError(400, `unsupported kind "${object.kind}"`);
     if (kind === 'Freight')
       return this.createFreightResource(object as Freight);
+    normalizeDurations(kind, object);
     const created = this.store.create(kind, object);
     if (kind === 'Stage') this.initStageStatus(created as Stage);
     if (kind === 'Project') {

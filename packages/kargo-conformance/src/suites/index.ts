@@ -6,6 +6,7 @@ import { repoCredentials } from './repoCredentials';
 import { autoPromotion } from './autoPromotion';
 import { verification } from './verification';
 import { watches } from './watches';
+import { pipeline } from './pipeline';
 
 /** Every suite, in the order they run on each target. Add new suites here. */
 export const SUITES: Suite[] = [
@@ -16,4 +17,5 @@ export const SUITES: Suite[] = [
   autoPromotion,
   verification,
   watches,
+  pipeline,
 ];

@@ -11,3 +11,26 @@ export function formatDuration(ms: number): string {
   if (h) return `${h}h${m}m${s}s`;
   return m ? `${m}m${s}s` : `${s}s`;
 }
+
+/**
+ * Kargo's typed duration fields (metav1.Duration) are stored as Go prints them, so "12h" is
+ * answered as "12h0m0s": Warehouse spec.interval, a Stage's requiredSoakTime.
+ */
+export function normalizeDurations(kind: string, object: any): void {
+  const norm = (value: unknown) =>
+    typeof value === 'string' && value
+      ? formatDuration(parseDuration(value))
+      : value;
+  if (kind === 'Warehouse' && object.spec?.interval !== undefined) {
+    object.spec.interval = norm(object.spec.interval);
+  }
+  if (kind === 'Stage') {
+    for (const request of object.spec?.requestedFreight ?? []) {
+      if (request.sources?.requiredSoakTime !== undefined) {
+        request.sources.requiredSoakTime = norm(
+          request.sources.requiredSoakTime,
+        );
+      }
+    }
+  }
+}

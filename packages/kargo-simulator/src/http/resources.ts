@@ -2,6 +2,7 @@ import YAML from 'yaml';
 import { KargoSimulator } from '../KargoSimulator';
 import { Kind, KargoObject, kindOf } from '../store/ResourceStore';
 import { HttpError } from './HttpError';
+import { normalizeDurations } from '../controller/durations';
 import { warehouseProblems } from '../controller/warehouseValidation';
 import { checkProjectConfig } from '../controller/projectConfigValidation';
 
@@ -114,6 +115,7 @@ function applyOne(verb: ResourceVerb, o: KargoObject, ctx: ResourceContext) {
       }
       const { metadata, status: _status, ...rest } = o;
       Object.assign(current, rest);
+      normalizeDurations(kind, current);
       current.metadata = {
         ...current.metadata,
         labels: metadata?.labels,

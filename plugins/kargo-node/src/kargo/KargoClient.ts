@@ -553,20 +553,32 @@ export class KargoClient {
     return this.send('POST', '/v1beta1/resources', {}, { text: manifest });
   }
 
-  /** Updates them; with `upsert`, creates those that do not exist. */
-  updateResources(
+  /**
+   * Updates them; with `upsert`, creates those that do not exist. Kargo reads each stored
+   * object and writes it back with that resourceVersion (update_resource_v1alpha1.go), so a
+   * 409 only means its own controller wrote in between: the same update is sent again.
+   */
+  async updateResources(
     manifest: string,
     options: { upsert?: boolean } = {},
   ): Promise<ResourcesResponse> {
-    return this.send(
-      'PUT',
-      '/v1beta1/resources',
-      {},
-      {
-        text: manifest,
-        query: { upsert: options.upsert ? 'true' : undefined },
-      },
-    );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.send<ResourcesResponse>(
+          'PUT',
+          '/v1beta1/resources',
+          {},
+          {
+            text: manifest,
+            query: { upsert: options.upsert ? 'true' : undefined },
+          },
+        );
+      } catch (error) {
+        if ((error as Error).name !== 'ConflictError' || attempt >= 3) {
+          throw error;
+        }
+      }
+    }
   }
 
   deleteResources(manifest: string): Promise<ResourcesResponse> {
