@@ -47,6 +47,7 @@ import {
 import { freightAlias, freightName } from './controller/freightIdentity';
 import { SimulatedRoles } from './http/roles';
 import { SimulatedCredentials } from './http/credentials';
+import { SimulatedApiTokens } from './http/apiTokens';
 import { PullRequest, runStep } from './controller/promotionSteps';
 import { ArtifactRegistry } from './controller/registry';
 import { argocdAppsByStep, SimulatedWorkloads } from './controller/workloads';
@@ -154,6 +155,8 @@ export class KargoSimulator {
   readonly roles = new SimulatedRoles();
   /** Repository credentials of the projects (write-only secrets). */
   readonly credentials = new SimulatedCredentials(() => this.clock.isoNow());
+  /** API tokens of Kargo roles (ServiceAccount token Secrets), usable as bearer tokens. */
+  readonly apiTokens = new SimulatedApiTokens(() => this.clock.isoNow());
   /** What the stages' Argo CD applications run, for the Kubernetes read API at /kubernetes. */
   readonly workloads = new SimulatedWorkloads(this);
   readonly events: KargoObject[] = [];
@@ -1381,11 +1384,20 @@ export class KargoSimulator {
     );
   }
 
-  /** POST .../promotions/{p}/abort: annotates a running promotion; a finished one is left alone. */
-  abortPromotion(project: string, name: string, actor: string): void {
+  /**
+   * POST .../promotions/{p}/abort: annotates a running promotion; a finished one is left alone.
+   * `authorizePatch` checks the caller's right to patch it, where Kargo patches as the caller.
+   */
+  abortPromotion(
+    project: string,
+    name: string,
+    actor: string,
+    authorizePatch: () => void = () => {},
+  ): void {
     const promotion = this.store.get<Promotion>('Promotion', project, name);
     if (!promotion) throw new HttpError(500, 'internal server error'); // Kargo's handler returns an untyped error here
     if (TERMINAL.includes(promotion.status?.phase ?? '')) return;
+    authorizePatch();
     this.annotate(
       'Promotion',
       project,
@@ -1396,8 +1408,14 @@ export class KargoSimulator {
   }
 
   /** POST .../stages/{s}/verification: asks the controller to verify the current freight again. */
-  reverify(project: string, stageName: string, actor: string): void {
+  reverify(
+    project: string,
+    stageName: string,
+    actor: string,
+    authorizePatch: () => void = () => {},
+  ): void {
     const current = this.currentVerification(project, stageName);
+    authorizePatch();
     this.annotate(
       'Stage',
       project,
@@ -1408,9 +1426,15 @@ export class KargoSimulator {
   }
 
   /** POST .../stages/{s}/verification/abort: stops the running verification, if any. */
-  abortVerification(project: string, stageName: string, actor: string): void {
+  abortVerification(
+    project: string,
+    stageName: string,
+    actor: string,
+    authorizePatch: () => void = () => {},
+  ): void {
     const current = this.currentVerification(project, stageName);
     if (VERIFICATION_TERMINAL.includes(current.phase ?? '')) return;
+    authorizePatch();
     this.annotate(
       'Stage',
       project,

@@ -3,6 +3,7 @@ import { reads } from './reads';
 import { healthOutput } from './healthOutput';
 import { roles } from './roles';
 import { repoCredentials } from './repoCredentials';
+import { apiTokens } from './apiTokens';
 import { autoPromotion } from './autoPromotion';
 import { verification } from './verification';
 import { watches } from './watches';
@@ -14,6 +15,7 @@ export const SUITES: Suite[] = [
   healthOutput,
   roles,
   repoCredentials,
+  apiTokens,
   autoPromotion,
   verification,
   watches,

@@ -90,6 +90,20 @@ export function runStep(step: PromotionStep, ctx: StepContext): StepResult {
         },
       };
     }
+    case 'http': {
+      // Kargo's http step polls (Running) while its success criteria are unmet and no failure
+      // criteria are met (http_requester.go). No request is sent here, and of its expressions
+      // only the literals true and false are understood: any other counts as met.
+      const met = (e: unknown) =>
+        typeof e === 'string' && e.trim() ? e.trim() !== 'false' : undefined;
+      if (met(cfg.successExpression) === false && !met(cfg.failureExpression)) {
+        return {
+          status: 'waiting',
+          message: 'HTTP response did not meet the success criteria',
+        };
+      }
+      return { status: 'done', output: {} };
+    }
     default:
       return { status: 'done', output: {} };
   }

@@ -12,16 +12,17 @@ import {
 
 const ADMIN = 'kargo-simulator-admin-token';
 const tokens = [
-  { token: ADMIN, role: 'admin' as const, actor: 'admin' },
+  { token: ADMIN, role: 'admin', actor: 'admin' },
+  // Kargo's system-level kargo-viewer: reads every project.
   {
     token: 'viewer-token',
-    role: 'viewer' as const,
+    role: 'kargo-viewer',
     actor: 'email:viewer@example.com',
   },
   {
     token: 'promoter-demo',
-    role: 'promoter' as const,
-    projects: ['kargo-demo'],
+    role: 'kargo-promoter',
+    project: 'kargo-demo',
     actor: 'email:dana@example.com',
   },
 ];

@@ -1,7 +1,7 @@
 import express, { NextFunction, Request, Response } from 'express';
 import { KargoSimulator } from '../KargoSimulator';
 import { adminRoutes } from './adminRoutes';
-import { authenticate, SimulatorToken } from './auth';
+import { authenticate, checkTokens, SimulatorToken } from './auth';
 import { kubernetesRoutes } from './kubernetesRoutes';
 import { Faults } from './faults';
 import { HttpError } from './HttpError';
@@ -99,7 +99,30 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
   v1beta1.use(injectFaults(options.faults));
-  v1beta1.use(authenticate(options.tokens));
+  const { simulator: sim } = options;
+  checkTokens(options.tokens);
+  v1beta1.use(
+    authenticate(
+      value =>
+        options.tokens.find(t => t.token === value) ??
+        sim.apiTokens.lookup(value),
+      {
+        // A project role's rules as Kargo reports them (GET .../roles/{role}).
+        projectRoleRules: (project, role) => {
+          const found = sim.store.get('Project', '', project);
+          if (!found) return [];
+          sim.roles.ensureDefaults(
+            project,
+            found.metadata?.creationTimestamp ?? '',
+          );
+          return (
+            sim.roles.list(project).find(r => r.metadata.name === role)
+              ?.rules ?? []
+          );
+        },
+      },
+    ),
+  );
   v1beta1.use(kargoRoutes(options));
   // Kargo registers no NoRoute handler: an authenticated unknown route gets Gin's plain 404.
   v1beta1.use((_req, res) => {

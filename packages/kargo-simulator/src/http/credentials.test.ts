@@ -19,7 +19,12 @@ beforeEach(async () => {
     simulator: sim,
     tokens: [
       { token: ADMIN, role: 'admin', actor: 'admin' },
-      { token: 'viewer', role: 'viewer', actor: 'email:viewer@example.com' },
+      {
+        token: 'viewer',
+        role: 'kargo-viewer',
+        project: 'kargo-demo',
+        actor: 'email:viewer@example.com',
+      },
     ],
   });
 });
@@ -123,14 +128,10 @@ describe('repository credentials', () => {
     expect(res.text).toContain(field);
   });
 
-  it('need an admin token', async () => {
-    const res = await call(
-      'GET',
-      creds,
-      undefined,
-      'kargo-simulator-viewer-token',
-    );
-    expect([401, 403]).toContain(res.status);
+  it("need a role that may read Secrets: kargo-viewer's may not", async () => {
+    const res = await call('GET', creds, undefined, 'viewer');
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('secrets is forbidden: list is not permitted');
   });
 });
 

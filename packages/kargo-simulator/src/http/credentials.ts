@@ -108,7 +108,7 @@ export class SimulatedCredentials {
     };
 
     router.get('/', (req: Request, res: Response) => {
-      authorize(res, 'list', 'secrets', req.params.project, 'admin');
+      authorize(res, 'list', 'secrets', req.params.project);
       res.json({
         metadata: {},
         items: [...this.stored.values()]
@@ -118,11 +118,11 @@ export class SimulatedCredentials {
       });
     });
     router.get('/:name', (req: Request, res: Response) => {
-      authorize(res, 'get', 'secrets', req.params.project, 'admin');
+      authorize(res, 'get', 'secrets', req.params.project, req.params.name);
       res.json(toSecret(find(req)));
     });
     router.post('/', (req: Request, res: Response) => {
-      authorize(res, 'create', 'secrets', req.params.project, 'admin');
+      authorize(res, 'create', 'secrets', req.params.project);
       const body = check(jsonBody(req), 'create') as StoredCredentials;
       if (this.stored.has(key(req, body.name))) {
         throw new HttpError(409, `secrets "${body.name}" already exists`);
@@ -144,7 +144,7 @@ export class SimulatedCredentials {
     // PUT replaces the credentials whole (update_repo_credentials_v1alpha1.go): every field
     // is required but the description, and one left out is removed.
     router.put('/:name', (req: Request, res: Response) => {
-      authorize(res, 'update', 'secrets', req.params.project, 'admin');
+      authorize(res, 'update', 'secrets', req.params.project, req.params.name);
       const body = check(jsonBody(req), 'replace') as StoredCredentials;
       const existing = find(req);
       Object.assign(existing, {
@@ -160,7 +160,7 @@ export class SimulatedCredentials {
     // PATCH changes only the fields given non-empty (patch_repo_credentials_v1alpha1.go): an
     // empty description removes it, repoUrlIsRegex counts only along with repoUrl.
     router.patch('/:name', (req: Request, res: Response) => {
-      authorize(res, 'update', 'secrets', req.params.project, 'admin');
+      authorize(res, 'update', 'secrets', req.params.project, req.params.name);
       const body = check(jsonBody(req), false);
       const existing = find(req);
       if (body.description !== undefined) {
@@ -176,7 +176,7 @@ export class SimulatedCredentials {
       res.json(toSecret(existing));
     });
     router.delete('/:name', (req: Request, res: Response) => {
-      authorize(res, 'delete', 'secrets', req.params.project, 'admin');
+      authorize(res, 'delete', 'secrets', req.params.project, req.params.name);
       find(req);
       this.stored.delete(key(req));
       res.json({});

@@ -5,9 +5,13 @@ import type {
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
 import { ALIAS_LABEL, KargoSimulator } from '../KargoSimulator';
-import { listFreightAvailableToStage } from '../controller/availability';
+import {
+  isFreightAvailable,
+  listFreightAvailableToStage,
+} from '../controller/availability';
 import { Kind, KargoObject } from '../store/ResourceStore';
-import { actorOf, authorize, callerOf } from './auth';
+import { actorOf, allows, authorize } from './auth';
+import { attributes } from '../rbac/authorizer';
 import { Faults } from './faults';
 import { HttpError } from './HttpError';
 import { applyManifests, parseManifests, ResourceVerb } from './resources';
@@ -78,13 +82,14 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     );
   });
 
+  // Reads go through Kargo's authorizing client as the caller: get, list, or watch.
   const canRead = (
     res: Response,
-    verb: 'get' | 'list',
+    verb: 'get' | 'list' | 'watch',
     kind: Kind,
     project: string,
     name?: string,
-  ) => authorize(res, verb, PLURAL[kind], project, 'viewer', name);
+  ) => authorize(res, verb, PLURAL[kind], project, name);
 
   /** A collection: listed, or with ?watch=true streamed, filtered in process like Kargo. */
   const listOrWatch = (
@@ -94,7 +99,7 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     matches: (o: KargoObject) => boolean = () => true,
   ) => {
     const ns = req.params.project;
-    canRead(res, isWatch(req) ? 'list' : 'list', kind, ns);
+    canRead(res, isWatch(req) ? 'watch' : 'list', kind, ns);
     if (isWatch(req)) {
       serveWatch(store, req, res, {
         kind,
@@ -123,6 +128,7 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     canRead(res, 'get', kind, ns, name);
     const object = store.require(kind, ns, name);
     if (isWatch(req)) {
+      canRead(res, 'watch', kind, ns);
       serveWatch(store, req, res, {
         kind,
         namespace: ns,
@@ -136,9 +142,37 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     }
     res.json(object);
   };
+  // Kargo's handlers check the custom verb `promote` on the stage (authorizeFn).
   const promoteRight = (res: Response, project: string) => (stage: string) =>
-    authorize(res, 'promote', 'stages', project, 'promoter', stage);
+    authorize(res, 'promote', 'stages', project, stage);
+  /** What the verification and abort handlers patch as the caller (api.patchAnnotations). */
+  const patchRight =
+    (res: Response, resource: string, project: string, name: string) => () =>
+      authorize(res, 'patch', resource, project, name, 'patch annotation: ');
+  /** api.GetStage as the caller, with its error wrapping. */
+  const getStageRight = (res: Response, project: string, stage: string) =>
+    authorize(
+      res,
+      'get',
+      'stages',
+      project,
+      stage,
+      `error getting Stage "${stage}" in namespace "${project}": `,
+    );
   const ok = (res: Response) => res.status(200).end();
+  /** getFreightByNameOrAliasForGin as the caller: get by name, else list by the alias label. */
+  const freightAsCaller = (
+    res: Response,
+    project: string,
+    nameOrAlias: string,
+  ) => {
+    authorize(res, 'get', 'freights', project, nameOrAlias);
+    const freight = sim.resolveFreight(project, nameOrAlias);
+    if (freight.metadata!.name !== nameOrAlias) {
+      authorize(res, 'list', 'freights', project);
+    }
+    return freight;
+  };
 
   // ---- system and projects ----
   get('/system/server-version', (_req, res) => {
@@ -153,15 +187,11 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     });
   });
   get('/projects', (req, res) => {
-    authorize(res, 'list', 'projects', undefined, 'viewer');
-    const token = callerOf(res);
+    authorize(res, 'list', 'projects', ''); // cluster-scoped
     const filter = queryParam(req, 'filter').toLowerCase();
     const uids = queryArray(req, 'uid');
     const all = store
       .list('Project')
-      .filter(
-        p => !token.projects || token.projects.includes(p.metadata!.name!),
-      )
       // mine=true keeps projects mapped to the caller's OIDC claims; tokens here have none.
       .filter(() => queryParam(req, 'mine') !== 'true')
       .filter(p => !filter || p.metadata!.name!.toLowerCase().includes(filter))
@@ -177,14 +207,14 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     res.json({ items, total: all.length });
   });
   get('/projects/:project', (req, res) => {
-    canRead(res, 'get', 'Project', req.params.project, req.params.project);
+    authorize(res, 'get', 'projects', '', req.params.project); // cluster-scoped
     res.json(store.require('Project', '', req.params.project));
   });
   get('/projects/:project/config', (req, res) => {
     getOrWatch(req, res, 'ProjectConfig', req.params.project);
   });
   get('/projects/:project/events', (req, res) => {
-    authorize(res, 'list', 'events', req.params.project, 'viewer');
+    authorize(res, 'list', 'events', req.params.project);
     const items = sim.events
       .filter(e => e.metadata?.namespace === req.params.project)
       .sort((a, b) =>
@@ -226,9 +256,15 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     const one =
       [target.freight, target.freightAlias, target.origin].filter(Boolean)
         .length === 1;
+    if (one) getStageRight(res, project, stage);
     const stageObject = store.get<Stage>('Stage', project, stage);
     if (one && stageObject) {
       promoteRight(res, project)(stage);
+      // Then Kargo reads the freight and creates the Promotion as the caller.
+      if (target.freight)
+        authorize(res, 'get', 'freights', project, target.freight);
+      else if (target.freightAlias) authorize(res, 'list', 'freights', project);
+      authorize(res, 'create', 'promotions', project);
     }
     if (one && stageObject && isTargetAware(stageObject)) {
       if (target.origin) refuseOriginForTargets(stage);
@@ -262,6 +298,11 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
   });
   post('/projects/:project/stages/:stage/promotions/downstream', (req, res) => {
     const body = jsonBody(req);
+    const { project } = req.params;
+    getStageRight(res, project, req.params.stage);
+    // It lists the stages to find those downstream and creates Promotions as the caller.
+    authorize(res, 'list', 'stages', project);
+    authorize(res, 'create', 'promotions', project);
     const result = sim.promoteDownstream(
       req.params.project,
       req.params.stage,
@@ -275,27 +316,27 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     res.status(result.errors ? 207 : 201).json(result);
   });
   post('/projects/:project/stages/:stage/verification', (req, res) => {
-    authorize(
-      res,
-      'patch',
-      'stages',
-      req.params.project,
-      'promoter',
-      req.params.stage,
+    // api.ReverifyStageFreight: reads the stage and patches it as the caller.
+    const { project, stage } = req.params;
+    getStageRight(res, project, stage);
+    sim.reverify(
+      project,
+      stage,
+      actorOf(res),
+      patchRight(res, 'stages', project, stage),
     );
-    sim.reverify(req.params.project, req.params.stage, actorOf(res));
     ok(res);
   });
   post('/projects/:project/stages/:stage/verification/abort', (req, res) => {
-    authorize(
-      res,
-      'patch',
-      'stages',
-      req.params.project,
-      'promoter',
-      req.params.stage,
+    // api.AbortStageFreightVerification: patches only a verification that still runs.
+    const { project, stage } = req.params;
+    getStageRight(res, project, stage);
+    sim.abortVerification(
+      project,
+      stage,
+      actorOf(res),
+      patchRight(res, 'stages', project, stage),
     );
-    sim.abortVerification(req.params.project, req.params.stage, actorOf(res));
     ok(res);
   });
 
@@ -364,15 +405,8 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
       const alias = queryParam(req, 'newAlias');
       if (!alias)
         throw new HttpError(400, 'newAlias query parameter is required');
-      const freight = sim.resolveFreight(ns, req.params.freight);
-      authorize(
-        res,
-        'patch',
-        'freights',
-        ns,
-        'promoter',
-        freight.metadata!.name,
-      );
+      const freight = freightAsCaller(res, ns, req.params.freight);
+      authorize(res, 'list', 'freights', ns); // is the alias taken?
       const holders = store
         .scan<Freight>('Freight', ns)
         .filter(f => f.metadata?.labels?.[ALIAS_LABEL] === alias);
@@ -385,6 +419,8 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
           `alias "${alias}" already used by another piece of Freight in namespace "${ns}"`,
         );
       }
+      // Kargo patches the Freight as the caller; Kubernetes then validates the label.
+      authorize(res, 'patch', 'freights', ns, freight.metadata!.name);
       if (
         alias.length > 63 ||
         !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(alias)
@@ -407,13 +443,26 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     }),
   );
   post('/projects/:project/freight/:freight/approve', (req, res) => {
-    sim.approve(
-      req.params.project,
-      req.params.freight,
-      queryParam(req, 'stage'),
-      actorOf(res),
-      promoteRight(res, req.params.project),
-    );
+    const { project } = req.params;
+    const stage = queryParam(req, 'stage');
+    if (stage) {
+      freightAsCaller(res, project, req.params.freight);
+      authorize(res, 'get', 'stages', project, stage);
+    }
+    sim.approve(project, req.params.freight, stage, actorOf(res), name => {
+      promoteRight(res, project)(name);
+      // Approving patches Freight status as the caller (kubeclient.PatchStatus). Kargo checks it
+      // after the origin check; only a role with promote but not this sees the difference.
+      const freight = sim.resolveFreight(project, req.params.freight);
+      authorize(
+        res,
+        'patch',
+        'freights/status',
+        project,
+        freight.metadata!.name,
+        'patch freight status: ',
+      );
+    });
     ok(res);
   });
 
@@ -428,19 +477,28 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     getOrWatch(req, res, 'Promotion', req.params.promotion);
   });
   post('/projects/:project/promotions/:promotion/abort', (req, res) => {
+    // api.AbortPromotion: reads it and patches it as the caller, unless it has finished.
+    const { project, promotion } = req.params;
     authorize(
       res,
-      'patch',
+      'get',
       'promotions',
-      req.params.project,
-      'promoter',
-      req.params.promotion,
+      project,
+      promotion,
+      `error getting Promotion "${promotion}" in namespace "${project}": `,
     );
-    sim.abortPromotion(req.params.project, req.params.promotion, actorOf(res));
+    sim.abortPromotion(
+      project,
+      promotion,
+      actorOf(res),
+      patchRight(res, 'promotions', project, promotion),
+    );
     ok(res);
   });
   // ---- repository credentials ----
   api.use('/projects/:project/repo-credentials', sim.credentials.routes());
+  // ---- API tokens (project and system) ----
+  api.use(sim.apiTokens.routes(sim));
 
   // ---- roles ----
   /** Kargo's `as-resources=true`: the role's Kubernetes resources instead of the Role. */
@@ -453,21 +511,51 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     );
     return sim.roles;
   };
+  /** rolesDatabase.GetAsResources as the caller: the ServiceAccount, RoleBindings and Role. */
+  const roleResourcesRight = (res: Response, project: string, role: string) => {
+    authorize(
+      res,
+      'get',
+      'serviceaccounts',
+      project,
+      role,
+      `error getting ServiceAccount "${role}" in namespace "${project}": `,
+    );
+    authorize(
+      res,
+      'list',
+      'rolebindings',
+      project,
+      undefined,
+      `error listing RoleBindings in namespace "${project}": `,
+    );
+    authorize(
+      res,
+      'get',
+      'roles',
+      project,
+      role,
+      `error getting Role "${role}" in namespace "${project}": `,
+    );
+  };
   get('/projects/:project/roles', (req, res) => {
-    authorize(res, 'list', 'roles', req.params.project, 'viewer');
+    authorize(
+      res,
+      'list',
+      'serviceaccounts',
+      req.params.project,
+      undefined,
+      `error listing ServiceAccounts in namespace "${req.params.project}": `,
+    );
+    for (const role of roles(req.params.project).list(req.params.project)) {
+      roleResourcesRight(res, req.params.project, role.metadata.name);
+    }
     // A bare array, not a list object (list_roles_v1alpha1.go).
     const list = roles(req.params.project).list(req.params.project);
     res.json(asResources(req) ? list.map(roleResources) : list);
   });
   get('/projects/:project/roles/:role', (req, res) => {
-    authorize(
-      res,
-      'get',
-      'roles',
-      req.params.project,
-      'viewer',
-      req.params.role,
-    );
+    roleResourcesRight(res, req.params.project, req.params.role);
     const role = roles(req.params.project).get(
       req.params.project,
       req.params.role,
@@ -479,11 +567,48 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
     ['revocations', 'revoke'],
   ] as const) {
     post(`/projects/:project/roles/${path}`, (req, res) => {
-      authorize(res, 'update', 'roles', req.params.project, 'admin');
       const body = jsonBody(req) as any;
       if (!body.role || !body.userClaims?.claims) {
         throw new HttpError(400, 'role and userClaims are required');
       }
+      const { project } = req.params;
+      roleResourcesRight(res, project, body.role);
+      if (change === 'grant') {
+        // verifyBindingNotEscalating (pkg/server/rbac/escalation.go): whoever binds users to a
+        // role must hold every permission of it.
+        const target = roles(project).get(project, body.role);
+        for (const rule of target.rules) {
+          for (const verb of rule.verbs) {
+            const ra = attributes(
+              verb,
+              rule.resources[0],
+              project,
+              rule.resourceNames?.[0],
+            );
+            if (!allows(res, ra)) {
+              const resource = ra.group
+                ? `${ra.resource}.${ra.group}`
+                : ra.resource;
+              throw new HttpError(
+                403,
+                `${resource}${
+                  ra.name ? ` "${ra.name}"` : ''
+                } is forbidden: requester may not grant permissions it does not hold: verb "${verb}" on resource "${
+                  rule.resources[0]
+                }"`,
+              );
+            }
+          }
+        }
+      }
+      authorize(
+        res,
+        'update',
+        'serviceaccounts',
+        project,
+        body.role,
+        `error updating ServiceAccount "${body.role}" in namespace "${project}": `,
+      );
       res.json(
         roles(req.params.project)[change](
           req.params.project,
@@ -505,11 +630,8 @@ export function kargoRoutes(options: KargoRoutesOptions): express.Router {
         simulator: sim,
         actor: actorOf(res),
         upsert: queryParam(req, 'upsert') === 'true',
-        authorize: (v, kind, namespace, name) => {
-          const needs =
-            kind === 'Promotion' && v === 'create' ? 'promoter' : 'admin';
-          authorize(res, v, PLURAL[kind], namespace, needs, name);
-        },
+        authorize: (v, kind, namespace, name) =>
+          authorize(res, v, PLURAL[kind], namespace ?? '', name),
       });
       res.status(status).json({ results });
     };

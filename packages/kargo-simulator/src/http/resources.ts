@@ -43,13 +43,18 @@ interface ResourceContext {
   simulator: KargoSimulator;
   actor: string;
   upsert: boolean;
-  /** Throws 403 when the caller may not do this to that resource. */
+  /** Throws 403 when the caller may not do this to that resource (namespace "" for Projects). */
   authorize(
-    verb: ResourceVerb,
+    verb: ResourceVerb | 'get',
     kind: Kind,
-    namespace: string | undefined,
+    namespace: string,
     name: string,
   ): void;
+  /**
+   * Projects created earlier in the same request: Kargo writes what goes into them with its own
+   * rights, since the project's permissions do not exist yet (create_resource_v1alpha1.go).
+   */
+  createdProjects?: Set<string>;
 }
 
 const isProject = (o: KargoObject) => kindOf(o.kind) === 'Project';
@@ -63,8 +68,17 @@ function applyOne(verb: ResourceVerb, o: KargoObject, ctx: ResourceContext) {
     );
   const name = o.metadata?.name ?? '';
   const namespace = kind === 'Project' ? '' : o.metadata?.namespace ?? '';
-  ctx.authorize(verb, kind, kind === 'Project' ? name : namespace, name);
   const store = ctx.simulator.store;
+  // Kargo reads the object first (create, update), then writes it, each as the caller.
+  const asCaller = !ctx.createdProjects?.has(namespace);
+  if (asCaller && verb !== 'delete')
+    ctx.authorize('get', kind, namespace, name);
+  const existing = store.get(kind, namespace, name);
+  // What it writes: nothing over an existing object on create; on update, an upsert creates.
+  let write: ResourceVerb | undefined = verb;
+  if (verb === 'create' && existing) write = undefined;
+  if (verb === 'update' && !existing) write = ctx.upsert ? 'create' : undefined;
+  if (asCaller && write) ctx.authorize(write, kind, namespace, name);
   if (kind !== 'Project' && !store.get('Project', '', namespace)) {
     // Kubernetes refuses objects in a namespace that does not exist.
     throw new HttpError(404, `namespaces "${namespace}" not found`);
@@ -81,7 +95,6 @@ function applyOne(verb: ResourceVerb, o: KargoObject, ctx: ResourceContext) {
       );
     }
   }
-  const existing = store.get(kind, namespace, name);
   const create = () => {
     const manifest = structuredClone(o);
     if (kind === 'Project' || kind === 'Promotion') {
@@ -155,9 +168,14 @@ export function applyManifests(
           ...manifests.filter(o => !isProject(o)),
         ];
   if (ordered.length === 1) return [applyOne(verb, ordered[0], ctx)];
+  const withCreated = { ...ctx, createdProjects: new Set<string>() };
   return ordered.map(o => {
     try {
-      return applyOne(verb, o, ctx);
+      const result = applyOne(verb, o, withCreated);
+      if (isProject(o) && 'createdResourceManifest' in result) {
+        withCreated.createdProjects.add(o.metadata?.name ?? '');
+      }
+      return result;
     } catch (error) {
       return { error: (error as Error).message };
     }

@@ -1,4 +1,9 @@
 import { HttpError } from './HttpError';
+import {
+  normalizePolicyRules,
+  PolicyRule,
+  PROJECT_ROLE_RULES,
+} from '../rbac/policyRules';
 
 /** Kargo's view of a project role (`rbacapi.Role`): who (OIDC claims) and what. */
 export interface SimulatedRole {
@@ -7,7 +12,7 @@ export interface SimulatedRole {
   metadata: { name: string; namespace: string; creationTimestamp: string };
   kargoManaged: boolean;
   claims: Array<{ name: string; values: string[] }>;
-  rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>;
+  rules: PolicyRule[];
 }
 
 /** Claims of a grant or revocation: each needs a name and values. */
@@ -22,31 +27,16 @@ function checkedClaims(
   return claims as Array<{ name: string; values: string[] }>;
 }
 
-/** The roles Kargo's management controller gives every project. */
-const DEFAULTS: Record<string, SimulatedRole['rules']> = {
-  'kargo-admin': [
-    { apiGroups: ['kargo.akuity.io'], resources: ['*'], verbs: ['*'] },
-  ],
-  'kargo-promoter': [
-    {
-      apiGroups: ['kargo.akuity.io'],
-      resources: ['stages'],
-      verbs: ['get', 'list', 'watch', 'promote'],
-    },
-    {
-      apiGroups: ['kargo.akuity.io'],
-      resources: ['freights', 'promotions', 'warehouses'],
-      verbs: ['get', 'list', 'watch'],
-    },
-  ],
-  'kargo-viewer': [
-    {
-      apiGroups: ['kargo.akuity.io'],
-      resources: ['*'],
-      verbs: ['get', 'list', 'watch'],
-    },
-  ],
-};
+/**
+ * The roles Kargo's management controller gives every project, with their rules as Kargo
+ * reports them (normalized; rbac/policyRules.ts).
+ */
+const DEFAULTS: Record<string, SimulatedRole['rules']> = Object.fromEntries(
+  Object.entries(PROJECT_ROLE_RULES).map(([name, rules]) => [
+    name,
+    normalizePolicyRules(rules),
+  ]),
+);
 
 /**
  * Project roles as Kargo keeps them (ServiceAccount + Role + RoleBinding, reported as one
