@@ -138,7 +138,40 @@ export interface KargoProjectView {
   freightTotal: Record<string, number>;
   /** Recent promotions, newest first. */
   promotions: PromotionView[];
+  /** What the portal's Kargo token may do in the project; absent when the backend did not say. */
+  kargoAccess?: KargoTokenAccess;
   fetchedAt: string;
+}
+
+/**
+ * Portal actions that Kargo authorizes against the portal's Kargo token (its role's rules), by
+ * what Kargo checks: `promote` covers promote downstream, `reverify` aborting a verification.
+ * @public
+ */
+export type KargoTokenAction =
+  | 'promote'
+  | 'approve'
+  | 'abortPromotion'
+  | 'reverify'
+  | 'updateFreightAlias'
+  | 'createFreight'
+  | 'updateWarehouse'
+  | 'updatePromotionPolicies'
+  | 'holdAutoPromotion'
+  | 'grantRoles'
+  | 'readCredentials'
+  | 'manageCredentials';
+
+/**
+ * What the portal's Kargo token may do in a project, as the backend learnt it from Kargo (the
+ * rules of the token's role). Actions it would refuse are shown disabled with the reason.
+ * @public
+ */
+export interface KargoTokenAccess {
+  /** The Kargo role the token acts as, e.g. `kargo-promoter`; absent when it cannot tell. */
+  role?: string;
+  /** Why Kargo would refuse the token each of these actions; an action not named is not known to be refused. */
+  denied: Partial<Record<KargoTokenAction, string>>;
 }
 
 /** A project the backend could not read: the error names the instance. @public */
@@ -203,6 +236,8 @@ export interface KargoProjectSettings {
   credentials: KargoRepoCredentialsView[];
   /** Why credentials could not be listed (e.g. the portal's Kargo token may not). */
   credentialsError?: string;
+  /** What the portal's Kargo token may do in the project. */
+  kargoAccess?: KargoTokenAccess;
   stages: Array<{
     stage: string;
     autoPromotionEnabled: boolean;

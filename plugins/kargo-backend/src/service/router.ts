@@ -18,6 +18,7 @@ import {
   KargoEntityView,
   KargoProjectError,
   KargoProjectView,
+  KargoTokenAccess as KargoTokenAccessView,
   kargoProjectReadPermission,
   kargoProjectResourceRef,
   KARGO_PROJECT_ANNOTATION,
@@ -43,6 +44,7 @@ import { createWarehousesRouter } from './settings/warehousesRouter';
 import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
 import { authorizeKargo } from '@kargo-backstage/plugin-kargo-node';
 import { objectName } from './operations/schemas';
+import { KargoTokenAccess } from './access/KargoTokenAccess';
 import { stagePromotionWindow } from './freeze/stagePromotionWindow';
 
 export interface RouterOptions {
@@ -63,6 +65,8 @@ export interface RouterOptions {
   instances: KargoInstances;
   snapshots: ProjectSnapshots;
   watchers: ProjectWatchers;
+  /** What the portal's Kargo token may do per project (learnt from Kargo when absent). */
+  tokenAccess?: KargoTokenAccess;
 }
 
 const entityViewQuery = z.object({
@@ -112,6 +116,8 @@ export async function createRouter(
     options;
   const router = Router();
   router.use(express.json({ limit: '100kb' }));
+  const tokenAccess =
+    options.tokenAccess ?? new KargoTokenAccess(options.logger);
 
   // Says whether the plugin runs and which instances it knows; it does not call Kargo.
   router.get('/health', (_req, res) => {
@@ -181,7 +187,11 @@ export async function createRouter(
               freightLimit: query.freightLimit,
               promotionLimit: query.promotionLimit,
             });
-            return await withPortalData(view, snapshot);
+            return await withPortalData(
+              view,
+              snapshot,
+              await tokenAccess.forProject(client, project),
+            );
           } catch (error) {
             const e = serializeError(error as Error);
             return {
@@ -254,6 +264,7 @@ export async function createRouter(
   async function withPortalData(
     view: KargoProjectView,
     snapshot: ProjectSnapshot,
+    kargoAccess: KargoTokenAccessView,
   ): Promise<string> {
     const stageOf = (name: string) =>
       snapshot.stages.find(s => s.metadata?.name === name);
@@ -268,11 +279,12 @@ export async function createRouter(
       const stage = stageOf(s.name);
       return stage ? stagePromotionWindow(stage, windows, now) : undefined;
     });
-    const key = `${stamp} ${JSON.stringify(promotionWindows)}`;
+    const key = `${stamp} ${JSON.stringify([promotionWindows, kargoAccess])}`;
     const kept = withPortal.get(view);
     if (kept?.key === key) return kept.json;
     const json = JSON.stringify({
       ...view,
+      kargoAccess,
       freight: view.freight.map(f => ({
         ...f,
         portalMetadata: metadata.get(f.name),
@@ -288,6 +300,7 @@ export async function createRouter(
 
   const deps = {
     ...options,
+    tokenAccess,
     onChange: undefined,
   };
   router.use(

@@ -46,7 +46,12 @@ beforeEach(async () => {
     keepaliveMs: 100,
     tokens: [
       ...DEFAULT_TOKENS,
-      { token: 'viewer', role: 'viewer', actor: 'email:viewer@example.com' },
+      // Kargo's system-level kargo-viewer, as an OIDC user.
+      {
+        token: 'viewer',
+        role: 'kargo-viewer',
+        actor: 'email:viewer@example.com',
+      },
     ],
   });
 });

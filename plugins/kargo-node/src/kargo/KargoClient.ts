@@ -449,6 +449,22 @@ export class KargoClient {
     return this.get('/v1beta1/projects/{project}/roles', { project });
   }
 
+  /** One project role with its rules, normalized as Kargo reports them (get_role_v1alpha1.go). */
+  getRole(project: string, role: string): Promise<KargoRole> {
+    return this.get('/v1beta1/projects/{project}/roles/{role}', {
+      project,
+      role,
+    });
+  }
+
+  /**
+   * A system-level role (a ServiceAccount of Kargo's namespace labelled as one). Its rules come
+   * only from RoleBindings in that namespace, not from the ClusterRole that gives it its rights.
+   */
+  getSystemRole(role: string): Promise<KargoRole> {
+    return this.get('/v1beta1/system/roles/{role}', { role });
+  }
+
   /** Adds OIDC claim values to a project role (Kargo keeps the ones already there). */
   grantRoleToClaims(
     project: string,

@@ -43,7 +43,8 @@ beforeEach(async () => {
       { token: 'kargo-simulator-admin-token', role: 'admin', actor: 'admin' },
       {
         token: DANA_KARGO_TOKEN,
-        role: 'promoter',
+        role: 'kargo-promoter',
+        project: 'kargo-demo',
         actor: 'email:dana@example.com',
       },
     ],

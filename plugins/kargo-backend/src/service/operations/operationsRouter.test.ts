@@ -25,12 +25,14 @@ async function startKargo(clock = new ManualClock()) {
       { token: 'kargo-simulator-admin-token', role: 'admin', actor: 'admin' },
       {
         token: 'dana-kargo-token',
-        role: 'promoter',
+        role: 'kargo-promoter',
+        project: 'kargo-demo',
         actor: 'email:dana@example.com',
       },
       {
         token: 'viewer-kargo-token',
-        role: 'viewer',
+        role: 'kargo-viewer',
+        project: 'kargo-demo',
         actor: 'email:vic@example.com',
       },
     ],

@@ -18,6 +18,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
+import { KargoTokenAccess } from '../access/KargoTokenAccess';
 import { KargoResourceOwners } from '../../permissions/KargoResourceOwners';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import {
@@ -47,6 +48,8 @@ export interface SettingsRouterOptions extends OperationDeps {
   /** The OIDC claim Kargo matches portal groups against (default `groups`). */
   groupsClaim: string;
   now?: () => Date;
+  /** What the portal's Kargo token may do, shown with the settings. */
+  tokenAccess?: KargoTokenAccess;
 }
 
 const subjects = z
@@ -96,21 +99,30 @@ export function createSettingsRouter(
       kargoProjectSettingsReadPermission,
     );
     const client = options.instances.get(params.instance);
-    const [roles, config, snapshot, windows, holds, [resource], credentials] =
-      await Promise.all([
-        client.listRoles(params.project),
-        client.getProjectConfig(params.project).catch(orNone),
-        options.snapshots.get(client, params.project),
-        store.listPromotionWindows(params),
-        store.listAutoPromotionHolds(params),
-        owners.projects([
-          kargoProjectResourceRef(params.instance, params.project),
-        ]),
-        client.listRepoCredentials(params.project).then(
-          list => ({ items: (list.items ?? []).map(credentialsView) }),
-          (error: Error) => ({ items: [], error: error.message }),
-        ),
-      ]);
+    const [
+      roles,
+      config,
+      snapshot,
+      windows,
+      holds,
+      [resource],
+      credentials,
+      kargoAccess,
+    ] = await Promise.all([
+      client.listRoles(params.project),
+      client.getProjectConfig(params.project).catch(orNone),
+      options.snapshots.get(client, params.project),
+      store.listPromotionWindows(params),
+      store.listAutoPromotionHolds(params),
+      owners.projects([
+        kargoProjectResourceRef(params.instance, params.project),
+      ]),
+      client.listRepoCredentials(params.project).then(
+        list => ({ items: (list.items ?? []).map(credentialsView) }),
+        (error: Error) => ({ items: [], error: error.message }),
+      ),
+      options.tokenAccess?.forProject(client, params.project),
+    ]);
     const policies = config?.spec?.promotionPolicies ?? [];
     const at = now();
     const body: KargoProjectSettings = {
@@ -127,6 +139,7 @@ export function createSettingsRouter(
       })),
       credentials: credentials.items,
       credentialsError: 'error' in credentials ? credentials.error : undefined,
+      kargoAccess,
       roles: roles.map(r => ({
         name: r.metadata?.name ?? '',
         kargoManaged: Boolean(r.kargoManaged),
