@@ -31,6 +31,7 @@ export interface FreightActionsProps {
 export function FreightActions(props: FreightActionsProps) {
   const { view, freight } = props;
   const kargoApi = useApi(kargoApiRef);
+  const denied = view.kargoAccess?.denied ?? {};
   const ref = { instance: view.instance, project: view.project };
   const stages = view.stages
     .filter(
@@ -67,6 +68,7 @@ export function FreightActions(props: FreightActionsProps) {
           resourceRefs={stageRefs}
           variant="contained"
           onClick={() => props.onPromote(stage)}
+          kargoDenied={denied.promote}
         >
           Promote…
         </KargoActionButton>
@@ -78,6 +80,7 @@ export function FreightActions(props: FreightActionsProps) {
               ? `Already approved for ${stage}`
               : undefined
           }
+          kargoDenied={denied.approve}
           successMessage={`Approved for ${stage}`}
           onClick={() => kargoApi.approveFreight(ref, freight.name, stage)}
         >
@@ -99,6 +102,7 @@ export function FreightActions(props: FreightActionsProps) {
           unavailableReason={
             !alias || alias === freight.alias ? 'Type a new alias' : undefined
           }
+          kargoDenied={denied.updateFreightAlias}
           successMessage={`Alias set to ${alias}`}
           onClick={() => kargoApi.updateFreightAlias(ref, freight.name, alias)}
         >

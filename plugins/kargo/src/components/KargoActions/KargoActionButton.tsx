@@ -25,16 +25,22 @@ export interface KargoActionButtonProps {
   successMessage?: string;
   /** Why the button is disabled even when allowed (e.g. nothing running to abort). */
   unavailableReason?: string;
+  /**
+   * Why Kargo would refuse the portal's Kargo token this action (`kargoAccess.denied` of the
+   * view or settings): the button is disabled with that reason instead of failing with 403.
+   */
+  kargoDenied?: string;
   color?: ButtonProps['color'];
   variant?: ButtonProps['variant'];
 }
 
 /**
- * A Kargo action: disabled, with the reason on hover, for users the permission policy refuses;
- * busy while it runs; reports success or the backend's error.
+ * A Kargo action: disabled, with the reason on hover, for users the permission policy refuses
+ * and for actions Kargo would refuse the portal's token; busy while it runs; reports success or
+ * the backend's error.
  */
 export function KargoActionButton(props: KargoActionButtonProps) {
-  const { permission, resourceRefs, unavailableReason } = props;
+  const { permission, resourceRefs, unavailableReason, kargoDenied } = props;
   const { loading, allowed } = useKargoPermission(permission, resourceRefs);
   const alertApi = useApi(alertApiRef);
   const [busy, setBusy] = useState(false);
@@ -60,13 +66,19 @@ export function KargoActionButton(props: KargoActionButtonProps) {
   const reason =
     !loading && !allowed
       ? `You are not allowed to do this (${permission.name})`
-      : unavailableReason;
+      : kargoDenied ?? unavailableReason;
   const button = (
     <Button
       size="small"
       variant={props.variant ?? 'outlined'}
       color={props.color ?? 'primary'}
-      disabled={loading || !allowed || busy || Boolean(unavailableReason)}
+      disabled={
+        loading ||
+        !allowed ||
+        busy ||
+        Boolean(kargoDenied) ||
+        Boolean(unavailableReason)
+      }
       onClick={run}
     >
       {props.children}

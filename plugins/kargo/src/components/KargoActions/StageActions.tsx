@@ -33,6 +33,7 @@ function downstreamOf(view: KargoProjectView, stage: StageView): string[] {
 export function StageActions(props: StageActionsProps) {
   const { view, stage } = props;
   const kargoApi = useApi(kargoApiRef);
+  const denied = view.kargoAccess?.denied ?? {};
   const ref = { instance: view.instance, project: view.project };
   const stageRef = (name: string) =>
     kargoStageResourceRef(view.instance, view.project, name);
@@ -61,6 +62,7 @@ export function StageActions(props: StageActionsProps) {
         resourceRefs={own}
         variant="contained"
         onClick={props.onPromote}
+        kargoDenied={denied.promote}
         unavailableReason={
           stage.controlFlow
             ? 'Freight passes through this stage from upstream'
@@ -73,6 +75,7 @@ export function StageActions(props: StageActionsProps) {
         permission={kargoFreightPromotePermission}
         resourceRefs={downstream.map(stageRef)}
         unavailableReason={downstreamReason}
+        kargoDenied={denied.promote}
         successMessage={`Promoting into ${downstream.join(', ')}`}
         onClick={() =>
           kargoApi.promoteDownstream(ref, stage.name, {
@@ -96,6 +99,7 @@ export function StageActions(props: StageActionsProps) {
         unavailableReason={
           verification ? undefined : 'No verification for the current freight'
         }
+        kargoDenied={denied.reverify}
         successMessage={`Verification of ${stage.name} restarted`}
         onClick={() => kargoApi.reverify(ref, stage.name)}
       >
@@ -106,6 +110,7 @@ export function StageActions(props: StageActionsProps) {
           permission={kargoStageReverifyPermission}
           resourceRefs={own}
           color="secondary"
+          kargoDenied={denied.reverify}
           successMessage={`Verification of ${stage.name} aborted`}
           onClick={() => kargoApi.abortVerification(ref, stage.name)}
         >
@@ -117,6 +122,7 @@ export function StageActions(props: StageActionsProps) {
           permission={kargoPromotionAbortPermission}
           resourceRefs={own}
           color="secondary"
+          kargoDenied={denied.abortPromotion}
           successMessage={`Promotion ${stage.currentPromotion} aborted`}
           onClick={() => kargoApi.abortPromotion(ref, stage.currentPromotion!)}
         >

@@ -31,7 +31,10 @@ export function CredentialsSection(props: SectionProps) {
   const api = useApi(kargoApiRef);
   const [form, setForm] = useState(EMPTY);
   const [passwords, setPasswords] = useState<Record<string, string>>({});
-  const manage = manageProject(props);
+  const manage = {
+    ...manageProject(props),
+    kargoDenied: settings.kargoAccess?.denied.manageCredentials,
+  };
   const field = (key: keyof typeof EMPTY, label: string, type = 'text') => (
     <TextField
       id={`kargo-credentials-new-${key}`}

@@ -47,6 +47,9 @@ export function PoliciesSection(props: SectionProps) {
                       s.stage,
                     ),
                   ]}
+                  kargoDenied={
+                    settings.kargoAccess?.denied.updatePromotionPolicies
+                  }
                   successMessage={`Auto-promotion of ${s.stage} turned ${
                     s.autoPromotionEnabled ? 'off' : 'on'
                   }`}

@@ -32,7 +32,10 @@ export function RolesSection(props: SectionProps) {
   const { settings, projectRef, reload } = props;
   const api = useApi(kargoApiRef);
   const [subject, setSubject] = useState<Record<string, string>>({});
-  const manage = manageProject(props);
+  const manage = {
+    ...manageProject(props),
+    kargoDenied: settings.kargoAccess?.denied.grantRoles,
+  };
   const change = async (
     role: string,
     kind: 'grants' | 'revocations',

@@ -41,6 +41,7 @@ function Warehouse(
     parsed = undefined;
   }
   const manage = manageProject(props);
+  const denied = props.settings.kargoAccess?.denied ?? {};
   const manual = warehouse.spec.freightCreationPolicy === 'Manual';
   const images =
     (warehouse.discoveredArtifacts as DiscoveredImages | undefined)?.images ??
@@ -68,6 +69,7 @@ function Warehouse(
       <Box mt={1} mb={1}>
         <KargoActionButton
           {...manage}
+          kargoDenied={denied.updateWarehouse}
           unavailableReason={parsed ? undefined : 'Fix the JSON first'}
           successMessage={`Warehouse ${warehouse.name} saved`}
           onClick={async () => {
@@ -103,6 +105,7 @@ function Warehouse(
               {manual ? (
                 <KargoActionButton
                   {...manage}
+                  kargoDenied={denied.createFreight}
                   variant="text"
                   successMessage={`Freight created from ${i.repoURL}:${r.tag}`}
                   onClick={async () => {

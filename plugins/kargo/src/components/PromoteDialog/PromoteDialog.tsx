@@ -72,6 +72,7 @@ export interface PromoteDialogProps {
  */
 export function PromoteDialog(props: PromoteDialogProps) {
   const { view, stage, onClose } = props;
+  const kargoDenied = view.kargoAccess?.denied.promote;
   const classes = useStyles();
   const kargoApi = useApi(kargoApiRef);
   const alertApi = useApi(alertApiRef);
@@ -298,6 +299,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
               )}
             </Alert>
           ))}
+          {kargoDenied && <Alert severity="error">{kargoDenied}</Alert>}
           {error && <Alert severity="error">{error}</Alert>}
         </div>
       </DialogContent>
@@ -313,7 +315,8 @@ export function PromoteDialog(props: PromoteDialogProps) {
             gatesBlock ||
             submitting ||
             permission.loading ||
-            !permission.allowed
+            !permission.allowed ||
+            Boolean(kargoDenied)
           }
           onClick={submit}
         >

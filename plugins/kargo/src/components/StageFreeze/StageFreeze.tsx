@@ -58,6 +58,8 @@ export function StageFreeze(props: {
   const [reason, setReason] = useState('');
   const state = stage.promotionWindow;
   const label = freezeLabel(state);
+  // The freezer holds auto-promotion off by writing the ProjectConfig with the portal's token.
+  const cannotHold = view.kargoAccess?.denied.holdAutoPromotion;
 
   return (
     <div>
@@ -83,6 +85,12 @@ export function StageFreeze(props: {
               </KargoActionButton>
             ))}
         </Box>
+      )}
+      {cannotHold && (
+        <Alert severity="info">
+          A freeze stops promotions through the portal, but cannot hold Kargo's
+          auto-promotion off: {cannotHold}
+        </Alert>
       )}
       <Box
         display="flex"
