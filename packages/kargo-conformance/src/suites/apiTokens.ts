@@ -117,7 +117,10 @@ export const apiTokens: Suite = {
         body: { name: 'nope' },
       });
       expect(noRole.status).toBe(404);
-      expect(noRole.json.error).toContain('serviceaccounts "nope" not found');
+      // Kargo's own wording, not the Kubernetes API's (`serviceaccounts "nope" not found`).
+      expect(noRole.json.error).toBe(
+        `error getting ServiceAccount "nope" in namespace "${project}": ServiceAccount "nope" not found`,
+      );
     });
 
     it('lists and gets tokens with their data redacted', async () => {

@@ -382,7 +382,7 @@ describe('system API tokens', () => {
     );
     expect(answer.status).toBe(404);
     expect(answer.body.error).toBe(
-      'error getting ServiceAccount "kargo-promoter" in namespace "kargo": serviceaccounts "kargo-promoter" not found',
+      'error getting ServiceAccount "kargo-promoter" in namespace "kargo": ServiceAccount "kargo-promoter" not found',
     );
   });
 });

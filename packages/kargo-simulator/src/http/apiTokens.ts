@@ -191,7 +191,7 @@ export class SimulatedApiTokens {
       if (!exists) {
         throw new HttpError(
           404,
-          `${saError}serviceaccounts "${role}" not found`,
+          `${saError}ServiceAccount "${role}" not found`,
         );
       }
       authorize(
