@@ -1,14 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import {
-  NotFoundError,
-  NotImplementedError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { NotFoundError, NotImplementedError } from '@backstage/errors';
 import type {
   Freight,
-  KargoPaths,
-  KargoSchemas,
-  KargoWatchEvent,
   ListProjectsResponse,
   Project,
   ProjectConfig,
@@ -24,87 +17,30 @@ import type {
   Warehouse,
   WarehouseList,
 } from '@kargo-backstage/plugin-kargo-common';
-import {
-  isTransient,
-  kargoResponseError,
-  KargoOutcomeUnknownError,
-} from './kargoErrors';
+import { KargoApi } from './kargoApi';
 import { KargoInstanceConfig } from './KargoInstanceConfig';
 import { KargoServerInfo, kargoServerInfo } from './kargoServer';
-import { readWatchStream, WatchErrorFrame } from './watchStream';
-import { listItems, listResourceVersion, WatchReplay } from './watchReplay';
+import { KargoTransport } from './kargoTransport';
+import {
+  KargoRepoCredentialsPatch,
+  KargoRepoCredentialsRequest,
+  KargoRole,
+  KargoSecret,
+  KargoSecretList,
+  ResourcesResponse,
+} from './kargoTypes';
+import { watchKargo, WatchRequest } from './kargoWatch';
 
-/** Query parameters; lists are sent as repeated keys. @public */
-export type KargoQuery = Record<
-  string,
-  string | string[] | boolean | undefined
->;
-
-interface RequestOptions {
-  query?: KargoQuery;
-  body?: unknown;
-  /** Raw text body (YAML manifests). */
-  text?: string;
-  /** Only idempotent reads are retried. */
-  retry?: boolean;
-  /**
-   * Kargo answers with a body (reads, promotions): an empty 2xx answer is an error that Kargo
-   * before v1.11.1 left unreported (its handleError wrote nothing, so gin sent 200; see
-   * pkg/server/rest_router.go at v1.10.10).
-   */
-  expectBody?: boolean;
-}
-
-/** Fills `{param}` segments of a Kargo path template, encoded. */
-function fill<P extends keyof KargoPaths>(
-  template: P,
-  params: Record<string, string>,
-): string {
-  return (template as string).replace(/\{([^}]+)\}/g, (_, key: string) => {
-    const value = params[key];
-    if (value === undefined || value === '') {
-      throw new Error(`missing path parameter ${key} for ${template}`);
-    }
-    return encodeURIComponent(value);
-  });
-}
-
-function queryString(query: KargoQuery = {}): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === '') continue;
-    if (Array.isArray(value)) {
-      // Kargo reads list parameters with gin's QueryArray: repeated keys, not commas.
-      for (const item of value) search.append(key, item);
-    } else {
-      search.set(key, String(value));
-    }
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
-
-/** Connection errors that mean the request never reached Kargo. */
-const NOT_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-const isEventStream = (response: Response) =>
-  (response.headers.get('content-type') ?? '').startsWith('text/event-stream');
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>(resolve => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+export type { KargoQuery } from './kargoTransport';
+export type { WatchRequest } from './kargoWatch';
+export type {
+  KargoRepoCredentialsPatch,
+  KargoRepoCredentialsRequest,
+  KargoRole,
+  KargoSecret,
+  KargoSecretList,
+  ResourcesResponse,
+} from './kargoTypes';
 
 /** @public */
 export interface KargoClientOptions {
@@ -115,34 +51,10 @@ export interface KargoClientOptions {
   retryDelayMs?: number;
 }
 
-/** What `watch` needs: a list path template and its parameters. @public */
-export interface WatchRequest<T> {
-  path: keyof KargoPaths;
-  params: Record<string, string>;
-  query?: KargoQuery;
-  /** Resume after this resourceVersion (from a list); all objects as ADDED when absent. */
-  resourceVersion?: string;
-  onEvent(event: KargoWatchEvent<T>): void;
-  /**
-   * The resourceVersion expired (Kubernetes compacted its history): list again and return the
-   * list's resourceVersion to resume from. Without it the watch restarts from scratch.
-   */
-  onExpired?(): Promise<string | undefined>;
-  /** Called on each failed connection before the reconnect. */
-  onDisconnect?(error: Error): void;
-  signal: AbortSignal;
-  /** Reconnect when nothing (not even a keepalive) arrived for this long (default 60 s). */
-  idleTimeoutMs?: number;
-  /**
-   * How often to list again where Kargo has no watch for the path (freight before v1.11),
-   * reporting the differences as events (default 30 s).
-   */
-  pollIntervalMs?: number;
-}
-
 /**
  * The one place that speaks Kargo's REST API (`/v1beta1`). One client per configured
- * instance; the token stays here.
+ * instance; the token stays here. HTTP is kargoTransport's, the typed calls kargoApi's and
+ * watches kargoWatch's; this class names Kargo's operations.
  * @public
  */
 export class KargoClient {
@@ -156,12 +68,22 @@ export class KargoClient {
     refused?: Error;
     reading?: Promise<KargoServerInfo>;
   } = {};
+  private readonly transport: KargoTransport;
+  private readonly api: KargoApi;
 
   constructor(instance: KargoInstanceConfig, options: KargoClientOptions) {
     this.instance = instance;
     this.logger = options.logger;
     this.readAttempts = options.readAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.transport = new KargoTransport(instance, {
+      logger: this.logger,
+      readAttempts: this.readAttempts,
+      retryDelayMs: this.retryDelayMs,
+      // Read each time: withToken replaces `server` after construction.
+      refused: () => this.server.refused,
+    });
+    this.api = new KargoApi(this.transport);
   }
 
   /**
@@ -209,7 +131,7 @@ export class KargoClient {
     try {
       answer = await this.getServerVersion();
     } catch (error) {
-      // An HTML page (see once) or no such route: not Kargo's REST API.
+      // An HTML page (see KargoTransport) or no such route: not Kargo's REST API.
       if (error instanceof NotImplementedError) throw refuse('has no REST API');
       if (error instanceof NotFoundError) {
         throw refuse('has no /v1beta1/system/server-version (HTTP 404)');
@@ -226,36 +148,41 @@ export class KargoClient {
     return info;
   }
 
+  // Where Kargo's OpenAPI document declares no answer (or an empty object) for a route that
+  // has one, the method states Kargo's actual answer with a cast.
+
   // ---- projects and system ----
 
   getServerVersion(): Promise<VersionInfo> {
-    return this.get('/v1beta1/system/server-version', {});
+    return this.api.get('/v1beta1/system/server-version', {});
   }
 
   listProjects(
     query: { filter?: string; page?: number; pageSize?: number } = {},
   ): Promise<ListProjectsResponse> {
-    return this.get(
-      '/v1beta1/projects',
-      {},
-      {
+    return this.api.get('/v1beta1/projects', {
+      query: {
         filter: query.filter,
-        page: query.page?.toString(),
-        pageSize: query.pageSize?.toString(),
+        page: query.page,
+        pageSize: query.pageSize,
       },
-    );
+    });
   }
 
   getProject(project: string): Promise<Project> {
-    return this.get('/v1beta1/projects/{project}', { project });
+    return this.api.get('/v1beta1/projects/{project}', { path: { project } });
   }
 
   getProjectConfig(project: string): Promise<ProjectConfig> {
-    return this.get('/v1beta1/projects/{project}/config', { project });
+    return this.api.get('/v1beta1/projects/{project}/config', {
+      path: { project },
+    });
   }
 
   listProjectEvents(project: string): Promise<ProjectEventList> {
-    return this.get('/v1beta1/projects/{project}/events', { project });
+    return this.api.get('/v1beta1/projects/{project}/events', {
+      path: { project },
+    });
   }
 
   // ---- stages ----
@@ -264,22 +191,22 @@ export class KargoClient {
     project: string,
     query: { freightOrigins?: string[] } = {},
   ): Promise<StageList> {
-    return this.get('/v1beta1/projects/{project}/stages', { project }, query);
+    return this.api.get('/v1beta1/projects/{project}/stages', {
+      path: { project },
+      query,
+    });
   }
 
   getStage(project: string, stage: string): Promise<Stage> {
-    return this.get('/v1beta1/projects/{project}/stages/{stage}', {
-      project,
-      stage,
+    return this.api.get('/v1beta1/projects/{project}/stages/{stage}', {
+      path: { project, stage },
     });
   }
 
   refreshStage(project: string, stage: string): Promise<Stage> {
-    return this.send(
-      'POST',
-      '/v1beta1/projects/{project}/stages/{stage}/refresh',
-      { project, stage },
-    );
+    return this.api.post('/v1beta1/projects/{project}/stages/{stage}/refresh', {
+      path: { project, stage },
+    }) as Promise<Stage>;
   }
 
   /**
@@ -292,14 +219,11 @@ export class KargoClient {
     stage: string,
     request: PromoteToStageRequest,
   ): Promise<Promotion | PromotionRequest> {
-    const answer = await this.send<
-      Promotion | PromotionRequest | { promotion?: Promotion }
-    >(
-      'POST',
+    // Kargo's document names only the Promotion.
+    const answer = (await this.api.post(
       '/v1beta1/projects/{project}/stages/{stage}/promotions',
-      { project, stage },
-      { body: request, expectBody: true },
-    );
+      { path: { project, stage }, body: request, expectBody: true },
+    )) as Promotion | PromotionRequest | { promotion?: Promotion };
     // Kargo v1.9.x and v1.10.0 wrap it: {"promotion": {...}} (promote_to_stage_v1alpha1.go).
     return 'promotion' in answer && answer.promotion && !('spec' in answer)
       ? answer.promotion
@@ -320,49 +244,45 @@ export class KargoClient {
     promotionRequests?: PromotionRequest[];
     errors?: string;
   }> {
-    return this.send(
-      'POST',
+    return this.api.post(
       '/v1beta1/projects/{project}/stages/{stage}/promotions/downstream',
-      { project, stage },
-      { body: request, expectBody: true },
-    );
+      { path: { project, stage }, body: request, expectBody: true },
+    ) as ReturnType<KargoClient['promoteDownstream']>;
   }
 
   reverify(project: string, stage: string): Promise<void> {
-    return this.send(
-      'POST',
+    return this.api.post(
       '/v1beta1/projects/{project}/stages/{stage}/verification',
-      { project, stage },
-    );
+      { path: { project, stage } },
+    ) as Promise<void>;
   }
 
   abortVerification(project: string, stage: string): Promise<void> {
-    return this.send(
-      'POST',
+    return this.api.post(
       '/v1beta1/projects/{project}/stages/{stage}/verification/abort',
-      { project, stage },
-    );
+      { path: { project, stage } },
+    ) as Promise<void>;
   }
 
   // ---- warehouses ----
 
   listWarehouses(project: string): Promise<WarehouseList> {
-    return this.get('/v1beta1/projects/{project}/warehouses', { project });
+    return this.api.get('/v1beta1/projects/{project}/warehouses', {
+      path: { project },
+    });
   }
 
   getWarehouse(project: string, warehouse: string): Promise<Warehouse> {
-    return this.get('/v1beta1/projects/{project}/warehouses/{warehouse}', {
-      project,
-      warehouse,
+    return this.api.get('/v1beta1/projects/{project}/warehouses/{warehouse}', {
+      path: { project, warehouse },
     });
   }
 
   refreshWarehouse(project: string, warehouse: string): Promise<Warehouse> {
-    return this.send(
-      'POST',
+    return this.api.post(
       '/v1beta1/projects/{project}/warehouses/{warehouse}/refresh',
-      { project, warehouse },
-    );
+      { path: { project, warehouse } },
+    ) as Promise<Warehouse>;
   }
 
   // ---- freight ----
@@ -378,13 +298,16 @@ export class KargoClient {
       reverse?: boolean;
     } = {},
   ): Promise<QueryFreightResponse> {
-    return this.get('/v1beta1/projects/{project}/freight', { project }, query);
+    return this.api.get('/v1beta1/projects/{project}/freight', {
+      path: { project },
+      query,
+    });
   }
 
   getFreight(project: string, freightNameOrAlias: string): Promise<Freight> {
-    return this.get(
+    return this.api.get(
       '/v1beta1/projects/{project}/freight/{freight-name-or-alias}',
-      { project, 'freight-name-or-alias': freightNameOrAlias },
+      { path: { project, 'freight-name-or-alias': freightNameOrAlias } },
     );
   }
 
@@ -393,12 +316,13 @@ export class KargoClient {
     freightNameOrAlias: string,
     newAlias: string,
   ): Promise<void> {
-    return this.send(
-      'PATCH',
+    return this.api.patch(
       '/v1beta1/projects/{project}/freight/{freight-name-or-alias}/alias',
-      { project, 'freight-name-or-alias': freightNameOrAlias },
-      { query: { newAlias } },
-    );
+      {
+        path: { project, 'freight-name-or-alias': freightNameOrAlias },
+        query: { newAlias },
+      },
+    ) as Promise<void>;
   }
 
   approveFreight(
@@ -406,12 +330,13 @@ export class KargoClient {
     freightNameOrAlias: string,
     stage: string,
   ): Promise<void> {
-    return this.send(
-      'POST',
+    return this.api.post(
       '/v1beta1/projects/{project}/freight/{freight-name-or-alias}/approve',
-      { project, 'freight-name-or-alias': freightNameOrAlias },
-      { query: { stage } },
-    );
+      {
+        path: { project, 'freight-name-or-alias': freightNameOrAlias },
+        query: { stage },
+      },
+    ) as Promise<void>;
   }
 
   // ---- promotions ----
@@ -420,41 +345,39 @@ export class KargoClient {
     project: string,
     query: { stage?: string } = {},
   ): Promise<PromotionList> {
-    return this.get(
-      '/v1beta1/projects/{project}/promotions',
-      { project },
+    return this.api.get('/v1beta1/projects/{project}/promotions', {
+      path: { project },
       query,
-    );
+    });
   }
 
   getPromotion(project: string, promotion: string): Promise<Promotion> {
-    return this.get('/v1beta1/projects/{project}/promotions/{promotion}', {
-      project,
-      promotion,
+    return this.api.get('/v1beta1/projects/{project}/promotions/{promotion}', {
+      path: { project, promotion },
     });
   }
 
   abortPromotion(project: string, promotion: string): Promise<void> {
-    return this.send(
-      'POST',
+    return this.api.post(
       '/v1beta1/projects/{project}/promotions/{promotion}/abort',
-      { project, promotion },
-    );
+      { path: { project, promotion } },
+    ) as Promise<void>;
   }
 
   // ---- roles ----
 
   /** A project's roles, sorted by name: Kargo answers a bare array, not a list object. */
   listRoles(project: string): Promise<KargoRole[]> {
-    return this.get('/v1beta1/projects/{project}/roles', { project });
+    return this.api.get('/v1beta1/projects/{project}/roles', {
+      path: { project },
+    }) as Promise<KargoRole[]>;
   }
 
   /** One project role with its rules, normalized as Kargo reports them (get_role_v1alpha1.go). */
   getRole(project: string, role: string): Promise<KargoRole> {
-    return this.get('/v1beta1/projects/{project}/roles/{role}', {
-      project,
-      role,
-    });
+    return this.api.get('/v1beta1/projects/{project}/roles/{role}', {
+      path: { project, role },
+    }) as Promise<KargoRole>;
   }
 
   /**
@@ -462,7 +385,9 @@ export class KargoClient {
    * only from RoleBindings in that namespace, not from the ClusterRole that gives it its rights.
    */
   getSystemRole(role: string): Promise<KargoRole> {
-    return this.get('/v1beta1/system/roles/{role}', { role });
+    return this.api.get('/v1beta1/system/roles/{role}', {
+      path: { role },
+    }) as Promise<KargoRole>;
   }
 
   /** Adds OIDC claim values to a project role (Kargo keeps the ones already there). */
@@ -471,7 +396,10 @@ export class KargoClient {
     role: string,
     claims: Array<{ name: string; values: string[] }>,
   ): Promise<KargoRole> {
-    return this.changeRoleClaims('grants', project, role, claims);
+    return this.api.post('/v1beta1/projects/{project}/roles/grants', {
+      path: { project },
+      body: { role, userClaims: { claims } },
+    }) as Promise<KargoRole>;
   }
 
   /** Removes OIDC claim values from a project role. */
@@ -480,31 +408,17 @@ export class KargoClient {
     role: string,
     claims: Array<{ name: string; values: string[] }>,
   ): Promise<KargoRole> {
-    return this.changeRoleClaims('revocations', project, role, claims);
-  }
-
-  /** Kargo's GrantRequest and RevokeRequest have the same shape. */
-  private changeRoleClaims(
-    change: 'grants' | 'revocations',
-    project: string,
-    role: string,
-    claims: Array<{ name: string; values: string[] }>,
-  ): Promise<KargoRole> {
-    return this.send(
-      'POST',
-      change === 'grants'
-        ? '/v1beta1/projects/{project}/roles/grants'
-        : '/v1beta1/projects/{project}/roles/revocations',
-      { project },
-      { body: { role, userClaims: { claims } } },
-    );
+    return this.api.post('/v1beta1/projects/{project}/roles/revocations', {
+      path: { project },
+      body: { role, userClaims: { claims } },
+    }) as Promise<KargoRole>;
   }
 
   // ---- repository credentials (the password is write-only: Kargo answers it redacted) ----
 
   listRepoCredentials(project: string): Promise<KargoSecretList> {
-    return this.get('/v1beta1/projects/{project}/repo-credentials', {
-      project,
+    return this.api.get('/v1beta1/projects/{project}/repo-credentials', {
+      path: { project },
     });
   }
 
@@ -512,12 +426,10 @@ export class KargoClient {
     project: string,
     credentials: KargoRepoCredentialsRequest & { name: string },
   ): Promise<KargoSecret> {
-    return this.send(
-      'POST',
-      '/v1beta1/projects/{project}/repo-credentials',
-      { project },
-      { body: credentials },
-    );
+    return this.api.post('/v1beta1/projects/{project}/repo-credentials', {
+      path: { project },
+      body: credentials,
+    });
   }
 
   /**
@@ -529,11 +441,9 @@ export class KargoClient {
     name: string,
     credentials: KargoRepoCredentialsRequest,
   ): Promise<KargoSecret> {
-    return this.send(
-      'PUT',
+    return this.api.put(
       '/v1beta1/projects/{project}/repo-credentials/{repo-credentials}',
-      { project, 'repo-credentials': name },
-      { body: credentials },
+      { path: { project, 'repo-credentials': name }, body: credentials },
     );
   }
 
@@ -546,27 +456,24 @@ export class KargoClient {
     name: string,
     patch: KargoRepoCredentialsPatch,
   ): Promise<KargoSecret> {
-    return this.send(
-      'PATCH',
+    return this.api.patch(
       '/v1beta1/projects/{project}/repo-credentials/{repo-credentials}',
-      { project, 'repo-credentials': name },
-      { body: patch },
+      { path: { project, 'repo-credentials': name }, body: patch },
     );
   }
 
   deleteRepoCredentials(project: string, name: string): Promise<void> {
-    return this.send(
-      'DELETE',
+    return this.api.delete(
       '/v1beta1/projects/{project}/repo-credentials/{repo-credentials}',
-      { project, 'repo-credentials': name },
-    );
+      { path: { project, 'repo-credentials': name } },
+    ) as Promise<void>;
   }
 
   // ---- raw manifests ----
 
   /** Creates the resources in a (multi-document) YAML or JSON manifest. */
   createResources(manifest: string): Promise<ResourcesResponse> {
-    return this.send('POST', '/v1beta1/resources', {}, { text: manifest });
+    return this.api.post('/v1beta1/resources', { text: manifest });
   }
 
   /**
@@ -580,15 +487,10 @@ export class KargoClient {
   ): Promise<ResourcesResponse> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.send<ResourcesResponse>(
-          'PUT',
-          '/v1beta1/resources',
-          {},
-          {
-            text: manifest,
-            query: { upsert: options.upsert ? 'true' : undefined },
-          },
-        );
+        return await this.api.put('/v1beta1/resources', {
+          text: manifest,
+          query: { upsert: options.upsert ? true : undefined },
+        });
       } catch (error) {
         if ((error as Error).name !== 'ConflictError' || attempt >= 3) {
           throw error;
@@ -598,7 +500,7 @@ export class KargoClient {
   }
 
   deleteResources(manifest: string): Promise<ResourcesResponse> {
-    return this.send('DELETE', '/v1beta1/resources', {}, { text: manifest });
+    return this.api.delete('/v1beta1/resources', { text: manifest });
   }
 
   // ---- watch ----
@@ -607,360 +509,11 @@ export class KargoClient {
    * Follows a list endpoint with `?watch=true` until the signal aborts: reconnects with
    * backoff after a cut, resuming from the last resourceVersion seen, and re-lists (through
    * onExpired) when Kargo says that version expired. On a Kargo that cannot resume (before
-   * v1.11) each connection lists again and reports only what changed (see watchReplaying).
+   * v1.11) each connection lists again and reports only what changed.
    */
-  async watch<
-    T extends { metadata?: { resourceVersion?: string; name?: string } },
-  >(request: WatchRequest<T>): Promise<void> {
-    const position = { resourceVersion: request.resourceVersion, failures: 0 };
-    let replay: WatchReplay<T> | undefined;
-    while (!request.signal.aborted) {
-      try {
-        if (!(await this.serverInfo()).resumesWatches) {
-          replay ??= new WatchReplay<T>(event => {
-            position.failures = 0;
-            request.onEvent(event);
-          });
-          await this.watchReplaying(request, replay, position);
-          position.failures = 0; // a poll went through
-          continue;
-        }
-        const expired = await this.watchOnce(request, position);
-        if (expired) {
-          position.resourceVersion = request.onExpired
-            ? await request.onExpired()
-            : undefined;
-          continue;
-        }
-        throw new ServiceUnavailableError(
-          `Kargo instance "${this.instance.name}" ended the watch stream`,
-        );
-      } catch (error) {
-        if (request.signal.aborted) return;
-        position.failures += 1;
-        const err = error instanceof Error ? error : new Error(String(error));
-        request.onDisconnect?.(err);
-        this.logger.debug(
-          `watch of ${request.path} interrupted: ${err.message}`,
-        );
-        if (err instanceof NotImplementedError) throw err; // refused server
-        const backoff =
-          this.retryDelayMs * 2 ** Math.min(position.failures - 1, 8);
-        await sleep(Math.min(30_000, backoff), request.signal);
-      }
-    }
-  }
-
-  /** Opens a watch connection; a refusal (404, 401...) is Kargo's error, not a stream. */
-  private async openWatch<T>(
+  watch<T extends { metadata?: { resourceVersion?: string; name?: string } }>(
     request: WatchRequest<T>,
-    resourceVersion: string | undefined,
-  ): Promise<Response> {
-    const url = this.url(fill(request.path, request.params), {
-      ...request.query,
-      watch: 'true',
-      resourceVersion,
-    });
-    const response = await fetch(url, {
-      headers: this.headers({ accept: 'text/event-stream' }),
-      signal: request.signal,
-    });
-    if (!response.ok || !response.body) {
-      throw kargoResponseError(
-        this.instance.name,
-        response.status,
-        await response.text(),
-      );
-    }
-    return response;
-  }
-
-  /** One watch connection; resolves true when Kargo reports the resourceVersion expired. */
-  private async watchOnce<
-    T extends { metadata?: { resourceVersion?: string; name?: string } },
-  >(
-    request: WatchRequest<T>,
-    position: { resourceVersion?: string; failures: number },
-  ): Promise<boolean> {
-    const response = await this.openWatch(request, position.resourceVersion);
-    if (!isEventStream(response)) {
-      await response.body?.cancel();
-      throw new ServiceUnavailableError(
-        `Kargo instance "${this.instance.name}" answered the watch of ${
-          request.path
-        } with ${
-          response.headers.get('content-type') || 'no content type'
-        }, not an event stream`,
-      );
-    }
-    let expired = false;
-    await readWatchStream<T>(response.body!, {
-      signal: request.signal,
-      idleTimeoutMs: request.idleTimeoutMs ?? 60_000,
-      onEvent: event => {
-        position.failures = 0;
-        position.resourceVersion =
-          event.object?.metadata?.resourceVersion ?? position.resourceVersion;
-        request.onEvent(event);
-      },
-      onError: (frame: WatchErrorFrame) => {
-        if (
-          frame.code === 'out_of_range' ||
-          /expired|too old/i.test(frame.message ?? '')
-        ) {
-          expired = true;
-          return;
-        }
-        throw new ServiceUnavailableError(
-          `Kargo instance "${this.instance.name}" watch error: ${
-            frame.message ?? frame.code
-          }`,
-        );
-      },
-    });
-    return expired;
-  }
-
-  /**
-   * One connection to a Kargo before v1.11, which ignores resourceVersion and replays every
-   * object as ADDED (pkg/server/list_stages_v1alpha1.go at v1.10.10), and has no freight watch:
-   * there `?watch=true` answers the list itself (query_freights_v1alpha1.go at v1.10.10), which
-   * is then polled. The connection is opened first and the list read after, so nothing falls in
-   * between; the caller hears only what differs from what it was told. On the first connection
-   * the caller's own list stands for what it has; when that list's resourceVersion is not this
-   * one's, onExpired has it list again.
-   */
-  private async watchReplaying<
-    T extends { metadata?: { resourceVersion?: string; name?: string } },
-  >(
-    request: WatchRequest<T>,
-    replay: WatchReplay<T>,
-    position: { resourceVersion?: string },
   ): Promise<void> {
-    const response = await this.openWatch(request, undefined);
-    const streaming = isEventStream(response);
-    let list: unknown;
-    if (streaming) {
-      list = await this.request('GET', fill(request.path, request.params), {
-        query: request.query,
-        retry: true,
-        expectBody: true,
-      }).catch(async error => {
-        await response.body?.cancel();
-        throw error;
-      });
-    } else {
-      const text = await response.text();
-      try {
-        list = JSON.parse(text);
-      } catch (error) {
-        throw new ServiceUnavailableError(
-          `Kargo instance "${this.instance.name}" answered the watch of ${request.path} with neither an event stream nor a list`,
-          error as Error,
-        );
-      }
-    }
-    const items = listItems<T>(list);
-    if (!replay.started && position.resourceVersion !== undefined) {
-      replay.baseline(items);
-      if (listResourceVersion(list) !== position.resourceVersion) {
-        await request.onExpired?.();
-      }
-    } else {
-      replay.reconcile(items);
-    }
-    if (!streaming) {
-      await sleep(request.pollIntervalMs ?? 30_000, request.signal);
-      return;
-    }
-    await readWatchStream<T>(response.body!, {
-      signal: request.signal,
-      idleTimeoutMs: request.idleTimeoutMs ?? 60_000,
-      onEvent: event => replay.event(event),
-      // Kargo before v1.11 sends no error frames; one here is no reason to stop either.
-      onError: frame =>
-        this.logger.debug(
-          `watch of ${request.path}: ${frame.message ?? frame.code}`,
-        ),
-    });
-    throw new ServiceUnavailableError(
-      `Kargo instance "${this.instance.name}" ended the watch stream`,
-    );
+    return watchKargo(this.transport, () => this.serverInfo(), request);
   }
-
-  // ---- transport ----
-
-  private url(path: string, query?: KargoQuery): string {
-    return `${this.instance.url}${path}${queryString(query)}`;
-  }
-
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return {
-      ...(this.instance.token
-        ? { authorization: `Bearer ${this.instance.token}` }
-        : {}),
-      ...extra,
-    };
-  }
-
-  private get<T>(
-    template: keyof KargoPaths,
-    params: Record<string, string>,
-    query?: KargoQuery,
-  ): Promise<T> {
-    return this.request<T>('GET', fill(template, params), {
-      query,
-      retry: true,
-      expectBody: true,
-    });
-  }
-
-  private send<T>(
-    method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-    template: keyof KargoPaths,
-    params: Record<string, string>,
-    options: RequestOptions = {},
-  ): Promise<T> {
-    return this.request<T>(method, fill(template, params), options);
-  }
-
-  private async request<T>(
-    method: string,
-    path: string,
-    options: RequestOptions,
-  ): Promise<T> {
-    if (this.server.refused) throw this.server.refused;
-    const attempts = options.retry ? this.readAttempts : 1;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once<T>(method, path, options);
-      } catch (error) {
-        if (attempt >= attempts || !isTransient(error)) throw error;
-        const delay = this.retryDelayMs * 2 ** (attempt - 1);
-        this.logger.debug(
-          `Kargo ${method} ${path} failed (${
-            (error as Error).message
-          }); retry ${attempt} in ${delay} ms`,
-        );
-        await sleep(delay + Math.random() * delay * 0.2);
-      }
-    }
-  }
-
-  private async once<T>(
-    method: string,
-    path: string,
-    options: RequestOptions,
-  ): Promise<T> {
-    const { name, timeoutMs } = this.instance;
-    // A change that was sent but not answered may have happened: say so, not "failed".
-    const Lost =
-      method === 'GET' ? ServiceUnavailableError : KargoOutcomeUnknownError;
-    let response: Response;
-    try {
-      response = await fetch(this.url(path, options.query), {
-        method,
-        headers: this.headers({
-          accept: 'application/json',
-          ...(options.body !== undefined
-            ? { 'content-type': 'application/json' }
-            : {}),
-          ...(options.text !== undefined
-            ? { 'content-type': 'application/yaml' }
-            : {}),
-        }),
-        body:
-          options.text ??
-          (options.body !== undefined
-            ? JSON.stringify(options.body)
-            : undefined),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const err = error as Error;
-      // The only abort here is the timeout; some runtimes report it as AbortError.
-      if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-        throw new Lost(
-          `Kargo instance "${name}" did not answer within ${timeoutMs} ms`,
-          err,
-        );
-      }
-      // Refused or unresolvable: nothing reached Kargo. Anything else (a connection dropped
-      // mid-request) may have been carried out.
-      const code = (err.cause as { code?: string })?.code ?? '';
-      const cause = (err.cause as Error)?.message ?? err.message;
-      if (method === 'GET' || NOT_SENT.has(code)) {
-        throw new ServiceUnavailableError(
-          `Kargo instance "${name}" is unreachable (${cause})`,
-          err,
-        );
-      }
-      throw new Lost(
-        `Kargo instance "${name}" dropped the connection to ${method} ${path} (${cause})`,
-        err,
-      );
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw new Lost(
-        `Kargo instance "${name}" broke off its answer to ${method} ${path}`,
-        error as Error,
-      );
-    }
-    if (
-      method !== 'GET' &&
-      (response.status === 502 || response.status === 504)
-    ) {
-      // A gateway gave up on Kargo: the change may still have been made behind it.
-      throw new Lost(
-        `Kargo instance "${name}" is behind a gateway that gave up on ${method} ${path} (HTTP ${response.status})`,
-      );
-    }
-    if (!response.ok) {
-      throw kargoResponseError(name, response.status, text);
-    }
-    if (/^text\/html/i.test(response.headers.get('content-type') ?? '')) {
-      // Kargo before v1.9 has no REST API; its UI answers any path with index.html.
-      throw new NotImplementedError(
-        `Kargo instance "${name}" answered ${method} ${path} with an HTML page, not Kargo's REST API (is the url the API server's? Kargo before v1.9 has no REST API)`,
-      );
-    }
-    if (!text.trim()) {
-      if (options.expectBody) {
-        throw new ServiceUnavailableError(
-          `Kargo instance "${name}" answered ${method} ${path} with HTTP ${response.status} and no body: a failure Kargo before v1.11.1 does not report (see the Kargo API server's log)`,
-        );
-      }
-      return undefined as T;
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch (error) {
-      throw new Lost(
-        `Kargo instance "${name}" returned malformed JSON for ${method} ${path}`,
-        error as Error,
-      );
-    }
-  }
-}
-
-/** A Kargo project role (`rbacapi.Role`): the OIDC claims bound to it and its rules. @public */
-export type KargoRole = KargoSchemas['RbacRole'];
-
-/** A Kubernetes Secret as Kargo's API returns it (credentials redacted). @public */
-export type KargoSecret = KargoSchemas['V1Secret'];
-/** @public */
-export type KargoSecretList = KargoSchemas['V1SecretList'];
-/** Fields of repository credentials Kargo accepts on create and replace (PUT). @public */
-export type KargoRepoCredentialsRequest =
-  KargoSchemas['UpdateRepoCredentialsRequest'];
-/** Fields of repository credentials to change with PATCH; left out, they stay. @public */
-export type KargoRepoCredentialsPatch =
-  KargoSchemas['PatchRepoCredentialsRequest'];
-
-/** The answer of the /v1beta1/resources routes: one result per manifest document. @public */
-export interface ResourcesResponse {
-  results?: Array<Record<string, unknown> & { error?: string }>;
 }
