@@ -89,6 +89,7 @@ async function main() {
     fs.rmSync(config, { force: true });
     process.exit(0);
   };
+  process.once('exit', () => portal.kill('SIGKILL'));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
   portal.on('exit', shutdown);

@@ -16,6 +16,9 @@ export interface RawAnswer {
   json: any;
 }
 
+/** The repository the suite's Warehouse subscribes to; nothing is ever fetched from it. */
+export const GIT_REPO = 'https://git.example.com/conformance/app.git';
+
 const quietLogger: LoggerService = {
   error() {},
   warn() {},
@@ -194,8 +197,6 @@ export class Conformance {
     }
   }
 }
-
-export const GIT_REPO = 'https://git.example.com/conformance/app.git';
 
 export function randomSha(): string {
   return Array.from({ length: 40 }, () =>

@@ -74,6 +74,8 @@ export async function startRealKargo(
       }
     });
     processes.push(child);
+    // A test run that ends without stop() (a crash, a timeout) takes Kargo down with it.
+    process.once('exit', () => child.kill('SIGKILL'));
     return child;
   };
   try {
@@ -245,14 +247,24 @@ export async function startRealKargo(
 
     // Kubernetes' own controllers that Kargo relies on: the token controller fills API-token
     // Secrets; the namespace and garbage collectors delete what a deleted Project owned.
-    fs.writeFileSync(file('kubeconfig-admin.yaml'), YAML.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'local', cluster: { server, 'certificate-authority': file('ca.crt') } }],
-      users: [{ name: 'admin', user: { token: kubeToken } }],
-      contexts: [{ name: 'local', context: { cluster: 'local', user: 'admin' } }],
-      'current-context': 'local',
-    }));
+    fs.writeFileSync(
+      file('kubeconfig-admin.yaml'),
+      YAML.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {
+            name: 'local',
+            cluster: { server, 'certificate-authority': file('ca.crt') },
+          },
+        ],
+        users: [{ name: 'admin', user: { token: kubeToken } }],
+        contexts: [
+          { name: 'local', context: { cluster: 'local', user: 'admin' } },
+        ],
+        'current-context': 'local',
+      }),
+    );
     run('kube-controller-manager', bins.kubeControllerManager, [
       `--kubeconfig=${file('kubeconfig-admin.yaml')}`,
       '--controllers=serviceaccount-token,namespace,garbagecollector',
@@ -327,14 +339,13 @@ export async function startRealKargo(
         }
       }
     }
-    const order = (o: any) =>
-      o.kind === 'Namespace'
-        ? 0
-        : o.kind === 'CustomResourceDefinition'
-        ? 1
-        : o.kind.endsWith('WebhookConfiguration')
-        ? 3
-        : 2;
+    // Namespaces, then CRDs, then the rest; webhooks last, once their server answers.
+    const ORDER = ['Namespace', 'CustomResourceDefinition'];
+    const order = (o: any) => {
+      if (o.kind.endsWith('WebhookConfiguration')) return 3;
+      const index = ORDER.indexOf(o.kind);
+      return index >= 0 ? index : 2;
+    };
     objects.sort((a, b) => order(a) - order(b));
     // Helm expects the release namespace to exist.
     await kube.create({

@@ -50,8 +50,11 @@ async function watchFrames(
       const next = await reader.read();
       if (next.done) break;
       buffer += decoder.decode(next.value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
+      for (
+        let end = buffer.indexOf('\n\n');
+        end >= 0;
+        end = buffer.indexOf('\n\n')
+      ) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
         const frame: Frame = {};
@@ -176,18 +179,21 @@ export const watches: Suite = {
       const query = await c().api('GET', `${base()}/freight`);
       const rv: string = query.json.resourceVersion;
       expect(rv).toMatch(/^\d+$/);
-      let created: Freight | undefined;
+      // Filled in once the freight exists; the watch runs until it has seen it.
+      const made: { freight?: Freight } = {};
       const watching = watchFrames(
         c(),
         `${base()}/freight?watch=true&resourceVersion=${rv}`,
         frames =>
-          Boolean(created) &&
+          Boolean(made.freight) &&
           frames.some(
-            f => f.data?.object?.metadata?.name === created!.metadata?.name,
+            f =>
+              f.data?.object?.metadata?.name === made.freight!.metadata?.name,
           ),
       );
       await new Promise(resolve => setTimeout(resolve, 500));
-      created = await c().createFreight(project);
+      const created = await c().createFreight(project);
+      made.freight = created;
       const { frames } = await watching;
       const events = frames.filter(f => f.data).map(f => f.data);
       expect(events).toEqual([
@@ -242,9 +248,10 @@ export const watches: Suite = {
         expect(answer.status).toBe(status);
         expect(answer.contentType).toMatch(/^application\/json/);
         expect(Object.keys(answer.json ?? {})).toEqual(['error']);
-        if (typeof message === 'string')
-          expect(answer.json.error).toBe(message);
-        else expect(answer.json.error).toMatch(message);
+        // A string is the whole message; a pattern, a part of it.
+        expect(answer.json.error)[
+          typeof message === 'string' ? 'toBe' : 'toMatch'
+        ](message);
       };
       // promote_to_stage_v1alpha1.go: neither freight, alias nor origin.
       expectError(

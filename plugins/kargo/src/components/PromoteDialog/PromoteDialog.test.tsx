@@ -109,7 +109,7 @@ describe('PromoteDialog', () => {
         apis={[
           [kargoApiRef, testKargoApi({ promote })],
           [permissionApiRef, mockApis.permission()],
-          [alertApiRef, { post, alert$: () => ({ subscribe: () => ({}) }) }],
+          [alertApiRef, { post }],
         ]}
       >
         <PromoteDialog view={view} stage={view.stages[0]} onClose={onClose} />
