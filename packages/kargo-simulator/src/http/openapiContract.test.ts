@@ -42,6 +42,14 @@ for (const result of [
   }
 }
 
+// A second: Health.output is typed as an object (Go's apiextensionsv1.JSON), but Kargo writes a
+// JSON array there, one entry per health check (pkg/health/aggregating_checker.go; the real
+// target has no health checks to show it). Here it must be an array.
+(kargoApi.components as any).schemas.Health.properties.output = {
+  type: 'array',
+  items: { type: 'object' },
+};
+
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema(
