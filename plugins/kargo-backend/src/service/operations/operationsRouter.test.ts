@@ -76,6 +76,8 @@ describe('bad input', () => {
     why: string;
     path: () => string;
     body?: () => unknown;
+    /** Arranges Kargo before the request (before the backend starts). */
+    setup?: () => void;
     raw?: string;
     method?: 'post' | 'patch';
     headers?: Record<string, string>;
@@ -198,10 +200,27 @@ describe('bad input', () => {
       message: /already used by freight/,
     },
     {
-      why: 're-verify a stage without verification',
-      path: () => api('kargo-demo/stages/test/verification'),
+      // Kargo re-verifies any stage with a verification record (pkg/api/stage.go
+      // ReverifyStageFreight), which a healthy stage without spec.verification has too.
+      why: 're-verify a stage that has no freight yet',
+      setup: () => {
+        sim.createResource({
+          apiVersion: 'kargo.akuity.io/v1alpha1',
+          kind: 'Stage',
+          metadata: { name: 'edge', namespace: 'kargo-demo' },
+          spec: {
+            requestedFreight: [
+              {
+                origin: { kind: 'Warehouse', name: 'guestbook' },
+                sources: { stages: ['prod'] },
+              },
+            ],
+          },
+        } as any);
+      },
+      path: () => api('kargo-demo/stages/edge/verification'),
       status: 409,
-      message: /has no verification for its current freight/,
+      message: /has no current freight/,
     },
     {
       why: 'abort a finished promotion',
@@ -228,6 +247,7 @@ describe('bad input', () => {
   ];
 
   it.each(cases)('$why → $status, no Kargo call, nothing changed', async c => {
+    c.setup?.();
     const server = await backend();
     const before = sim.store.currentResourceVersion();
     let req = request(server)[c.method ?? 'post'](c.path());
