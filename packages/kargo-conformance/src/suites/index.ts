@@ -8,6 +8,7 @@ import { autoPromotion } from './autoPromotion';
 import { verification } from './verification';
 import { watches } from './watches';
 import { pipeline } from './pipeline';
+import { gitPromotion } from './gitPromotion';
 
 /** Every suite, in the order they run on each target. Add new suites here. */
 export const SUITES: Suite[] = [
@@ -20,4 +21,5 @@ export const SUITES: Suite[] = [
   verification,
   watches,
   pipeline,
+  gitPromotion,
 ];
