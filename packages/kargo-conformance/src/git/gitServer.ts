@@ -76,14 +76,26 @@ export async function startGitServer(): Promise<
         fs.writeFileSync(path.join(work, file), contents);
       }
       git(work, 'add', '.');
-      git(work, '-c', 'user.name=Conformance', '-c', 'user.email=c@example.com',
-        'commit', '-m', 'initial');
+      git(
+        work,
+        '-c',
+        'user.name=Conformance',
+        '-c',
+        'user.email=c@example.com',
+        'commit',
+        '-m',
+        'initial',
+      );
       git(work, 'push', bare, 'main');
       fs.rmSync(work, { recursive: true, force: true });
     },
     head(name, branch) {
       try {
-        return git(path.join(root, `${name}.git`), 'rev-parse', `refs/heads/${branch}`);
+        return git(
+          path.join(root, `${name}.git`),
+          'rev-parse',
+          `refs/heads/${branch}`,
+        );
       } catch {
         return undefined;
       }

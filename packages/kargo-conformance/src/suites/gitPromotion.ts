@@ -11,7 +11,9 @@ import { Suite } from './suite';
 export const gitPromotion: Suite = {
   title: 'git promotion steps',
   define(c) {
-    let git: GitServer & { repository(n: string, f: Record<string, string>): void };
+    let git: GitServer & {
+      repository(n: string, f: Record<string, string>): void;
+    };
     let project: string;
     let repoURL: string;
     beforeAll(async () => {
@@ -53,12 +55,17 @@ export const gitPromotion: Suite = {
         .client()
         .promoteToStage(project, 'test', { freight: freight.metadata!.name! });
       const name = promotion.metadata!.name!;
-      const done = await c().eventually(`promotion ${name} to finish`, async () => {
-        const p = await c().client().getPromotion(project, name);
-        return ['Succeeded', 'Failed', 'Errored'].includes(p.status?.phase ?? '')
-          ? p
-          : undefined;
-      });
+      const done = await c().eventually(
+        `promotion ${name} to finish`,
+        async () => {
+          const p = await c().client().getPromotion(project, name);
+          return ['Succeeded', 'Failed', 'Errored'].includes(
+            p.status?.phase ?? '',
+          )
+            ? p
+            : undefined;
+        },
+      );
       // The message names the failing step when it did not succeed.
       expect({
         phase: done.status?.phase,
