@@ -137,25 +137,6 @@ export const kargoPlugin = createBackendPlugin({
         // project at a time, and at most one more after it, however many freight events came
         // (a Kargo before v1.11 replays all freight as ADDED when its watch starts).
         const enriching = new Map<string, { again: boolean }>();
-        const enrichProject = (client: KargoClient, project: string) => {
-          const key = ProjectSnapshots.key(client.instance.name, project);
-          const running = enriching.get(key);
-          if (running) {
-            running.again = true;
-            return;
-          }
-          const run = { again: false };
-          enriching.set(key, run);
-          const done = () => {
-            if (run.again) {
-              run.again = false;
-              enrichOnce(client, project).finally(done);
-            } else {
-              enriching.delete(key);
-            }
-          };
-          enrichOnce(client, project).finally(done);
-        };
         const enrichOnce = (client: KargoClient, project: string) =>
           snapshots
             .get(client, project)
@@ -180,6 +161,25 @@ export const kargoPlugin = createBackendPlugin({
                 `Kargo freight enrichment of ${project} failed: ${error}`,
               ),
             );
+        const enrichProject = (client: KargoClient, project: string) => {
+          const key = ProjectSnapshots.key(client.instance.name, project);
+          const running = enriching.get(key);
+          if (running) {
+            running.again = true;
+            return;
+          }
+          const run = { again: false };
+          enriching.set(key, run);
+          const done = () => {
+            if (run.again) {
+              run.again = false;
+              enrichOnce(client, project).finally(done);
+            } else {
+              enriching.delete(key);
+            }
+          };
+          enrichOnce(client, project).finally(done);
+        };
         const leaseSeconds =
           config.getOptionalNumber('kargo.watch.leaseSeconds') ?? 10;
         if (!(leaseSeconds >= 1)) {

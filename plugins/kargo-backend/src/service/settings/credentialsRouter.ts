@@ -137,19 +137,19 @@ export function createCredentialsRouter(
           );
         }
       }
-      const { password, ...fields } = op.body;
+      const { password, ...rest } = op.body;
       // Kargo's PUT replaces the credentials whole and refuses an empty password; keeping the
       // stored one takes a PATCH, sent with every other field so both replace the same.
       const updated = password
         ? await op.writer.updateRepoCredentials(op.project, name, {
-            ...fields,
+            ...rest,
             password,
           })
         : await op.writer.patchRepoCredentials(op.project, name, {
-            ...fields,
-            repoUrlIsRegex: Boolean(fields.repoUrlIsRegex),
+            ...rest,
+            repoUrlIsRegex: Boolean(rest.repoUrlIsRegex),
             // PATCH keeps a description left out; an empty one removes it, as PUT would.
-            description: fields.description ?? '',
+            description: rest.description ?? '',
           });
       return { status: 200, body: credentialsView(updated) as any };
     },
