@@ -354,9 +354,10 @@ test('project settings: grant a role to the owners, stop auto-promotion, change 
   });
   await promoter.getByRole('button', { name: 'Grant to owners' }).click();
   await expect(promoter.getByText('groups: guests')).toBeVisible();
+  // Kargo answers its roles as a bare array (list_roles_v1alpha1.go).
   const roles = await kargo('/roles');
   expect(
-    roles.items.find((r: any) => r.metadata.name === 'kargo-promoter').claims,
+    roles.find((r: any) => r.metadata.name === 'kargo-promoter').claims,
   ).toContainEqual({ name: 'groups', values: ['guests'] });
 
   // Auto-promotion off for test: new freight no longer reaches it.
