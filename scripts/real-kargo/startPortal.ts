@@ -12,8 +12,7 @@ import YAML from 'yaml';
 import {
   Conformance,
   realKargoTarget,
-  stage,
-  warehouse,
+  pipeline,
 } from '@kargo-backstage/kargo-conformance';
 
 async function main() {
@@ -26,30 +25,11 @@ async function main() {
   const target = await realKargoTarget.start();
   const kargo = new Conformance(target);
   const project = 'kargo-demo';
-  await kargo.apply([
-    {
-      apiVersion: 'kargo.akuity.io/v1alpha1',
-      kind: 'Project',
-      metadata: {
-        name: project,
-        annotations: { 'kargo-backstage.io/owners': 'group:default/guests' },
-      },
-    },
-  ]);
-  await kargo.eventually('the project to be ready', async () => {
-    const answer = await kargo.api('GET', `/v1beta1/projects/${project}`);
-    return answer.json?.status?.conditions?.some(
-      (c: any) => c.type === 'Ready' && c.status === 'True',
-    )
-      ? true
-      : undefined;
+  await kargo.createProject({
+    name: project,
+    annotations: { 'kargo-backstage.io/owners': 'group:default/guests' },
   });
-  await kargo.apply([
-    warehouse(project, 'wh'),
-    stage(project, 'test', { warehouse: 'wh' }),
-    stage(project, 'uat', { upstream: 'test' }),
-    stage(project, 'prod', { upstream: 'uat' }),
-  ]);
+  await kargo.apply(pipeline(project));
   for (let i = 0; i < 3; i++) await kargo.createFreight(project);
 
   const config = path.join(

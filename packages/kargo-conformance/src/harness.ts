@@ -117,6 +117,26 @@ export class Conformance {
     );
   }
 
+  /** Creates a Project and waits until Kargo's management controller made it ready. */
+  async createProject(metadata: {
+    name: string;
+    annotations?: Record<string, string>;
+  }): Promise<void> {
+    await this.apply([
+      { apiVersion: 'kargo.akuity.io/v1alpha1', kind: 'Project', metadata },
+    ]);
+    await this.eventually(`project ${metadata.name} ready`, async () => {
+      const answer = await this.api(
+        'GET',
+        `/v1beta1/projects/${metadata.name}`,
+      );
+      const ready = answer.json?.status?.conditions?.find(
+        (c: any) => c.type === 'Ready',
+      );
+      return ready?.status === 'True' ? true : undefined;
+    });
+  }
+
   /**
    * A fresh project with Kargo's usual pipeline: Warehouse `wh` (one git subscription), Stages
    * test ← wh, uat ← test, prod ← uat. Promotions run `compose-output`, which needs no outside
@@ -129,28 +149,12 @@ export class Conformance {
     const project = `${prefix}-${Date.now().toString(36)}${Math.floor(
       Math.random() * 1e4,
     ).toString(36)}`.slice(0, 40);
-    await this.apply([
-      {
-        apiVersion: 'kargo.akuity.io/v1alpha1',
-        kind: 'Project',
-        metadata: { name: project },
-      },
-    ]);
-    await this.eventually(`project ${project} ready`, async () => {
-      const answer = await this.api('GET', `/v1beta1/projects/${project}`);
-      const ready = answer.json?.status?.conditions?.find(
-        (c: any) => c.type === 'Ready',
-      );
-      return ready?.status === 'True' ? true : undefined;
-    });
-    await this.apply([
-      warehouse(project, 'wh'),
-      ...(options.stages ?? [
-        stage(project, 'test', { warehouse: 'wh' }),
-        stage(project, 'uat', { upstream: 'test' }),
-        stage(project, 'prod', { upstream: 'uat' }),
-      ]),
-    ]);
+    await this.createProject({ name: project });
+    await this.apply(
+      options.stages
+        ? [warehouse(project, 'wh'), ...options.stages]
+        : pipeline(project),
+    );
     return project;
   }
 
@@ -202,6 +206,16 @@ export function randomSha(): string {
   return Array.from({ length: 40 }, () =>
     Math.floor(Math.random() * 16).toString(16),
   ).join('');
+}
+
+/** Kargo's usual pipeline: Warehouse `wh`, Stages test ← wh, uat ← test, prod ← uat. */
+export function pipeline(project: string) {
+  return [
+    warehouse(project, 'wh'),
+    stage(project, 'test', { warehouse: 'wh' }),
+    stage(project, 'uat', { upstream: 'test' }),
+    stage(project, 'prod', { upstream: 'uat' }),
+  ];
 }
 
 export function warehouse(project: string, name: string, spec: object = {}) {

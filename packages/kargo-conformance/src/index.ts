@@ -5,4 +5,4 @@
  */
 export { startRealKargo } from './realKargo/startRealKargo';
 export { realKargoTarget, binaries, KARGO_VERSION } from './targets/realKargo';
-export { Conformance, warehouse, stage } from './harness';
+export { Conformance, pipeline, warehouse, stage } from './harness';

@@ -201,6 +201,27 @@ export async function startRealKargo(
       async () => (await kube.request('GET', '/readyz')).status === 200,
       120_000,
     );
+    /** A kubeconfig for this API server acting as `user` with `token`; returns its path. */
+    const writeKubeconfig = (user: string, token: string) => {
+      const kubeconfig = file(`kubeconfig-${user}.yaml`);
+      fs.writeFileSync(
+        kubeconfig,
+        YAML.stringify({
+          apiVersion: 'v1',
+          kind: 'Config',
+          clusters: [
+            {
+              name: 'local',
+              cluster: { server, 'certificate-authority': file('ca.crt') },
+            },
+          ],
+          users: [{ name: user, user: { token } }],
+          contexts: [{ name: 'local', context: { cluster: 'local', user } }],
+          'current-context': 'local',
+        }),
+      );
+      return kubeconfig;
+    };
     // Each Kargo component acts as its chart ServiceAccount, so Kubernetes RBAC and the
     // webhooks' control-plane checks see what they see in a cluster.
     const kubeconfigFor = async (serviceAccount: string) => {
@@ -218,55 +239,14 @@ export async function startRealKargo(
           `token for ${serviceAccount}: ${answer.status} ${answer.text}`,
         );
       }
-      const kubeconfig = file(`kubeconfig-${serviceAccount}.yaml`);
-      fs.writeFileSync(
-        kubeconfig,
-        YAML.stringify({
-          apiVersion: 'v1',
-          kind: 'Config',
-          clusters: [
-            {
-              name: 'local',
-              cluster: { server, 'certificate-authority': file('ca.crt') },
-            },
-          ],
-          users: [
-            { name: serviceAccount, user: { token: answer.json.status.token } },
-          ],
-          contexts: [
-            {
-              name: 'local',
-              context: { cluster: 'local', user: serviceAccount },
-            },
-          ],
-          'current-context': 'local',
-        }),
-      );
-      return kubeconfig;
+      return writeKubeconfig(serviceAccount, answer.json.status.token);
     };
 
     // Kubernetes' own controllers that Kargo relies on: the token controller fills API-token
     // Secrets; the namespace and garbage collectors delete what a deleted Project owned.
-    fs.writeFileSync(
-      file('kubeconfig-admin.yaml'),
-      YAML.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          {
-            name: 'local',
-            cluster: { server, 'certificate-authority': file('ca.crt') },
-          },
-        ],
-        users: [{ name: 'admin', user: { token: kubeToken } }],
-        contexts: [
-          { name: 'local', context: { cluster: 'local', user: 'admin' } },
-        ],
-        'current-context': 'local',
-      }),
-    );
+    const adminKubeconfig = writeKubeconfig('admin', kubeToken);
     run('kube-controller-manager', bins.kubeControllerManager, [
-      `--kubeconfig=${file('kubeconfig-admin.yaml')}`,
+      `--kubeconfig=${adminKubeconfig}`,
       '--controllers=serviceaccount-token,namespace,garbagecollector',
       `--service-account-private-key-file=${file('sa.key')}`,
       `--root-ca-file=${file('ca.crt')}`,
