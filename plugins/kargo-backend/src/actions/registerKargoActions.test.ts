@@ -11,7 +11,7 @@ import {
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { Server } from 'node:http';
 import request from 'supertest';
-import { denying, startKargoBackend } from '../__testUtils__/testBackend';
+import { denying, startKargoBackend } from '../testUtils';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;

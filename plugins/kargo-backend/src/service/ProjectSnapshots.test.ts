@@ -7,7 +7,7 @@ import {
   startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
-import { simulatorInstances } from '../__testUtils__/simulatorInstances';
+import { simulatorInstances } from '../testUtils';
 import { ProjectSnapshots } from './ProjectSnapshots';
 
 let kargo: RunningKargoSimulator;

@@ -22,11 +22,7 @@ import type {
 } from '@kargo-backstage/plugin-kargo-common';
 import { kargoFreightEnrichersExtensionPoint } from '@kargo-backstage/plugin-kargo-node';
 import request from 'supertest';
-import {
-  AuditRecord,
-  guestbook,
-  startKargoBackend,
-} from '../__testUtils__/testBackend';
+import { AuditRecord, guestbook, startKargoBackend } from '../testUtils';
 import { kargoPlugin } from '../plugin';
 
 jest.setTimeout(20_000);

@@ -15,9 +15,9 @@ import request from 'supertest';
 import {
   AuditRecord,
   denying,
+  simulatorInstances,
   startKargoBackend,
-} from '../../__testUtils__/testBackend';
-import { simulatorInstances } from '../../__testUtils__/simulatorInstances';
+} from '../../testUtils';
 import { DatabaseKargoStore } from '../../database';
 import { AutoPromotionFreezer } from './AutoPromotionFreezer';
 import { ConflictError } from '@backstage/errors';

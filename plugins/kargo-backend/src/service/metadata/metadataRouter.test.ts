@@ -7,11 +7,7 @@ import {
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import {
-  AuditRecord,
-  denying,
-  startKargoBackend,
-} from '../../__testUtils__/testBackend';
+import { AuditRecord, denying, startKargoBackend } from '../../testUtils';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;

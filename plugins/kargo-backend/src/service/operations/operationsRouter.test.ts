@@ -7,10 +7,7 @@ import {
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight, Promotion } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import {
-  AuditRecord,
-  startKargoBackend,
-} from '../../__testUtils__/testBackend';
+import { AuditRecord, startKargoBackend } from '../../testUtils';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;

@@ -13,11 +13,7 @@ import type {
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import {
-  AuditRecord,
-  guestbook,
-  startKargoBackend,
-} from '../../__testUtils__/testBackend';
+import { AuditRecord, guestbook, startKargoBackend } from '../../testUtils';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;

@@ -9,7 +9,7 @@ import {
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
-import { simulatorInstances } from '../../__testUtils__/simulatorInstances';
+import { simulatorInstances } from '../../testUtils';
 import { DatabaseKargoStore } from '../../database';
 import { ProjectSignals } from '../ProjectSignals';
 import { ProjectSnapshots } from '../ProjectSnapshots';
