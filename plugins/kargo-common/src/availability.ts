@@ -1,9 +1,4 @@
-import type {
-  Freight,
-  FreightOrigin,
-  FreightRequest,
-  Stage,
-} from './kargoResources';
+import type { FreightOrigin, Stage } from './kargoResources';
 
 /** Go's time.Duration text ("5m0s", "1h", "90s"), as Kargo's specs and statuses write it, in ms. @public */
 export function parseGoDuration(text: string | undefined): number {
@@ -46,49 +41,86 @@ export const requestsFreightFrom = (
 export const isControlFlowStage = (stage: Stage) =>
   !stage.spec.promotionTemplate?.spec?.steps?.length;
 
-/** How long freight has soaked in a stage: its longest recorded soak or its current stay. */
-function soakedFor(freight: Freight, stage: string, now: number): number {
-  const verified = freight.status?.verifiedIn?.[stage];
-  if (!verified) return 0;
-  const recorded = parseGoDuration(verified.longestSoak);
-  const since = freight.status?.currentlyIn?.[stage]?.since;
-  return Math.max(recorded, since ? now - Date.parse(since) : 0);
-}
+/**
+ * Why Kargo would not take freight into a stage, by code. The backend decides (Kargo's
+ * Stage.IsFreightAvailable and the portal's promote checks); views and errors carry the codes.
+ * @public
+ */
+export type FreightBlocker =
+  /** The stage does not request freight of this origin (`Warehouse/<name>`). */
+  | { code: 'NotRequested'; origin: string }
+  /** The stage has no promotion steps: freight only passes through it. */
+  | { code: 'ControlFlow' }
+  /** Not verified in these upstream stages, and not approved for the stage. */
+  | { code: 'NotVerified'; stages: string[] }
+  /**
+   * Verified in the upstream stage but not soaked there for the request's `requiredSoakTime`:
+   * `until` it still sits there, or for good once it has left that stage.
+   */
+  | {
+      code: 'NotSoaked';
+      stage: string;
+      requiredSoakTime: string;
+      until?: string;
+    };
 
-function verifiedAndSoaked(
-  freight: Freight,
-  upstream: string,
-  request: FreightRequest,
-  now: number,
-) {
-  if (!freight.status?.verifiedIn?.[upstream]) return false;
-  const soak = parseGoDuration(request.sources?.requiredSoakTime);
-  return soak === 0 || soakedFor(freight, upstream, now) >= soak;
+/**
+ * The view's freight from a stage's requested origins, as the backend decided for the stage.
+ * @public
+ */
+export interface StageFreightAvailability {
+  /** Freight Kargo takes into the stage, by name, in the view's order. */
+  available: string[];
+  /** The rest, by name: why not, and when soak time alone makes it available. */
+  unavailable: Record<
+    string,
+    {
+      blockers: FreightBlocker[];
+      /** Once this time has passed Kargo takes it: its soak time upstream is over. */
+      availableAt?: string;
+    }
+  >;
 }
 
 /**
- * Kargo's Stage.IsFreightAvailable: for each request of the freight's origin, manual approval
- * or `direct` make it available; otherwise it must be verified (and soaked long enough) in one
- * upstream stage (`OneOf`, the default) or in all of them (`All`, which decides at once).
+ * Why freight cannot go into the stage, in one clause, in Kargo's words: the backend's refusals
+ * and the promote dialog say the same. `formatTime` renders the ISO end of a soak.
  * @public
  */
-export function isFreightAvailable(
-  stage: Stage,
-  freight: Freight,
-  now: number,
-): boolean {
-  const stageName = stage.metadata?.name ?? '';
-  for (const request of stage.spec.requestedFreight ?? []) {
-    if (originKey(request.origin) !== originKey(freight.origin)) continue;
-    if (freight.status?.approvedFor?.[stageName]) return true;
-    const sources = request.sources ?? {};
-    if (sources.direct) return true;
-    const upstream = sources.stages ?? [];
-    if (sources.availabilityStrategy === 'All') {
-      return upstream.every(u => verifiedAndSoaked(freight, u, request, now));
+export function describeFreightBlockers(
+  stage: string,
+  blockers: FreightBlocker[],
+  formatTime: (iso: string) => string = iso => iso,
+): string {
+  const stages = (names: string[]) =>
+    names.length === 1
+      ? `upstream Stage "${names[0]}"`
+      : `any of the upstream Stages ${names.map(n => `"${n}"`).join(', ')}`;
+  const clauses = blockers.map(b => {
+    switch (b.code) {
+      case 'NotRequested':
+        return `Stage "${stage}" does not request freight from ${b.origin}`;
+      case 'ControlFlow':
+        return `Stage "${stage}" has no promotion steps; freight passes through it from upstream`;
+      case 'NotVerified':
+        return `not verified in ${stages(b.stages)}`;
+      case 'NotSoaked':
+        return b.until
+          ? `soak time (${b.requiredSoakTime}) in ${stages([
+              b.stage,
+            ])} remaining until ${formatTime(b.until)}`
+          : `not soaked ${b.requiredSoakTime} in ${stages([
+              b.stage,
+            ])} (it has left that Stage)`;
+      default:
+        return '';
     }
-    if (upstream.some(u => verifiedAndSoaked(freight, u, request, now)))
-      return true;
-  }
-  return false;
+  });
+  // Approval lets freight skip verification and soak: saying so names the way out.
+  const upstream = blockers.some(
+    b => b.code === 'NotVerified' || b.code === 'NotSoaked',
+  );
+  return upstream
+    ? `${clauses.join('; ')}; and not approved for Stage "${stage}"`
+    : clauses.join('; ');
 }

@@ -9,6 +9,7 @@ export * from './availability';
 export * from './kargoResources';
 export * from './labelSelector';
 export * from './metadata';
+export * from './promotionGates';
 export * from './promotionWindows';
 export * from './promotionRequests';
 export * from './permissions';

@@ -8,6 +8,7 @@ import type {
   StepExecutionMetadata,
   VerificationInfo,
 } from './kargoResources';
+import type { StageFreightAvailability } from './availability';
 import type { FreightMetadataView } from './metadata';
 import type { PromotionWindowState } from './promotionWindows';
 
@@ -90,6 +91,11 @@ export interface StageView {
   }>;
   /** No promotion steps: it only passes freight on (merges freightlines). */
   controlFlow: boolean;
+  /**
+   * Which of the view's freight (from the origins the stage requests) may be promoted into it,
+   * and why not the rest: decided by the backend, as Kargo decides it.
+   */
+  freightAvailability: StageFreightAvailability;
   /** Current freight per origin ("Warehouse/<name>" → freight name). */
   currentFreight: Record<string, string>;
   health?: string;

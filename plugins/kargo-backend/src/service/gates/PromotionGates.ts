@@ -1,12 +1,21 @@
 import { ConflictError } from '@backstage/errors';
+import type { Permission } from '@backstage/plugin-permission-common';
+import type { KargoGateOutcome } from '@kargo-backstage/plugin-kargo-common';
 import type {
   KargoPromotionGate,
-  KargoPromotionGateDecision,
   KargoPromotionGateRequest,
 } from '@kargo-backstage/plugin-kargo-node';
 
-/** A gate's decision, named. */
-export type GateOutcome = KargoPromotionGateDecision & { gate: string };
+/** The backend's name for the wire type, which operationsRouter.ts still imports. */
+export type GateOutcome = KargoGateOutcome;
+
+/**
+ * A built-in gate whose deny a user holding `overridePermission` may override (the freeze gate).
+ * Gates that modules add cannot be overridden: their deny stands.
+ */
+export interface OverridableGate extends KargoPromotionGate {
+  overridePermission: Permission;
+}
 
 /** What the request brings to get past gates: confirmations and, if permitted, a freeze override. */
 export interface GatePass {
@@ -21,25 +30,47 @@ export interface GatePass {
  * `kargoPromotionGatesExtensionPoint`. Every promotion through the portal passes them.
  */
 export class PromotionGates {
-  constructor(private readonly gates: KargoPromotionGate[]) {}
+  constructor(
+    private readonly gates: Array<KargoPromotionGate | OverridableGate>,
+  ) {}
 
   names(): string[] {
     return this.gates.map(g => g.name);
   }
 
-  /** Every gate's decision; a gate that fails denies, naming the failure. */
+  /**
+   * Every gate's decision, with what the user can do about it; a gate that fails denies, naming
+   * the failure, and that deny cannot be overridden (it is no decision of the gate).
+   */
   async evaluate(request: KargoPromotionGateRequest): Promise<GateOutcome[]> {
+    const stage = request.stage.metadata!.name!;
     return Promise.all(
-      this.gates.map(async gate => {
+      this.gates.map(async (gate): Promise<GateOutcome> => {
+        let decision;
         try {
-          return { gate: gate.name, ...(await gate.evaluate(request)) };
+          decision = await gate.evaluate(request);
         } catch (error) {
           return {
             gate: gate.name,
-            result: 'deny' as const,
+            stage,
+            result: 'deny',
             reason: `The ${gate.name} gate failed: ${(error as Error).message}`,
+            overridable: false,
+            needsConfirmation: false,
           };
         }
+        const permission =
+          decision.result === 'deny' && 'overridePermission' in gate
+            ? gate.overridePermission.name
+            : undefined;
+        return {
+          gate: gate.name,
+          stage,
+          ...decision,
+          overridable: Boolean(permission),
+          ...(permission ? { overridePermission: permission } : {}),
+          needsConfirmation: decision.result === 'confirm',
+        };
       }),
     );
   }
@@ -53,7 +84,7 @@ export class PromotionGates {
     for (const outcome of outcomes) {
       if (outcome.result === 'allow') continue;
       if (outcome.result === 'deny') {
-        if (pass.overridden.includes(outcome.gate)) {
+        if (outcome.overridable && pass.overridden.includes(outcome.gate)) {
           passed.push(outcome);
           continue;
         }

@@ -1,5 +1,6 @@
-import type { KargoPromotionGate } from '@kargo-backstage/plugin-kargo-node';
+import { kargoFreezeOverridePermission } from '@kargo-backstage/plugin-kargo-common';
 import { KargoStore } from '../../database';
+import type { OverridableGate } from './PromotionGates';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 
 export const FREEZE_GATE = 'freeze';
@@ -7,11 +8,12 @@ export const FREEZE_GATE = 'freeze';
 /**
  * The built-in gate: a stage closed by its project's promotion windows refuses promotions. Where
  * Kargo reports the Stage's promotionWindowStatus (Kargo Enterprise, after v1.11.2) its verdict
- * is the one taken.
+ * is the one taken. Its deny is overridable by whoever holds kargo.freeze.override on the stage.
  */
-export function createFreezeGate(store: KargoStore): KargoPromotionGate {
+export function createFreezeGate(store: KargoStore): OverridableGate {
   return {
     name: FREEZE_GATE,
+    overridePermission: kargoFreezeOverridePermission,
     async evaluate({ instance, project, stage, now }) {
       const windows = await store.listPromotionWindows({ instance, project });
       const name = stage.metadata!.name!;

@@ -1,8 +1,7 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  describeFreightBlockers,
   Freight,
-  isControlFlowStage,
-  isFreightAvailable,
   originKey,
   Promotion,
   Stage,
@@ -10,6 +9,10 @@ import {
   TERMINAL_VERIFICATION_PHASES,
   Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
+import {
+  freightAvailability,
+  isAvailable,
+} from '../availability/freightAvailability';
 import { ProjectSnapshot } from '../views/buildProjectView';
 
 /**
@@ -81,31 +84,28 @@ export function requirePromotion(
   return promotion;
 }
 
-/** The stage must ask for the freight's origin, have steps, and the freight be available. */
+/** Kargo must take the freight into the stage now: the rule the project view shows too. */
 export function requirePromotable(
   stage: Stage,
   freight: Freight,
   now: number,
 ): void {
+  const availability = freightAvailability(stage, freight);
+  if (isAvailable(availability, now)) return;
   const stageName = stage.metadata!.name!;
-  const freightName = freight.metadata!.name!;
-  const origin = originKey(freight.origin);
-  if (!stage.spec.requestedFreight?.some(r => originKey(r.origin) === origin)) {
-    throw new InputError(
-      `Stage "${stageName}" does not request freight from ${origin}`,
-    );
+  const [first] = availability.blockers;
+  // The stage itself refuses: the freight is not the point.
+  if (first?.code === 'NotRequested' || first?.code === 'ControlFlow') {
+    throw new InputError(describeFreightBlockers(stageName, [first]));
   }
-  if (isControlFlowStage(stage)) {
-    throw new InputError(
-      `Stage "${stageName}" has no promotion steps; freight passes through it from upstream`,
-    );
-  }
-  if (!isFreightAvailable(stage, freight, now)) {
-    throw new InputError(
-      `Freight "${freightName}" is not available to Stage "${stageName}": ` +
-        'it is not verified upstream (or has not soaked long enough) and is not approved for it',
-    );
-  }
+  throw new InputError(
+    `Freight "${
+      freight.metadata!.name
+    }" is not available to Stage "${stageName}": ${describeFreightBlockers(
+      stageName,
+      availability.blockers,
+    )}`,
+  );
 }
 
 /** The stages that take this freight's origin from `stage`, as Kargo's downstream promote finds them. */

@@ -1,4 +1,8 @@
-import type { Stage } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  Freight,
+  Stage,
+  Warehouse,
+} from '@kargo-backstage/plugin-kargo-common';
 import { buildProjectView } from './buildProjectView';
 
 function stageWithHealth(name: string, output: unknown): Stage {
@@ -82,5 +86,117 @@ describe('Argo CD applications in the stage view', () => {
     expect(argocdAppsOf(undefined)).toBeUndefined();
     expect(argocdAppsOf([])).toBeUndefined();
     expect(argocdAppsOf([{ other: 1 }])).toBeUndefined();
+  });
+});
+
+describe('freight availability in the stage view', () => {
+  const fetchedAt = '2026-11-02T12:00:00Z';
+  const minutesAgo = (m: number) =>
+    new Date(Date.parse(fetchedAt) - m * 60_000).toISOString();
+  const steps = { spec: { steps: [{ uses: 'git-clone' }] } };
+  const request = (warehouse: string, sources: object) => ({
+    origin: { kind: 'Warehouse', name: warehouse },
+    sources,
+  });
+  const stages = [
+    {
+      metadata: { name: 'dev', namespace: 'shop' },
+      spec: {
+        requestedFreight: [request('cart', { direct: true })],
+        promotionTemplate: steps,
+      },
+    },
+    {
+      metadata: { name: 'prod', namespace: 'shop' },
+      spec: {
+        requestedFreight: [
+          request('cart', { stages: ['dev'], requiredSoakTime: '1h' }),
+        ],
+        promotionTemplate: steps,
+      },
+    },
+    {
+      metadata: { name: 'merge', namespace: 'shop' },
+      spec: { requestedFreight: [request('cart', { stages: ['dev'] })] },
+    },
+  ] as Stage[];
+  const cart = (name: string, discovered: number, status: object) =>
+    ({
+      metadata: { name, namespace: 'shop' },
+      origin: { kind: 'Warehouse', name: 'cart' },
+      discoveredAt: minutesAgo(discovered),
+      status,
+    } as Freight);
+  const freight = [
+    // Newest: in dev for 20 minutes, verified: soaking until 40 minutes from now.
+    cart('c3', 30, {
+      currentlyIn: { dev: { since: minutesAgo(20) } },
+      verifiedIn: { dev: {} },
+    }),
+    // Its soak in dev ended 10 minutes before the snapshot: available.
+    cart('c2', 90, {
+      currentlyIn: { dev: { since: minutesAgo(70) } },
+      verifiedIn: { dev: {} },
+    }),
+    // Not verified anywhere, nor approved.
+    cart('c1', 120, {}),
+    // Beyond the view's freight limit: not in any stage's availability.
+    cart('c0', 200, { approvedFor: { prod: {} } }),
+    {
+      metadata: { name: 'k1', namespace: 'shop' },
+      origin: { kind: 'Warehouse', name: 'checkout' },
+      discoveredAt: minutesAgo(5),
+      status: {},
+    } as Freight,
+  ];
+  const view = buildProjectView(
+    {
+      resourceVersions: {},
+      stages,
+      warehouses: ['cart', 'checkout'].map(
+        name => ({ metadata: { name }, spec: {} } as Warehouse),
+      ),
+      freight,
+      promotions: [],
+      fetchedAt,
+    },
+    { instance: 'i', project: 'shop', freightLimit: 3, promotionLimit: 10 },
+  );
+  const availabilityOf = (name: string) =>
+    view.stages.find(s => s.name === name)!.freightAvailability;
+
+  it('lists, per stage, the shown freight of its origins Kargo takes, newest first', () => {
+    expect(availabilityOf('dev')).toEqual({
+      available: ['c3', 'c2', 'c1'],
+      unavailable: {},
+    });
+  });
+
+  it('says why not by code, with the time a soak ends', () => {
+    const until = new Date(Date.parse(fetchedAt) + 40 * 60_000).toISOString();
+    expect(availabilityOf('prod')).toEqual({
+      available: ['c2'],
+      unavailable: {
+        c3: {
+          blockers: [
+            { code: 'NotSoaked', stage: 'dev', requiredSoakTime: '1h', until },
+          ],
+          availableAt: until,
+        },
+        c1: { blockers: [{ code: 'NotVerified', stages: ['dev'] }] },
+      },
+    });
+  });
+
+  it('refuses a stage without promotion steps', () => {
+    expect(availabilityOf('merge')).toEqual({
+      available: [],
+      unavailable: Object.fromEntries(
+        ['c3', 'c2', 'c1'].map(n => [
+          n,
+          { blockers: [{ code: 'ControlFlow' }] },
+        ]),
+      ),
+    });
   });
 });

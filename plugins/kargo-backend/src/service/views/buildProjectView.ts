@@ -5,10 +5,15 @@ import type {
   Promotion,
   PromotionView,
   Stage,
+  StageFreightAvailability,
   StageView,
   Warehouse,
   WarehouseView,
 } from '@kargo-backstage/plugin-kargo-common';
+import {
+  freightAvailability,
+  isAvailable,
+} from '../availability/freightAvailability';
 
 /** The Kargo reads one view is built from: four list calls, whatever the project's size. */
 export interface ProjectSnapshot {
@@ -160,7 +165,44 @@ function argocdApps(output: unknown): StageView['argocdApps'] {
   });
 }
 
-function stageView(s: Stage, promotions: Map<string, Promotion>): StageView {
+/**
+ * The stage's availability for the view's freight only (already limited per warehouse): the
+ * work and the payload grow with what the view shows, not with the project's history.
+ */
+function stageFreightAvailability(
+  s: Stage,
+  freight: Freight[],
+  now: number,
+): StageFreightAvailability {
+  const origins = new Set(
+    (s.spec.requestedFreight ?? []).map(r => originKey(r.origin)),
+  );
+  const result: StageFreightAvailability = { available: [], unavailable: {} };
+  for (const f of freight) {
+    if (!origins.has(originKey(f.origin))) continue;
+    const availability = freightAvailability(s, f);
+    if (isAvailable(availability, now)) {
+      result.available.push(f.metadata!.name!);
+    } else {
+      result.unavailable[f.metadata!.name!] = {
+        blockers: availability.blockers,
+        ...(availability.availableFrom === undefined
+          ? {}
+          : {
+              availableAt: new Date(availability.availableFrom).toISOString(),
+            }),
+      };
+    }
+  }
+  return result;
+}
+
+function stageView(
+  s: Stage,
+  promotions: Map<string, Promotion>,
+  freight: Freight[],
+  now: number,
+): StageView {
   const status = s.status ?? {};
   const current = status.freightHistory?.[0];
   const last = status.lastPromotion;
@@ -180,6 +222,7 @@ function stageView(s: Stage, promotions: Map<string, Promotion>): StageView {
       availabilityStrategy: r.sources?.availabilityStrategy,
     })),
     controlFlow: !s.spec.promotionTemplate?.spec?.steps?.length,
+    freightAvailability: stageFreightAvailability(s, freight, now),
     currentFreight: Object.fromEntries(
       Object.entries(current?.items ?? {}).map(([origin, ref]) => [
         origin,
@@ -267,6 +310,30 @@ export function buildProjectView(
     warehouses.map(w => originKey({ kind: 'Warehouse', name: w.name })),
   );
 
+  const freightTotal: Record<string, number> = {};
+  const byWarehouse = new Map<string, Freight[]>();
+  for (const f of snapshot.freight) {
+    if (!keep.has(originKey(f.origin))) continue;
+    const list = byWarehouse.get(f.origin.name) ?? [];
+    list.push(f);
+    byWarehouse.set(f.origin.name, list);
+  }
+  const shown: Freight[] = [];
+  for (const [warehouse, list] of byWarehouse) {
+    freightTotal[warehouse] = list.length;
+    list.sort(
+      (a, b) =>
+        discovered(b) - discovered(a) ||
+        b.metadata!.name!.localeCompare(a.metadata!.name!),
+    );
+    shown.push(...list.slice(0, options.freightLimit));
+  }
+  shown.sort((a, b) => discovered(b) - discovered(a));
+  const freight = shown.map(freightView);
+
+  // The snapshot's time, not the clock's: the view is a function of its snapshot (and cached
+  // with it); freight still soaking carries the time it becomes available.
+  const now = Date.parse(snapshot.fetchedAt) || 0;
   const promotionsByName = new Map(
     snapshot.promotions.map(p => [p.metadata!.name!, p]),
   );
@@ -279,32 +346,8 @@ export function buildProjectView(
           keep.has(originKey(r.origin)),
         ),
     )
-    .map(s => stageView(s, promotionsByName));
+    .map(s => stageView(s, promotionsByName, shown, now));
   const stageNames = new Set(stages.map(s => s.name));
-
-  const freightTotal: Record<string, number> = {};
-  const byWarehouse = new Map<string, Freight[]>();
-  for (const f of snapshot.freight) {
-    if (!keep.has(originKey(f.origin))) continue;
-    const list = byWarehouse.get(f.origin.name) ?? [];
-    list.push(f);
-    byWarehouse.set(f.origin.name, list);
-  }
-  const freight: FreightView[] = [];
-  for (const [warehouse, list] of byWarehouse) {
-    freightTotal[warehouse] = list.length;
-    list.sort(
-      (a, b) =>
-        discovered(b) - discovered(a) ||
-        b.metadata!.name!.localeCompare(a.metadata!.name!),
-    );
-    freight.push(...list.slice(0, options.freightLimit).map(freightView));
-  }
-  freight.sort(
-    (a, b) =>
-      (Date.parse(b.discoveredAt ?? '') || 0) -
-      (Date.parse(a.discoveredAt ?? '') || 0),
-  );
 
   const promotions = snapshot.promotions
     .filter(p => stageNames.has(p.spec.stage))

@@ -12,6 +12,7 @@ const stage = (
     stages: sources.stages ?? [],
   })),
   controlFlow: false,
+  freightAvailability: { available: [], unavailable: {} },
   currentFreight: {},
   healthIssues: [],
   conditions: [],

@@ -47,6 +47,7 @@ export function stage(
       stages: sources.stages ?? [],
     })),
     controlFlow: false,
+    freightAvailability: { available: [], unavailable: {} },
     currentFreight: {},
     health: 'Healthy',
     healthIssues: [],
@@ -100,10 +101,15 @@ export function shopView(): KargoProjectView {
     ],
     stages: [
       stage('cart-dev', [['cart', { direct: true }]], {
+        freightAvailability: {
+          available: [cartNew.name, cartOld.name],
+          unavailable: {},
+        },
         currentFreight: { 'Warehouse/cart': cartNew.name },
         autoPromotionEnabled: true,
       }),
       stage('checkout-dev', [['checkout', { direct: true }]], {
+        freightAvailability: { available: [checkout.name], unavailable: {} },
         currentFreight: { 'Warehouse/checkout': checkout.name },
       }),
       stage(
@@ -114,6 +120,15 @@ export function shopView(): KargoProjectView {
         ],
         {
           controlFlow: true,
+          freightAvailability: {
+            available: [],
+            unavailable: Object.fromEntries(
+              [cartNew, cartOld, checkout].map(f => [
+                f.name,
+                { blockers: [{ code: 'ControlFlow' }] },
+              ]),
+            ),
+          },
           health: 'NotApplicable',
         },
       ),
@@ -124,6 +139,15 @@ export function shopView(): KargoProjectView {
           ['checkout', { stages: ['integration'] }],
         ],
         {
+          // As the backend decides it: the new cart freight is not through integration yet.
+          freightAvailability: {
+            available: [cartOld.name, checkout.name],
+            unavailable: {
+              [cartNew.name]: {
+                blockers: [{ code: 'NotVerified', stages: ['integration'] }],
+              },
+            },
+          },
           currentFreight: {
             'Warehouse/cart': cartOld.name,
             'Warehouse/checkout': checkout.name,
