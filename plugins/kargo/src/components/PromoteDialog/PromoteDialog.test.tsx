@@ -36,9 +36,10 @@ describe('PromoteDialog', () => {
     );
     expect(screen.getByText('Promote to prod')).toBeInTheDocument();
     expect(rows()).toEqual(['image ghcr.io/example/cart2.4.02.4.1']);
+    // The backend's reason, from the view.
     expect(
       screen.getByText(
-        /Not verified upstream \(integration\) and not approved/,
+        'Kargo refuses this promotion: not verified in upstream Stage "integration"; and not approved for Stage "prod".',
       ),
     ).toBeInTheDocument();
     expect(
@@ -186,12 +187,17 @@ describe('PromoteDialog', () => {
         stage: 'cart-dev',
         result: 'deny' as const,
         reason: 'Stage "cart-dev" is frozen by promotion window "rehearsal"',
+        overridable: true,
+        overridePermission: 'kargo.freeze.override',
+        needsConfirmation: false,
       },
       {
         gate: 'do-not-promote-verdict',
         stage: 'cart-dev',
         result: 'confirm' as const,
         reason: 'Freight "brave-badger" is marked "do not promote"',
+        overridable: false,
+        needsConfirmation: true,
       },
     ]);
     const promote = jest.fn(
@@ -222,7 +228,9 @@ describe('PromoteDialog', () => {
     );
     expect(promoteButton()).toBeDisabled(); // the freeze still stands
     fireEvent.click(
-      screen.getByLabelText('Override the freeze (recorded in the audit log)'),
+      screen.getByLabelText(
+        'Override the freeze gate (recorded in the audit log)',
+      ),
     );
     await waitFor(() => expect(promoteButton()).toBeEnabled());
     fireEvent.click(promoteButton());
@@ -245,6 +253,9 @@ describe('PromoteDialog', () => {
               stage: 'cart-dev',
               result: 'deny' as const,
               reason: 'Frozen for the release',
+              overridable: true,
+              overridePermission: 'kargo.freeze.override',
+              needsConfirmation: false,
             },
           ],
         },
@@ -261,5 +272,121 @@ describe('PromoteDialog', () => {
       screen.queryByLabelText(/Override the freeze/),
     ).not.toBeInTheDocument();
     expect(promoteButton()).toBeDisabled();
+  });
+
+  it('offers what the outcome flags allow, whatever the gate is called', async () => {
+    const view = shopView();
+    await renderWithKargo(
+      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
+      {
+        api: {
+          getPromotionGates: async () => [
+            {
+              gate: 'freeze',
+              stage: 'cart-dev',
+              result: 'deny' as const,
+              reason: 'The freeze gate failed: database down',
+              overridable: false,
+              needsConfirmation: false,
+            },
+            {
+              gate: 'change-board',
+              stage: 'cart-dev',
+              result: 'deny' as const,
+              reason: 'No change ticket',
+              overridable: true,
+              overridePermission: 'kargo.freeze.override',
+              needsConfirmation: false,
+            },
+          ],
+        },
+      },
+    );
+    expect(
+      await screen.findByLabelText(
+        'Override the change-board gate (recorded in the audit log)',
+      ),
+    ).toBeInTheDocument();
+    // A deny that is not overridable stands, even from a gate named "freeze".
+    expect(
+      screen.queryByLabelText(/Override the freeze/),
+    ).not.toBeInTheDocument();
+    fireEvent.click(
+      screen.getByLabelText(
+        'Override the change-board gate (recorded in the audit log)',
+      ),
+    );
+    expect(promoteButton()).toBeDisabled();
+  });
+
+  it('shows a failed gate preview as an error and keeps Promote disabled', async () => {
+    const view = shopView();
+    await renderWithKargo(
+      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
+      {
+        api: {
+          getPromotionGates: async () => {
+            throw Object.assign(new Error('Request failed with 503'), {
+              body: {
+                error: { message: 'Kargo instance "sim" is unreachable' },
+              },
+            });
+          },
+        },
+      },
+    );
+    expect(
+      await screen.findByText(
+        'Could not ask the promotion gates: Kargo instance "sim" is unreachable',
+      ),
+    ).toBeInTheDocument();
+    expect(promoteButton()).toBeDisabled();
+  });
+
+  it('shows soak time from the view, and offers freight whose soak has ended', async () => {
+    const view = shopView();
+    const prod = view.stages.find(s => s.name === 'prod')!;
+    const [fresh] = view.freight;
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    prod.freightAvailability.unavailable[fresh.name] = {
+      blockers: [
+        {
+          code: 'NotSoaked',
+          stage: 'integration',
+          requiredSoakTime: '1h',
+          until,
+        },
+      ],
+      availableAt: until,
+    };
+    const { unmount } = await renderWithKargo(
+      <PromoteDialog
+        view={view}
+        stage={prod}
+        freightName={fresh.name}
+        onClose={jest.fn()}
+      />,
+    );
+    expect(
+      screen.getByText(
+        `Kargo refuses this promotion: soak time (1h) in upstream Stage "integration" remaining until ${new Date(
+          until,
+        ).toLocaleString()}; and not approved for Stage "prod".`,
+      ),
+    ).toBeInTheDocument();
+    unmount();
+
+    const past = new Date(Date.now() - 1000).toISOString();
+    prod.freightAvailability.unavailable[fresh.name].availableAt = past;
+    await renderWithKargo(
+      <PromoteDialog
+        view={view}
+        stage={{ ...prod, currentPromotion: undefined }}
+        freightName={fresh.name}
+        onClose={jest.fn()}
+      />,
+    );
+    expect(screen.queryByText(/Kargo refuses/)).not.toBeInTheDocument();
+    await waitFor(() => expect(promoteButton()).toBeEnabled());
   });
 });

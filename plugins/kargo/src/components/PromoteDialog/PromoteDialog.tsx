@@ -1,9 +1,12 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   isPromotionRequest,
-  kargoFreezeOverridePermission,
   kargoFreightPromotePermission,
+  kargoStagePermissions,
   kargoStageResourceRef,
+  type KargoGateOutcome,
 } from '@kargo-backstage/plugin-kargo-common';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
@@ -38,7 +41,6 @@ import {
   candidatesFor,
   currentFreightFor,
   diffFreight,
-  isAvailable,
   promotionWarnings,
 } from './promotionPlan';
 
@@ -48,6 +50,40 @@ const useStyles = makeStyles(theme => ({
   mono: { fontFamily: 'monospace' },
   warnings: { marginTop: theme.spacing(2), display: 'grid', gap: 8 },
 }));
+
+/**
+ * The override permissions the user holds on the stage, by name, for the overridable outcomes:
+ * the outcome names its permission, so the dialog knows no gate by name.
+ */
+function useOverridePermissions(
+  outcomes: KargoGateOutcome[],
+  stageRef: string | undefined,
+): { loading: boolean; allowed: Set<string> } {
+  const permissionApi = useApi(permissionApiRef);
+  const names = [
+    ...new Set(
+      outcomes.flatMap(o =>
+        o.overridable && o.overridePermission ? [o.overridePermission] : [],
+      ),
+    ),
+  ].sort();
+  const { loading, value } = useAsync(async () => {
+    const allowed = new Set<string>();
+    if (!stageRef) return allowed;
+    for (const name of names) {
+      const permission = kargoStagePermissions.find(p => p.name === name);
+      if (!permission) continue;
+      const decision = await permissionApi.authorize({
+        permission,
+        resourceRef: stageRef,
+      });
+      if (decision.result === AuthorizeResult.ALLOW) allowed.add(name);
+    }
+    return allowed;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [permissionApi, stageRef, names.join(',')]);
+  return { loading, allowed: value ?? new Set() };
+}
 
 /** A key per dialog opening: a double submit or a retried request promotes once. */
 function newIdempotencyKey(): string {
@@ -77,13 +113,13 @@ export function PromoteDialog(props: PromoteDialogProps) {
   const kargoApi = useApi(kargoApiRef);
   const alertApi = useApi(alertApiRef);
   const candidates = useMemo(
-    () => (stage ? candidatesFor(view, stage) : []),
+    () => (stage ? candidatesFor(view, stage, Date.now()) : []),
     [view, stage],
   );
   const [selected, setSelected] = useState<string>();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string>();
-  /** Gates the user confirmed or (the freeze) chose to override. */
+  /** Gates whose outcome the user confirmed or chose to override. */
   const [accepted, setAccepted] = useState<string[]>([]);
   // One key per opening and choice: pressing Promote again after an error retries the same
   // request, which the backend answers with the first Promotion instead of a second one.
@@ -101,8 +137,8 @@ export function PromoteDialog(props: PromoteDialogProps) {
     setError(undefined);
     choose(
       props.freightName ??
-        candidates.find(f => isAvailable(stage, f))?.name ??
-        candidates[0]?.name,
+        candidates.find(c => c.available)?.freight.name ??
+        candidates[0]?.freight.name,
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stageName, props.freightName]);
@@ -119,21 +155,33 @@ export function PromoteDialog(props: PromoteDialogProps) {
         : [],
     [kargoApi, view.instance, view.project, stage?.name, selected],
   );
-  const stopping = (gates.value ?? []).filter(g => g.result !== 'allow');
+  // The client's type predates the flags; the backend sends kargo-common's KargoGateOutcome.
+  const outcomes = (gates.value ?? []) as KargoGateOutcome[];
+  const stopping = outcomes.filter(g => g.result !== 'allow');
   const toggle = (gate: string) =>
     setAccepted(a =>
       a.includes(gate) ? a.filter(g => g !== gate) : [...a, gate],
     );
-  const override = useKargoPermission(
-    kargoFreezeOverridePermission,
+  const overrides = useOverridePermissions(
+    stopping,
     stage
-      ? [kargoStageResourceRef(view.instance, view.project, stage.name)]
-      : [],
+      ? kargoStageResourceRef(view.instance, view.project, stage.name)
+      : undefined,
   );
+  /** What the user can tick to get past the outcome, if anything. */
+  const acceptance = (g: KargoGateOutcome) => {
+    if (g.needsConfirmation) return 'confirm';
+    if (
+      g.overridable &&
+      g.overridePermission &&
+      overrides.allowed.has(g.overridePermission)
+    ) {
+      return 'override';
+    }
+    return undefined;
+  };
   const gatesBlock = stopping.some(
-    g =>
-      !accepted.includes(g.gate) ||
-      (g.result === 'deny' && g.gate !== 'freeze'),
+    g => !acceptance(g) || !accepted.includes(g.gate),
   );
 
   const permission = useKargoPermission(
@@ -143,12 +191,13 @@ export function PromoteDialog(props: PromoteDialogProps) {
       : [],
   );
 
-  const candidate = candidates.find(f => f.name === selected);
+  const chosen = candidates.find(c => c.freight.name === selected);
+  const candidate = chosen?.freight;
   const current =
     stage && candidate ? currentFreightFor(view, stage, candidate) : {};
   const changes = candidate ? diffFreight(current.freight, candidate) : [];
   const warnings =
-    stage && candidate ? promotionWarnings(view, stage, candidate) : [];
+    stage && chosen ? promotionWarnings(view, stage, chosen) : [];
   const blocked = warnings.some(w => w.severity === 'error');
 
   const submit = async () => {
@@ -162,8 +211,13 @@ export function PromoteDialog(props: PromoteDialogProps) {
         { freight: candidate.name },
         {
           idempotencyKey,
-          confirm: accepted.filter(g => g !== 'freeze'),
-          overrideFreeze: accepted.includes('freeze'),
+          confirm: stopping
+            .filter(g => g.needsConfirmation && accepted.includes(g.gate))
+            .map(g => g.gate),
+          // The promote request names overrides only as `overrideFreeze`, the one overridable gate.
+          overrideFreeze: stopping.some(
+            g => g.overridable && accepted.includes(g.gate),
+          ),
         },
       );
       // A stage that selects Targets answers a PromotionRequest (Kargo after v1.11.2).
@@ -211,10 +265,10 @@ export function PromoteDialog(props: PromoteDialogProps) {
               value={selected ?? ''}
               onChange={e => choose(e.target.value as string)}
             >
-              {candidates.map(f => (
+              {candidates.map(({ freight: f, available }) => (
                 <MenuItem key={f.name} value={f.name}>
                   {freightVersion(f)} · {freightTitle(f)} · {f.origin.name}
-                  {stage && !isAvailable(stage, f) ? ' (not available)' : ''}
+                  {available ? '' : ' (not available)'}
                 </MenuItem>
               ))}
             </Select>
@@ -275,14 +329,18 @@ export function PromoteDialog(props: PromoteDialogProps) {
               {kargoFreightPromotePermission.name}).
             </Alert>
           )}
+          {gates.error && (
+            <Alert severity="error">
+              Could not ask the promotion gates: {errorMessage(gates.error)}
+            </Alert>
+          )}
           {stopping.map(g => (
             <Alert
               key={`${g.gate}-${g.stage}`}
               severity={g.result === 'deny' ? 'error' : 'warning'}
             >
               {g.reason}
-              {(g.result === 'confirm' ||
-                (g.gate === 'freeze' && override.allowed)) && (
+              {acceptance(g) && (
                 <FormControlLabel
                   control={
                     <Checkbox
@@ -291,9 +349,9 @@ export function PromoteDialog(props: PromoteDialogProps) {
                     />
                   }
                   label={
-                    g.result === 'confirm'
+                    acceptance(g) === 'confirm'
                       ? 'I have read this and promote anyway'
-                      : 'Override the freeze (recorded in the audit log)'
+                      : `Override the ${g.gate} gate (recorded in the audit log)`
                   }
                 />
               )}
@@ -312,6 +370,8 @@ export function PromoteDialog(props: PromoteDialogProps) {
             !candidate ||
             blocked ||
             gates.loading ||
+            Boolean(gates.error) ||
+            overrides.loading ||
             gatesBlock ||
             submitting ||
             permission.loading ||

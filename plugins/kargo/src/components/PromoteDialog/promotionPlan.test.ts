@@ -1,10 +1,5 @@
 import { shopView } from '../__testUtils__/testViews';
-import {
-  candidatesFor,
-  diffFreight,
-  isAvailable,
-  promotionWarnings,
-} from './promotionPlan';
+import { candidatesFor, diffFreight, promotionWarnings } from './promotionPlan';
 
 const find = (name: string) => {
   const view = shopView();
@@ -39,36 +34,58 @@ describe('promotionPlan', () => {
     expect(diffFreight(checkout, checkout).every(c => !c.changed)).toBe(true);
   });
 
-  it('follows Kargo availability: direct, verified upstream, approved', () => {
-    const { stage, freight } = find('brave-badger');
-    expect(isAvailable(stage('cart-dev'), freight)).toBe(true);
-    expect(isAvailable(stage('prod'), freight)).toBe(false);
+  it('takes availability and reasons from the view, and lets freight in once its soak time has passed', () => {
+    const { view, stage } = find('x');
+    const prod = stage('prod');
+    const now = Date.parse('2026-11-02T12:00:00Z');
+    const state = () =>
+      candidatesFor(view, prod, now).map(c => [
+        c.freight.alias,
+        c.available,
+        c.blockers.map(b => b.code),
+      ]);
+    expect(state()).toEqual([
+      ['brave-badger', false, ['NotVerified']],
+      ['calm-capybara', true, []],
+      ['daring-dingo', true, []],
+    ]);
+    const fresh = view.freight[0].name;
+    const soaking = (availableAt: string) => {
+      prod.freightAvailability.unavailable[fresh] = {
+        blockers: [
+          {
+            code: 'NotSoaked',
+            stage: 'integration',
+            requiredSoakTime: '1h',
+            until: availableAt,
+          },
+        ],
+        availableAt,
+      };
+    };
+    soaking('2026-11-02T12:30:00Z');
+    expect(state()[0]).toEqual(['brave-badger', false, ['NotSoaked']]);
+    soaking('2026-11-02T11:30:00Z');
+    expect(state()[0]).toEqual(['brave-badger', true, []]);
+    // Freight the view does not list for the stage is not offered (checkout-dev takes no cart).
     expect(
-      isAvailable(stage('prod'), { ...freight, approvedFor: { prod: 'now' } }),
-    ).toBe(true);
-    expect(
-      isAvailable(stage('prod'), {
-        ...freight,
-        verifiedIn: { integration: 'now' },
-      }),
-    ).toBe(true);
-    expect(isAvailable(stage('checkout-dev'), freight)).toBe(false);
+      candidatesFor(view, stage('checkout-dev'), now).map(c => c.freight.alias),
+    ).toEqual(['daring-dingo']);
   });
 
-  it('warns: not verified upstream nor approved blocks; unhealthy, running promotion and soak inform', () => {
-    const { view, stage, freight } = find('brave-badger');
+  it("warns: Kargo's refusal in its words first, then an unhealthy stage and a running promotion", () => {
+    const { view, stage } = find('x');
     const prod = {
       ...stage('prod'),
       health: 'Unhealthy',
       healthIssues: ['2 pods crash-looping'],
     };
-    prod.requestedFreight[0].requiredSoakTime = '1h';
-    expect(promotionWarnings(view, prod, freight)).toEqual([
+    const [fresh, older] = candidatesFor(view, prod, Date.now());
+    expect(promotionWarnings(view, prod, fresh)).toEqual([
       {
         severity: 'error',
-        message: expect.stringMatching(
-          /^Not verified upstream \(integration\) and not approved for prod/,
-        ),
+        message:
+          'Kargo refuses this promotion: not verified in upstream Stage "integration"; and not approved for Stage "prod".',
       },
       {
         severity: 'warning',
@@ -79,25 +96,11 @@ describe('promotionPlan', () => {
         message:
           'Promotion prod.01abc.brave-b is still running; this one waits for it.',
       },
-      {
-        severity: 'info',
-        message: 'Must soak 1h upstream first; Kargo checks this.',
-      },
     ]);
-    const approved = { ...freight, approvedFor: { prod: 'now' } };
-    expect(promotionWarnings(view, stage('prod'), approved)[0]).toEqual({
-      severity: 'warning',
-      message:
-        'Not verified upstream (integration); it was approved for prod by hand.',
-    });
-  });
-
-  it('offers only freight of the origins a stage requests', () => {
-    const { view, stage } = find('x');
-    expect(candidatesFor(view, stage('cart-dev')).map(f => f.alias)).toEqual([
-      'brave-badger',
-      'calm-capybara',
+    expect(promotionWarnings(view, prod, older).map(w => w.severity)).toEqual([
+      'warning',
+      'warning',
+      'info',
     ]);
-    expect(candidatesFor(view, stage('prod'))).toHaveLength(3);
   });
 });

@@ -1,7 +1,9 @@
-import type {
-  FreightView,
-  KargoProjectView,
-  StageView,
+import {
+  describeFreightBlockers,
+  type FreightBlocker,
+  type FreightView,
+  type KargoProjectView,
+  type StageView,
 } from '@kargo-backstage/plugin-kargo-common';
 
 /** One artifact line of the diff: what the stage runs now against what it would run. */
@@ -89,71 +91,57 @@ export function diffFreight(
   });
 }
 
+/** Freight the stage requests, with whether Kargo takes it: the backend decided, in the view. */
+export interface Candidate {
+  freight: FreightView;
+  available: boolean;
+  /** Why not; empty when available. */
+  blockers: FreightBlocker[];
+}
+
 /**
- * Kargo's availability rule on the view: a requested origin that is direct, or freight approved
- * for the stage, or verified in one upstream stage (all of them with the `All` strategy).
+ * The view's freight from the stage's requested origins, newest first as the view lists it,
+ * with the backend's decision. Freight that only waited for its soak time to end is available
+ * once that time has passed: the view is rebuilt when Kargo changes, not when a soak ends.
  */
-export function isAvailable(stage: StageView, freight: FreightView): boolean {
-  return stage.requestedFreight.some(r => {
-    if (r.origin.name !== freight.origin.name) return false;
-    if (r.direct || freight.approvedFor[stage.name]) return true;
-    const verified = (s: string) => s in freight.verifiedIn;
-    return r.availabilityStrategy === 'All'
-      ? r.stages.every(verified)
-      : r.stages.some(verified);
+export function candidatesFor(
+  view: KargoProjectView,
+  stage: StageView,
+  now: number,
+): Candidate[] {
+  const { available, unavailable } = stage.freightAvailability;
+  return view.freight.flatMap((freight): Candidate[] => {
+    if (available.includes(freight.name)) {
+      return [{ freight, available: true, blockers: [] }];
+    }
+    const why = unavailable[freight.name];
+    if (!why) return [];
+    const soaked =
+      why.availableAt !== undefined && Date.parse(why.availableAt) <= now;
+    return [
+      { freight, available: soaked, blockers: soaked ? [] : why.blockers },
+    ];
   });
 }
+
+const localTime = (iso: string) => new Date(iso).toLocaleString();
 
 /** What someone about to promote should know, most serious first. */
 export function promotionWarnings(
   view: KargoProjectView,
   stage: StageView,
-  candidate: FreightView,
+  candidate: Candidate,
 ): PromotionWarning[] {
+  const { freight } = candidate;
   const warnings: PromotionWarning[] = [];
-  const request = stage.requestedFreight.find(
-    r => r.origin.name === candidate.origin.name,
-  );
-  if (!request) {
-    return [
-      {
-        severity: 'error',
-        message: `Stage ${stage.name} does not take freight from warehouse ${candidate.origin.name}.`,
-      },
-    ];
-  }
-  if (stage.controlFlow) {
+  if (!candidate.available) {
     warnings.push({
       severity: 'error',
-      message: `Stage ${stage.name} has no promotion steps; freight passes through it from upstream.`,
-    });
-  }
-  const upstream = request.stages;
-  const verifiedUpstream = upstream.filter(s => s in candidate.verifiedIn);
-  const approved = stage.name in candidate.approvedFor;
-  if (!request.direct && !isAvailable(stage, candidate)) {
-    warnings.push({
-      severity: 'error',
-      message: `Not verified upstream (${upstream.join(
-        request.availabilityStrategy === 'All' ? ' and ' : ' or ',
-      )}) and not approved for ${
-        stage.name
-      }: Kargo refuses this promotion. Approve the freight for ${
-        stage.name
-      } to skip verification.`,
-    });
-  } else if (!request.direct && approved && !verifiedUpstream.length) {
-    warnings.push({
-      severity: 'warning',
-      message: `Not verified upstream (${upstream.join(
-        ', ',
-      )}); it was approved for ${stage.name} by hand.`,
-    });
-  }
-  if (request.requiredSoakTime) {
-    warnings.push({
-      severity: 'info',
-      message: `Must soak ${request.requiredSoakTime} upstream first; Kargo checks this.`,
+      message: `Kargo refuses this promotion: ${describeFreightBlockers(
+        stage.name,
+        candidate.blockers,
+        localTime,
+      )}.`,
     });
   }
   if (stage.health && stage.health !== 'Healthy') {
@@ -170,18 +158,18 @@ export function promotionWarnings(
       message: `Promotion ${stage.currentPromotion} is still running; this one waits for it.`,
     });
   }
-  const verdict = candidate.portalMetadata?.verdict;
+  const verdict = freight.portalMetadata?.verdict;
   if (verdict?.value === 'do-not-promote') {
     warnings.push({
       severity: 'warning',
       message: `Marked "do not promote"${
-        candidate.portalMetadata?.updatedBy
-          ? ` by ${candidate.portalMetadata.updatedBy}`
+        freight.portalMetadata?.updatedBy
+          ? ` by ${freight.portalMetadata.updatedBy}`
           : ''
       }${verdict.reason ? `: ${verdict.reason}` : ''}.`,
     });
   }
-  if (currentFreightFor(view, stage, candidate).name === candidate.name) {
+  if (currentFreightFor(view, stage, freight).name === freight.name) {
     warnings.push({
       severity: 'info',
       message: `${stage.name} already runs this freight; promoting runs its steps again.`,
@@ -189,13 +177,4 @@ export function promotionWarnings(
   }
   const order = { error: 0, warning: 1, info: 2 };
   return warnings.sort((a, b) => order[a.severity] - order[b.severity]);
-}
-
-/** Freight a stage may receive: of its requested origins, newest first as the view lists it. */
-export function candidatesFor(
-  view: KargoProjectView,
-  stage: StageView,
-): FreightView[] {
-  const origins = new Set(stage.requestedFreight.map(r => r.origin.name));
-  return view.freight.filter(f => origins.has(f.origin.name));
 }
