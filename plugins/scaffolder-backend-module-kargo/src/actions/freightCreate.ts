@@ -12,6 +12,9 @@ import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { authorizeExistingProjectChange, stagesGovernedBy } from './access';
 import { audited } from './audited';
 
+/** The warehouse freight goes to when the input names none. */
+const WRITEBACK_WAREHOUSE = 'image-writeback';
+
 /**
  * `kargo:freight:create`, stand-alone image writeback: freight for an image (and optionally a
  * commit) that no warehouse discovers, so it can be promoted like any other. It lives in a
@@ -51,7 +54,7 @@ export function createKargoFreightCreateAction(options: {
           z
             .string()
             .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)
-            .default('image-writeback')
+            .default(WRITEBACK_WAREHOUSE)
             .describe(
               'Warehouse the freight belongs to (manual freight creation)',
             ),
@@ -78,7 +81,9 @@ export function createKargoFreightCreateAction(options: {
       },
     },
     async handler(ctx) {
-      const { project, warehouse, image, commit } = ctx.input;
+      const { project, image, commit } = ctx.input;
+      // The scaffolder validates input against the JSON schema but fills in no defaults.
+      const warehouse: string = ctx.input.warehouse ?? WRITEBACK_WAREHOUSE;
       const client = options.instances.get(ctx.input.instance);
       const instance = client.instance.name;
       ctx.output('warehouse', warehouse);
