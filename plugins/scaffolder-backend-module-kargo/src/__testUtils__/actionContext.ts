@@ -9,10 +9,9 @@ import {
 } from '@backstage/plugin-permission-common';
 
 /**
- * An action context as the scaffolder hands it to an action (the parts the Kargo actions use),
- * in the spirit of createMockActionContext from @backstage/plugin-scaffolder-node-test-utils,
- * which this repository does not install: the outputs it received, the task secrets, the
- * initiator (dana by default) and dry run.
+ * An action context as the scaffolder hands it to an action (the parts the Kargo actions use):
+ * the outputs it received, the task secrets, the initiator (dana by default) and dry run, which
+ * createMockActionContext from @backstage/plugin-scaffolder-node-test-utils does not take.
  */
 export function actionContext(
   input: Record<string, unknown>,

@@ -1,25 +1,9 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
-  KargoSimulator,
-  ManualClock,
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
-import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
-import type { Freight } from '@kargo-backstage/plugin-kargo-common';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+  newestFreight,
+  startKargoBackend,
+} from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -28,51 +12,21 @@ import {
   allowing,
   denying,
 } from '../__testUtils__/actionContext';
+import {
+  DANA_KARGO_TOKEN,
+  instancesFor,
+  kargoActionTest,
+} from '../__testUtils__/kargoActionTest';
 import { createKargoPromoteAction } from './promote';
+import { createKargoFreightCreateAction } from './freightCreate';
+import { runExample } from '../__testUtils__/examples';
 
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-const DANA_KARGO_TOKEN = 'dana-own-kargo-token';
-
-beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({
-    simulator: sim,
-    keepaliveMs: 60_000,
-    tokens: [
-      { token: 'kargo-simulator-admin-token', role: 'admin', actor: 'admin' },
-      {
-        token: DANA_KARGO_TOKEN,
-        role: 'kargo-promoter',
-        project: 'kargo-demo',
-        actor: 'email:dana@example.com',
-      },
-    ],
-  });
-});
-afterEach(() => kargo.close());
-
-const simInstance = (extra: Record<string, unknown> = {}) => ({
-  name: 'sim',
-  url: kargo.url,
-  token: 'kargo-simulator-admin-token',
-  ...extra,
+// dana may promote in kargo-demo with her own Kargo token.
+const t = kargoActionTest({
+  danaToken: { role: 'kargo-promoter', project: 'kargo-demo' },
 });
 
-const instancesOf = (extra: Record<string, unknown> = {}) =>
-  KargoInstances.fromConfig(
-    new ConfigReader({ kargo: { instances: [simInstance(extra)] } }),
-    mockServices.logger.mock(),
-  );
-
-const newest = () =>
-  sim.store
-    .list<Freight>('Freight', 'kargo-demo')
-    .sort((a, b) =>
-      b.metadata!.creationTimestamp!.localeCompare(
-        a.metadata!.creationTimestamp!,
-      ),
-    )[0];
+const newest = () => newestFreight(t.sim);
 
 const discoveryAt = (url: string) => ({
   getBaseUrl: async () => url,
@@ -86,30 +40,17 @@ async function kargoBackend(
   } = {},
 ) {
   const permissions = options.permissions ?? allowing();
-  const { server } = await startTestBackend({
-    features: [
-      kargoPlugin,
-      catalogServiceMock.factory({ entities: [] }),
-      createServiceFactory({
-        service: coreServices.permissions,
-        deps: {},
-        factory: () => permissions,
-      }),
-      mockServices.rootConfig.factory({
-        data: { kargo: { instances: [simInstance(options.instance)] } },
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({ publish: async () => {} }),
-      }),
-    ],
+  const server = await startKargoBackend({
+    kargo: t.kargo,
+    instance: options.instance,
+    permissions: (requests, o) => permissions.authorize(requests, o),
+    entities: [],
   });
   const { port } = server.address() as AddressInfo;
   const action = createKargoPromoteAction({
     auth: mockServices.auth(),
     discovery: discoveryAt(`http://localhost:${port}/api/kargo`),
-    instances: instancesOf(options.instance),
+    instances: instancesFor(t.kargo, options.instance),
   });
   return { server, action };
 }
@@ -151,7 +92,7 @@ const uat = () => ({
 describe('kargo:promote', () => {
   it('promotes through the backend plugin by alias, once per task however often it is retried', async () => {
     const { action } = await kargoBackend();
-    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    const before = t.sim.store.list('Promotion', 'kargo-demo').length;
     const input = {
       instance: 'sim',
       project: 'kargo-demo',
@@ -163,7 +104,7 @@ describe('kargo:promote', () => {
     const retry = context(input);
     await action.handler(retry.ctx);
     expect(retry.outputs.promotion).toBe(first.outputs.promotion);
-    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before + 1);
+    expect(t.sim.store.list('Promotion', 'kargo-demo').length).toBe(before + 1);
   });
 
   it('is stopped by a freeze like any promotion through the portal', async () => {
@@ -206,7 +147,7 @@ describe('kargo:promote', () => {
       const action = createKargoPromoteAction({
         auth: mockServices.auth(),
         discovery: discoveryAt(backend.url),
-        instances: instancesOf(),
+        instances: instancesFor(t.kargo),
       });
       await action.handler(context(uat()).ctx);
       expect(backend.received).toHaveLength(1);
@@ -230,11 +171,11 @@ describe('kargo:promote', () => {
       user: 'user:default/dev',
     });
     const { action } = await kargoBackend({ permissions });
-    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    const before = t.sim.store.list('Promotion', 'kargo-demo').length;
     await expect(
       action.handler(context(uat(), { user: 'user:default/dev' }).ctx),
     ).rejects.toMatchObject({ statusCode: 403 });
-    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
+    expect(t.sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
     expect(permissions.seen).toContainEqual({
       permission: 'kargo.freight.promote',
       resourceRef: 'sim/kargo-demo/uat',
@@ -242,7 +183,7 @@ describe('kargo:promote', () => {
     });
     // Another user is allowed: the decision was the user's, not the scaffolder's.
     await action.handler(context(uat()).ctx);
-    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before + 1);
+    expect(t.sim.store.list('Promotion', 'kargo-demo').length).toBe(before + 1);
   });
 
   it('reports in a dry run that the promotion would be refused, promoting nothing', async () => {
@@ -251,7 +192,7 @@ describe('kargo:promote', () => {
       const action = createKargoPromoteAction({
         auth: mockServices.auth(),
         discovery: discoveryAt(backend.url),
-        instances: instancesOf(),
+        instances: instancesFor(t.kargo),
         permissions: denying({ permission: 'kargo.freight.promote' }),
       });
       await expect(
@@ -269,15 +210,15 @@ describe('kargo:promote', () => {
     const { action } = await kargoBackend({
       instance: { forwardUserToken: true },
     });
-    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    const before = t.sim.store.list('Promotion', 'kargo-demo').length;
     await expect(action.handler(context(uat()).ctx)).rejects.toThrow(
       /acts with the user's own Kargo token .*no secret "kargoToken"/,
     );
-    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
+    expect(t.sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
 
     const run = context(uat(), { secrets: { kargoToken: DANA_KARGO_TOKEN } });
     await action.handler(run.ctx);
-    const promotion = sim.store.get<any>(
+    const promotion = t.sim.store.get<any>(
       'Promotion',
       'kargo-demo',
       run.outputs.promotion as string,
@@ -289,5 +230,40 @@ describe('kargo:promote', () => {
     expect(
       JSON.stringify([run.outputs, run.logger.info.mock.calls]),
     ).not.toContain(DANA_KARGO_TOKEN);
+  });
+});
+
+describe('kargo:promote example', () => {
+  it("promotes the freight kargo:freight:create's example creates into a stage that takes it", async () => {
+    // The example's instance, and a checkout project whose test stage takes the hotfix
+    // warehouse's freight.
+    const instance = { name: 'production' };
+    t.instances = instancesFor(t.kargo, instance);
+    t.sim.createResource({
+      apiVersion: 'kargo.akuity.io/v1alpha1',
+      kind: 'Project',
+      metadata: { name: 'checkout' },
+    });
+    t.sim.applyManifests(`
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: { name: test, namespace: checkout }
+spec:
+  requestedFreight:
+    - origin: { kind: Warehouse, name: image-writeback }
+      sources: { direct: true }
+  promotionTemplate:
+    spec:
+      steps: [{ uses: git-clone, config: {} }]
+`);
+    const [{ freight }] = await runExample(createKargoFreightCreateAction(t));
+    const { action } = await kargoBackend({ instance });
+    expect(action.examples).toHaveLength(1); // another example needs its test here
+    const [{ promotion }] = await runExample(action, 0, {
+      'steps.freight.output.freight': freight as string,
+    });
+    expect(
+      t.sim.store.get<any>('Promotion', 'checkout', promotion as string),
+    ).toMatchObject({ spec: { stage: 'test', freight } });
   });
 });
