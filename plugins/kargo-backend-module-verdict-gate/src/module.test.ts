@@ -1,68 +1,31 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import type { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
 import {
-  KargoSimulator,
-  ManualClock,
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
-import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
-import type { Freight } from '@kargo-backstage/plugin-kargo-common';
+  newestFreight,
+  startKargoBackend,
+  startTestKargo,
+} from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import request from 'supertest';
 import { kargoModuleVerdictGate } from './module';
 
 let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
 
 beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo();
 });
 afterEach(() => kargo.close());
 
-async function backend(mode?: string) {
-  const { server } = await startTestBackend({
-    features: [
-      kargoPlugin,
-      kargoModuleVerdictGate,
-      catalogServiceMock.factory({ entities: [] }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.rootConfig.factory({
-        data: {
-          kargo: {
-            instances: [
-              {
-                name: 'sim',
-                url: kargo.url,
-                token: 'kargo-simulator-admin-token',
-              },
-            ],
-            ...(mode ? { gates: { verdict: { mode } } } : {}),
-          },
-        },
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({ publish: async () => {} }),
-      }),
-    ],
+function backend(mode?: string) {
+  return startKargoBackend({
+    kargo,
+    features: [kargoModuleVerdictGate],
+    entities: [],
+    kargoConfig: mode ? { gates: { verdict: { mode } } } : undefined,
   });
-  return server;
 }
 
 const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
-const newest = () =>
-  sim.store
-    .list<Freight>('Freight', 'kargo-demo')
-    .sort((a, b) =>
-      b.metadata!.creationTimestamp!.localeCompare(
-        a.metadata!.creationTimestamp!,
-      ),
-    )[0].metadata!.name!;
+const newest = () => newestFreight(kargo.simulator).metadata!.name!;
+const promotions = () => kargo.simulator.store.list('Promotion', 'kargo-demo');
 
 async function markDoNotPromote(server: any) {
   const res = await request(server)
@@ -86,7 +49,7 @@ describe('the verdict gate module', () => {
   it('asks for a confirmation of "do not promote" freight, then promotes', async () => {
     const server = await backend();
     await markDoNotPromote(server);
-    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    const before = promotions().length;
     const unconfirmed = await request(server)
       .post(api('kargo-demo/stages/uat/promotions'))
       .send({ freight: newest() });
@@ -94,7 +57,7 @@ describe('the verdict gate module', () => {
     expect(unconfirmed.body.error.message).toBe(
       `Needs confirmation: Freight "keen-aardvark" is marked "do not promote" by user:default/mock: Breaks checkout (send "confirm": ["do-not-promote-verdict"]) [gate do-not-promote-verdict]`,
     );
-    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
+    expect(promotions().length).toBe(before);
     const gates = await request(server).get(
       api(`kargo-demo/stages/uat/gates?freight=${newest()}`),
     );

@@ -60,6 +60,8 @@ export async function startKargoBackend(options: {
   signals?: unknown[];
   /** The catalog (default: the guestbook alone). */
   entities?: Entity[];
+  /** More `kargo` config beside the instance, e.g. gates. */
+  kargoConfig?: Record<string, unknown>;
 }): Promise<Server> {
   const audit = options.audit ?? [];
   const { server } = await startTestBackend({
@@ -87,6 +89,7 @@ export async function startKargoBackend(options: {
             instances: [
               { ...simulatorInstance(options.kargo), ...options.instance },
             ],
+            ...options.kargoConfig,
           },
         },
       }),
