@@ -1,9 +1,8 @@
-import {
+import type {
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
+import { startTestKargo } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import {
   Freight,
   kargoFreezeOverridePermission,
@@ -225,8 +224,8 @@ const send = (server: any, c: Case, headers: Record<string, string> = {}) => {
 };
 
 beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo();
+  sim = kargo.simulator;
   // The Kargo admins' word on who owns what (the catalog alone grants nothing).
   setProjectOwners(kargo, 'kargo-demo', ['group:default/team-a']);
   setProjectOwners(kargo, 'microservices', ['group:default/team-b']);

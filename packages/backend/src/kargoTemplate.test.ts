@@ -16,12 +16,14 @@ import {
 } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
+import type {
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
+import {
+  simulatorInstance,
+  startTestKargo,
+} from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
 import scaffolderModuleKargo from '@kargo-backstage/plugin-scaffolder-backend-module-kargo';
 import {
@@ -53,8 +55,8 @@ let sim: KargoSimulator;
 let publishDir: string;
 
 beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo();
+  sim = kargo.simulator;
   publishDir = await fs.mkdtemp(path.join(os.tmpdir(), 'kargo-template-'));
 });
 afterEach(async () => {
@@ -144,9 +146,7 @@ async function runTemplate(options: {
           kargo: {
             instances: [
               {
-                name: 'sim',
-                url: kargo.url,
-                token: 'kargo-simulator-admin-token',
+                ...simulatorInstance(kargo),
                 uiUrl: 'https://kargo.example.com',
               },
             ],

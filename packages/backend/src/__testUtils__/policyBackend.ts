@@ -21,6 +21,7 @@ import permissionPlugin from '@backstage/plugin-permission-backend';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
+import { simulatorInstance } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import { permissionModuleKargoPolicy } from '../kargoPermissionPolicy';
 
 /** A catalog Component that names a Kargo project, owned by `owner`. */
@@ -119,13 +120,7 @@ export async function startPolicyBackend(options: PolicyBackendOptions) {
             protectedStages: ['prod*'],
           },
           kargo: {
-            instances: [
-              {
-                name: 'sim',
-                url: kargo.url,
-                token: 'kargo-simulator-admin-token',
-              },
-            ],
+            instances: [simulatorInstance(kargo)],
           },
         },
       }),

@@ -6,8 +6,8 @@ import {
   KargoSimulator,
   ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
+import { startTestKargo } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import type { Freight, Promotion } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
 import {
@@ -37,8 +37,8 @@ const promotions = () => sim.store.list<Promotion>('Promotion', 'kargo-demo');
 
 beforeEach(async () => {
   // Kargo's clock is the real one: a retry looks for what Kargo made since the first attempt.
-  sim = new KargoSimulator({ clock: new ManualClock(Date.now()) });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo({ clock: new ManualClock(Date.now()) });
+  sim = kargo.simulator;
   setProjectOwners(kargo, 'kargo-demo', ['group:default/team-a']);
   audit = [];
   ({ server } = await startPolicyBackend({

@@ -3,12 +3,11 @@
  * of caller, with the example policy and the real permission backend. Who owns what comes from
  * the catalog and the Kargo Project together; an entity a user registered alone grants nothing.
  */
-import {
+import type {
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
+import { startTestKargo } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
@@ -415,8 +414,8 @@ const routes: Route[] = [
 ];
 
 async function start(route?: Route) {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo();
+  sim = kargo.simulator;
   setProjectOwners(kargo, 'kargo-demo', ['group:default/team-a']);
   setProjectOwners(kargo, 'microservices', ['group:default/team-b']);
   route?.before?.();
