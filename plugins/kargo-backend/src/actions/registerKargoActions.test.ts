@@ -2,24 +2,22 @@ import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import {
+import type {
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { Server } from 'node:http';
 import request from 'supertest';
-import { denying, startKargoBackend } from '../testUtils';
+import { denying, startKargoBackend, startTestKargo } from '../testUtils';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
 let server: Server;
 
 beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo();
+  sim = kargo.simulator;
 });
 afterEach(() => kargo.close());
 

@@ -1,10 +1,8 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
-import {
+import type {
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import type {
   Freight,
@@ -17,6 +15,7 @@ import {
   denying,
   simulatorInstances,
   startKargoBackend,
+  startTestKargo,
 } from '../../testUtils';
 import { DatabaseKargoStore } from '../../database';
 import { AutoPromotionFreezer } from './AutoPromotionFreezer';
@@ -28,8 +27,8 @@ let sim: KargoSimulator;
 let audit: AuditRecord[];
 
 beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo();
+  sim = kargo.simulator;
   audit = [];
 });
 afterEach(() => kargo.close());

@@ -1,13 +1,16 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import {
+import type {
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import { AuditRecord, denying, startKargoBackend } from '../../testUtils';
+import {
+  AuditRecord,
+  denying,
+  startKargoBackend,
+  startTestKargo,
+} from '../../testUtils';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
@@ -15,8 +18,8 @@ let audit: AuditRecord[];
 let signals: any[];
 
 beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo();
+  sim = kargo.simulator;
   audit = [];
   signals = [];
 });

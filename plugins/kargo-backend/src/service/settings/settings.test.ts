@@ -1,11 +1,9 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
+import type {
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import type {
   KargoProjectSettings,
@@ -13,15 +11,20 @@ import type {
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import { AuditRecord, guestbook, startKargoBackend } from '../../testUtils';
+import {
+  AuditRecord,
+  guestbook,
+  startKargoBackend,
+  startTestKargo,
+} from '../../testUtils';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
 let audit: AuditRecord[];
 
 beforeEach(async () => {
-  sim = new KargoSimulator({ clock: new ManualClock() });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo();
+  sim = kargo.simulator;
   audit = [];
 });
 afterEach(() => kargo.close());
