@@ -51,6 +51,8 @@ async function main() {
   // Runs inside `yarn test:all`, so `yarn` is the committed release on PATH.
   const y = (title, args, e) => run(title, 'yarn', args, e);
 
+  // The plugin's API has one source: the router and client types must be what its spec generates.
+  y('OpenAPI spec against the code', ['openapi:check']);
   y('type check', ['tsc']);
   // The type check wrote dist-types; the public API of each package must match its report.
   y('API reports', ['api-reports:check']);

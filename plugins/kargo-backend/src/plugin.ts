@@ -28,7 +28,7 @@ import { registerKargoActions } from './actions/registerKargoActions';
 import { DatabaseKargoStore } from './database';
 import {
   KargoClient,
-  KargoInstances,
+  kargoInstancesServiceRef,
 } from '@kargo-backstage/plugin-kargo-node';
 import { changelogEnricher } from './service/enrichment/changelogEnricher';
 import { FreightEnrichment } from './service/enrichment/FreightEnrichment';
@@ -41,6 +41,8 @@ import { ProjectSignals } from './service/ProjectSignals';
 import { ProjectWatchers } from './service/watch/ProjectWatchers';
 import { WatchLeases } from './service/watch/WatchLeases';
 import { createRouter } from './service/router';
+import { PromotionService } from './service/promotions/PromotionService';
+import { EntityViews } from './service/views/EntityViews';
 import os from 'node:os';
 
 /**
@@ -77,20 +79,16 @@ export const kargoPlugin = createBackendPlugin({
         cache: coreServices.cache,
         lifecycle: coreServices.lifecycle,
         database: coreServices.database,
-        discovery: coreServices.discovery,
         actionsRegistry: actionsRegistryServiceRef,
         scheduler: coreServices.scheduler,
         instanceMetadata: coreServices.rootInstanceMetadata,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        instances: kargoInstancesServiceRef,
       },
       async init(deps) {
-        const { config, httpRouter, logger, cache, lifecycle } = deps;
-        // Invalid kargo.* config stops the backend here, with the key named.
-        const instances = KargoInstances.fromConfig(config, logger);
-        // Logs each instance's Kargo version, and refuses those without the REST API (before
-        // v1.9), in the background: a Kargo that is down does not stop the portal.
-        void instances.checkServers();
+        const { config, httpRouter, logger, cache, lifecycle, instances } =
+          deps;
         deps.permissionsRegistry.addPermissions(kargoPermissions);
         // Conditional decisions (in project, is stage, owned by the user) are resolved here,
         // against the owners that the catalog and the Kargo Project agree on.
@@ -219,16 +217,33 @@ export const kargoPlugin = createBackendPlugin({
         });
         watchers.start();
         lifecycle.addShutdownHook(() => watchers.stopAll());
+        const promotions = new PromotionService({
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          instances,
+          snapshots,
+          idempotency,
+          store,
+          gates: new PromotionGates([createFreezeGate(store), ...gates]),
+        });
+        const entityViews = new EntityViews({
+          logger,
+          permissions: deps.permissions,
+          catalog: deps.catalog,
+          instances,
+          snapshots,
+          watchers,
+          portalData,
+        });
         httpRouter.use(
           await createRouter({
             logger,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
-            idempotency,
             store,
             portalData,
-            gates: new PromotionGates([createFreezeGate(store), ...gates]),
             signals,
             catalog: deps.catalog,
             owners,
@@ -237,15 +252,19 @@ export const kargoPlugin = createBackendPlugin({
             instances,
             snapshots,
             watchers,
+            promotions,
+            entityViews,
           }),
         );
         // Load balancers and uptime probes call this without a Backstage token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
-        // For tools and MCP clients: the same checks as the routes, through the routes.
+        // For tools and MCP clients: the same services, and so the same checks, as the routes.
         registerKargoActions({
           actionsRegistry: deps.actionsRegistry,
-          auth: deps.auth,
-          discovery: deps.discovery,
+          entityViews,
+          promotions,
+          store,
+          permissions: deps.permissions,
         });
       },
     });

@@ -14,3 +14,4 @@ export * from './promotionWindows';
 export * from './promotionRequests';
 export * from './permissions';
 export * from './views';
+export * from './schema/openapi/kargoBackendClient';

@@ -20,6 +20,7 @@ export type {
   KargoRepoCredentialsPatch,
 } from './kargo/KargoClient';
 export { KargoInstances } from './kargo/KargoInstances';
+export { kargoInstancesServiceRef } from './kargoInstancesService';
 export type { KargoServerInfo } from './kargo/kargoServer';
 export {
   KargoOutcomeUnknownError,

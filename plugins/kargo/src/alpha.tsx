@@ -9,7 +9,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import { KargoClient, kargoApiRef } from './api';
+import { KargoBackendClient, kargoApiRef } from './api';
 import { isKargoAvailable } from './conditions';
 
 const kargoApi = ApiBlueprint.make({
@@ -18,7 +18,7 @@ const kargoApi = ApiBlueprint.make({
       api: kargoApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
-        new KargoClient({ discoveryApi, fetchApi }),
+        new KargoBackendClient({ discoveryApi, fetchApi }),
     }),
 });
 

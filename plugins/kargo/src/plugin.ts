@@ -6,7 +6,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { KargoClient, kargoApiRef } from './api';
+import { KargoBackendClient, kargoApiRef } from './api';
 import { entityContentRouteRef } from './routes';
 
 /**
@@ -20,7 +20,7 @@ export const kargoPlugin = createPlugin({
       api: kargoApiRef,
       deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: ({ discoveryApi, fetchApi }) =>
-        new KargoClient({ discoveryApi, fetchApi }),
+        new KargoBackendClient({ discoveryApi, fetchApi }),
     }),
   ],
   routes: { entityContent: entityContentRouteRef },

@@ -3,7 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import { kargoInstancesServiceRef } from '@kargo-backstage/plugin-kargo-node';
 import { createKargoFreightCreateAction } from './actions/freightCreate';
 import { createKargoProjectInitAction } from './actions/projectInit';
 import { createKargoPromoteAction } from './actions/promote';
@@ -11,8 +11,8 @@ import { createKargoResourcesApplyAction } from './actions/resourcesApply';
 
 /**
  * The Kargo scaffolder actions: `kargo:project:init`, `kargo:resources:apply`,
- * `kargo:freight:create` and `kargo:promote`, speaking to Kargo with the same client and
- * `kargo.instances` config as the Kargo backend plugin, for the user who started the template:
+ * `kargo:freight:create` and `kargo:promote`, speaking to Kargo with the same instances and
+ * clients as the Kargo backend plugin (kargoInstancesServiceRef), for the user who started the template:
  * each checks that user's Kargo permissions before it changes anything.
  * @public
  */
@@ -23,8 +23,7 @@ export const scaffolderModuleKargo = createBackendModule({
     reg.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
+        instances: kargoInstancesServiceRef,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
         discovery: coreServices.discovery,
@@ -32,14 +31,12 @@ export const scaffolderModuleKargo = createBackendModule({
       },
       async init({
         scaffolder,
-        config,
-        logger,
+        instances,
         auditor,
         auth,
         discovery,
         permissions,
       }) {
-        const instances = KargoInstances.fromConfig(config, logger);
         // The actions act for the user who started the template: its permissions decide.
         scaffolder.addActions(
           createKargoProjectInitAction({ instances, auditor, permissions }),

@@ -1,66 +1,24 @@
-import {
-  AuthService,
-  BackstageCredentials,
-  DiscoveryService,
-} from '@backstage/backend-plugin-api';
+import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { ResponseError } from '@backstage/errors';
-import type {
-  FreightMetadataView,
-  KargoEntityView,
-} from '@kargo-backstage/plugin-kargo-common';
-
-/**
- * Calls this plugin's own routes on behalf of the caller, so an action is checked, validated,
- * gated and audited exactly like the same request from the Kargo tab.
- */
-function loopback(auth: AuthService, discovery: DiscoveryService) {
-  return async <T>(
-    credentials: BackstageCredentials,
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<T> => {
-    const { token } = await auth.getPluginRequestToken({
-      onBehalfOf: credentials,
-      targetPluginId: 'kargo',
-    });
-    const response = await fetch(
-      `${await discovery.getBaseUrl('kargo')}${path}`,
-      {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
-      },
-    );
-    if (!response.ok) {
-      const error = await ResponseError.fromResponse(response);
-      // Tools see the backend's own words ("Not allowed: kargo.freight.promote on …").
-      throw new Error(error.body?.error?.message ?? error.message);
-    }
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-}
-
-const segment = encodeURIComponent;
-const projectPath = (instance: string, project: string) =>
-  `/instances/${segment(instance)}/projects/${segment(project)}`;
+import type { Promotion } from '@kargo-backstage/plugin-kargo-common';
+import { KargoStore } from '../database';
+import { authorizeProjectRead } from '../service/operations/operation';
+import { PromotionService } from '../service/promotions/PromotionService';
+import { EntityViews } from '../service/views/EntityViews';
 
 /**
  * The Kargo actions for the actions registry (and through it MCP clients): what runs where for
- * an entity, the portal's freight metadata, and promote.
+ * an entity, the portal's freight metadata, and promote. They call the same services as the
+ * routes, so an action is checked, gated and audited like the same request from the Kargo tab.
  */
 export function registerKargoActions(options: {
   actionsRegistry: ActionsRegistryService;
-  auth: AuthService;
-  discovery: DiscoveryService;
+  entityViews: EntityViews;
+  promotions: PromotionService;
+  store: KargoStore;
+  permissions: PermissionsService;
 }) {
-  const { actionsRegistry } = options;
-  const call = loopback(options.auth, options.discovery);
+  const { actionsRegistry, entityViews, promotions, store } = options;
 
   actionsRegistry.register({
     name: 'get-entity-pipeline',
@@ -109,14 +67,10 @@ export function registerKargoActions(options: {
         }),
     },
     action: async ({ input, credentials }) => {
-      const view = await call<KargoEntityView>(
-        credentials,
-        'GET',
-        `/entity-view?${new URLSearchParams({
-          entityRef: input.entityRef,
-          freightLimit: String(input.freightLimit),
-        })}`,
-      );
+      const view = await entityViews.get(credentials, {
+        entityRef: input.entityRef,
+        freightLimit: input.freightLimit,
+      });
       return {
         output: {
           projects: view.projects.map(p => {
@@ -183,17 +137,9 @@ export function registerKargoActions(options: {
       output: z => z.object({ items: z.array(z.record(z.any())) }),
     },
     action: async ({ input, credentials }) => {
-      const query = new URLSearchParams();
-      input.freight.forEach(f => query.append('freight', f));
-      const { items } = await call<{ items: FreightMetadataView[] }>(
-        credentials,
-        'GET',
-        `${projectPath(
-          input.instance,
-          input.project,
-        )}/freight-metadata?${query}`,
-      );
-      return { output: { items } };
+      await authorizeProjectRead(options.permissions, credentials, input);
+      const found = await store.getFreightMetadata(input, input.freight);
+      return { output: { items: [...found.values()] as any[] } };
     },
   });
 
@@ -216,20 +162,23 @@ export function registerKargoActions(options: {
     },
     action: async ({ input, credentials }) => {
       const byName = /^[0-9a-f]{40}$/.test(input.freight);
-      const promotion = await call<{ metadata: { name: string } }>(
+      const { body } = await promotions.promote({
         credentials,
-        'POST',
-        `${projectPath(input.instance, input.project)}/stages/${segment(
-          input.stage,
-        )}/promotions`,
-        {
+        params: {
+          instance: input.instance,
+          project: input.project,
+          stage: input.stage,
+        },
+        body: {
           ...(byName
             ? { freight: input.freight }
             : { freightAlias: input.freight }),
           ...(input.confirm?.length ? { confirm: input.confirm } : {}),
         },
-      );
-      return { output: { promotion: promotion.metadata.name } };
+      });
+      return {
+        output: { promotion: (body as Promotion).metadata?.name ?? '' },
+      };
     },
   });
 }

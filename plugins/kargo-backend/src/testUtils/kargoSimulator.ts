@@ -10,6 +10,8 @@ import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 /**
  * The simulator with its demo projects on a manual clock (nothing moves unless a test ticks it),
  * and keepalives rare enough not to show up in a test.
+ *
+ * @public
  */
 export function startTestKargo(
   options: StartKargoSimulatorOptions = {},
@@ -21,7 +23,7 @@ export function startTestKargo(
   });
 }
 
-/** The name of the project's newest freight. */
+/** The name of the project's newest freight. @public */
 export function newestFreight(sim: KargoSimulator, project = 'kargo-demo') {
   return sim.store
     .list<Freight>('Freight', project)

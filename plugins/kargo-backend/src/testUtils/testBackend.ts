@@ -14,6 +14,7 @@ import { Server } from 'node:http';
 import { kargoPlugin } from '../plugin';
 import { simulatorInstance } from './simulatorInstances';
 
+/** A catalog component naming the demo project kargo-demo. @public */
 export const guestbook: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -25,7 +26,7 @@ export const guestbook: Entity = {
   spec: { type: 'service', owner: 'group:default/guests' },
 };
 
-/** Permissions that allow everything, except `permission` to `user`. */
+/** Permissions that allow everything, except `permission` to `user`. @public */
 export function denying(
   permission: string,
   user: string,
@@ -41,6 +42,7 @@ export function denying(
     }));
 }
 
+/** An audit event as the test backend's auditor recorded it. @public */
 export interface AuditRecord {
   eventId: string;
   status: string;
@@ -50,6 +52,8 @@ export interface AuditRecord {
 /**
  * The Kargo backend plugin against a running simulator, with the catalog, permissions,
  * auditor and signals it needs replaced by observable test versions.
+ *
+ * @public
  */
 export async function startKargoBackend(options: {
   kargo: RunningKargoSimulator;

@@ -1,16 +1,16 @@
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { KargoClient } from './KargoClient';
+import { KargoBackendClient } from './KargoBackendClient';
 
 const server = setupServer();
 const baseUrl = 'http://backstage.test/api/kargo';
 
-describe('KargoClient', () => {
+describe('KargoBackendClient', () => {
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
   afterEach(() => server.resetHandlers());
   afterAll(() => server.close());
 
-  const client = new KargoClient({
+  const client = new KargoBackendClient({
     discoveryApi: { getBaseUrl: async () => baseUrl },
     fetchApi: { fetch: (input, init) => fetch(input, init) },
   });
@@ -73,7 +73,7 @@ describe('KargoClient', () => {
   });
 
   it('forwards the user Kargo token only when a provider gives one, and reads empty answers', async () => {
-    const withToken = new KargoClient({
+    const withToken = new KargoBackendClient({
       discoveryApi: { getBaseUrl: async () => baseUrl },
       fetchApi: { fetch: (input, init) => fetch(input, init) },
       getKargoToken: async instance => `token-for-${instance}`,

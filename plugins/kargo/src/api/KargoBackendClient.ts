@@ -1,17 +1,20 @@
+// openapi-fetch names its methods after the HTTP verbs (GET, POST): not constructors.
+/* eslint-disable new-cap */
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
+import {
+  createKargoBackendClient,
+  KargoBackendApiClient,
+} from '@kargo-backstage/plugin-kargo-common';
 import type {
   FreightMetadataChange,
-  FreightMetadataInput,
   FreightMetadataView,
   KargoEntityView,
-  Promotion,
-  PromotionRequest,
-  PromotionWindow,
-  PromotionWindowState,
-  PromotionWindowView,
   KargoProjectSettings,
   KargoRepoCredentialsView,
+  Promotion,
+  PromotionRequest,
+  PromotionWindowView,
 } from '@kargo-backstage/plugin-kargo-common';
 import {
   KargoApi,
@@ -23,7 +26,7 @@ import {
 } from './KargoApi';
 
 /** @public */
-export interface KargoClientOptions {
+export interface KargoBackendClientOptions {
   discoveryApi: DiscoveryApi;
   fetchApi: FetchApi;
   /**
@@ -33,48 +36,77 @@ export interface KargoClientOptions {
   getKargoToken?(instance: string): Promise<string | undefined>;
 }
 
-const segment = encodeURIComponent;
-
-const projectPath = (ref: KargoProjectRef) =>
-  `/instances/${segment(ref.instance)}/projects/${segment(ref.project)}`;
-
 /** The promote body's gate fields, only when set. */
 const gatePass = (options: KargoMutationOptions) => ({
   ...(options.confirm?.length ? { confirm: options.confirm } : {}),
   ...(options.overrideFreeze ? { overrideFreeze: true } : {}),
 });
 
-/** Talks to the Kargo backend plugin with the signed-in user's Backstage token. @public */
-export class KargoClient implements KargoApi {
-  constructor(private readonly options: KargoClientOptions) {}
+/**
+ * Talks to the Kargo backend plugin with the signed-in user's Backstage token, through the
+ * client generated from the plugin's OpenAPI spec.
+ * @public
+ */
+export class KargoBackendClient implements KargoApi {
+  constructor(private readonly options: KargoBackendClientOptions) {}
+
+  private async client(): Promise<KargoBackendApiClient> {
+    return createKargoBackendClient({
+      baseUrl: await this.options.discoveryApi.getBaseUrl('kargo'),
+      fetch: request => this.options.fetchApi.fetch(request),
+      onError: response => ResponseError.fromResponse(response),
+    });
+  }
+
+  /** The path of a project, and the headers of a change in it. */
+  private async project(ref: KargoProjectRef, idempotencyKey?: string) {
+    const kargoToken = await this.options.getKargoToken?.(ref.instance);
+    return {
+      path: { instance: ref.instance, project: ref.project },
+      header: {
+        ...(kargoToken ? { 'x-kargo-token': kargoToken } : {}),
+        ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}),
+      },
+    };
+  }
 
   async getHealth(): Promise<KargoBackendHealth> {
-    return this.request<KargoBackendHealth>('GET', '/health');
+    const { data } = await (await this.client()).GET('/health');
+    return data!;
   }
 
   async getEntityView(
     entityRef: string,
     options: { freightLimit?: number } = {},
   ): Promise<KargoEntityView> {
-    const query = new URLSearchParams({ entityRef });
-    if (options.freightLimit)
-      query.set('freightLimit', String(options.freightLimit));
-    return this.request<KargoEntityView>('GET', `/entity-view?${query}`);
+    const { data } = await (
+      await this.client()
+    ).GET('/entity-view', {
+      params: { query: { entityRef, freightLimit: options.freightLimit } },
+    });
+    return data as unknown as KargoEntityView;
   }
 
-  promote(
+  async promote(
     ref: KargoProjectRef,
     stage: string,
     freight: KargoFreightRef,
     options: KargoMutationOptions = {},
   ): Promise<Promotion | PromotionRequest> {
-    return this.mutate(ref, 'POST', `/stages/${segment(stage)}/promotions`, {
-      body: { ...freight, ...gatePass(options) },
-      ...options,
-    });
+    const { path, header } = await this.project(ref, options.idempotencyKey);
+    const { data } = await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/stages/{stage}/promotions',
+      {
+        params: { path: { ...path, stage }, header },
+        body: { ...freight, ...gatePass(options) },
+      },
+    );
+    return data as Promotion | PromotionRequest;
   }
 
-  promoteDownstream(
+  async promoteDownstream(
     ref: KargoProjectRef,
     stage: string,
     freight: KargoFreightRef,
@@ -83,60 +115,106 @@ export class KargoClient implements KargoApi {
     promotions?: Promotion[];
     promotionRequests?: PromotionRequest[];
   }> {
-    return this.mutate(
-      ref,
-      'POST',
-      `/stages/${segment(stage)}/promotions/downstream`,
-      { body: { ...freight, ...gatePass(options) }, ...options },
+    const { path, header } = await this.project(ref, options.idempotencyKey);
+    const { data } = await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/stages/{stage}/promotions/downstream',
+      {
+        params: { path: { ...path, stage }, header },
+        body: { ...freight, ...gatePass(options) },
+      },
     );
+    return data as {
+      promotions?: Promotion[];
+      promotionRequests?: PromotionRequest[];
+    };
   }
 
-  approveFreight(
+  async approveFreight(
     ref: KargoProjectRef,
     freight: string,
     stage: string,
   ): Promise<void> {
-    return this.mutate(ref, 'POST', `/freight/${segment(freight)}/approve`, {
-      body: { stage },
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/freight/{freight}/approve',
+      {
+        params: { path: { ...path, freight }, header },
+        body: { stage },
+      },
+    );
+  }
+
+  async abortPromotion(ref: KargoProjectRef, promotion: string): Promise<void> {
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/promotions/{promotion}/abort',
+      { params: { path: { ...path, promotion }, header } },
+    );
+  }
+
+  async refreshStage(ref: KargoProjectRef, stage: string): Promise<void> {
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).POST('/instances/{instance}/projects/{project}/stages/{stage}/refresh', {
+      params: { path: { ...path, stage }, header },
     });
   }
 
-  abortPromotion(ref: KargoProjectRef, promotion: string): Promise<void> {
-    return this.mutate(ref, 'POST', `/promotions/${segment(promotion)}/abort`);
-  }
-
-  refreshStage(ref: KargoProjectRef, stage: string): Promise<void> {
-    return this.mutate(ref, 'POST', `/stages/${segment(stage)}/refresh`);
-  }
-
-  refreshWarehouse(ref: KargoProjectRef, warehouse: string): Promise<void> {
-    return this.mutate(
-      ref,
-      'POST',
-      `/warehouses/${segment(warehouse)}/refresh`,
+  async refreshWarehouse(
+    ref: KargoProjectRef,
+    warehouse: string,
+  ): Promise<void> {
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/warehouses/{warehouse}/refresh',
+      { params: { path: { ...path, warehouse }, header } },
     );
   }
 
-  reverify(ref: KargoProjectRef, stage: string): Promise<void> {
-    return this.mutate(ref, 'POST', `/stages/${segment(stage)}/verification`);
-  }
-
-  abortVerification(ref: KargoProjectRef, stage: string): Promise<void> {
-    return this.mutate(
-      ref,
-      'POST',
-      `/stages/${segment(stage)}/verification/abort`,
+  async reverify(ref: KargoProjectRef, stage: string): Promise<void> {
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/stages/{stage}/verification',
+      { params: { path: { ...path, stage }, header } },
     );
   }
 
-  updateFreightAlias(
+  async abortVerification(ref: KargoProjectRef, stage: string): Promise<void> {
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/stages/{stage}/verification/abort',
+      { params: { path: { ...path, stage }, header } },
+    );
+  }
+
+  async updateFreightAlias(
     ref: KargoProjectRef,
     freight: string,
     alias: string,
   ): Promise<void> {
-    return this.mutate(ref, 'PATCH', `/freight/${segment(freight)}/alias`, {
-      body: { alias },
-    });
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).PATCH(
+      '/instances/{instance}/projects/{project}/freight/{freight}/alias',
+      {
+        params: { path: { ...path, freight }, header },
+        body: { alias },
+      },
+    );
   }
 
   async getPromotionGates(
@@ -144,56 +222,93 @@ export class KargoClient implements KargoApi {
     stage: string,
     freight: string,
   ): Promise<KargoGateOutcome[]> {
-    const { items } = await this.request<{ items: KargoGateOutcome[] }>(
-      'GET',
-      `${projectPath(ref)}/stages/${segment(stage)}/gates?${new URLSearchParams(
-        { freight },
-      )}`,
-    );
-    return items;
+    const { data } = await (
+      await this.client()
+    ).GET('/instances/{instance}/projects/{project}/stages/{stage}/gates', {
+      params: { path: { ...ref, stage }, query: { freight } },
+    });
+    return data!.items as KargoGateOutcome[];
   }
 
-  updateFreightMetadata(
+  async updateFreightMetadata(
     ref: KargoProjectRef,
     freight: string,
-    input: FreightMetadataInput,
+    input: Parameters<KargoApi['updateFreightMetadata']>[2],
   ): Promise<FreightMetadataView> {
-    return this.mutate(ref, 'PUT', `/freight/${segment(freight)}/metadata`, {
-      body: input,
-    });
+    const { data } = await (
+      await this.client()
+    ).PUT(
+      '/instances/{instance}/projects/{project}/freight/{freight}/metadata',
+      {
+        params: { path: { ...ref, freight } },
+        body: input,
+      },
+    );
+    return data as unknown as FreightMetadataView;
   }
 
   async getFreightMetadataHistory(
     ref: KargoProjectRef,
     freight: string,
   ): Promise<FreightMetadataChange[]> {
-    const { items } = await this.request<{ items: FreightMetadataChange[] }>(
-      'GET',
-      `${projectPath(ref)}/freight/${segment(freight)}/metadata/history`,
+    const { data } = await (
+      await this.client()
+    ).GET(
+      '/instances/{instance}/projects/{project}/freight/{freight}/metadata/history',
+      { params: { path: { ...ref, freight } } },
     );
-    return items;
+    return data!.items as unknown as FreightMetadataChange[];
   }
 
-  listPromotionWindows(ref: KargoProjectRef): Promise<{
-    items: PromotionWindowView[];
-    stages: Record<string, PromotionWindowState>;
-  }> {
-    return this.request('GET', `${projectPath(ref)}/promotion-windows`);
-  }
-
-  createPromotionWindow(
+  async listPromotionWindows(
     ref: KargoProjectRef,
-    window: PromotionWindow & { reason?: string },
+  ): ReturnType<KargoApi['listPromotionWindows']> {
+    const { data } = await (
+      await this.client()
+    ).GET('/instances/{instance}/projects/{project}/promotion-windows', {
+      params: { path: ref },
+    });
+    return data as unknown as Awaited<
+      ReturnType<KargoApi['listPromotionWindows']>
+    >;
+  }
+
+  async createPromotionWindow(
+    ref: KargoProjectRef,
+    window: Parameters<KargoApi['createPromotionWindow']>[1],
   ): Promise<PromotionWindowView> {
-    return this.mutate(ref, 'POST', '/promotion-windows', { body: window });
+    const { data } = await (
+      await this.client()
+    ).POST('/instances/{instance}/projects/{project}/promotion-windows', {
+      params: { path: ref },
+      body: window,
+    });
+    return data as unknown as PromotionWindowView;
   }
 
-  deletePromotionWindow(ref: KargoProjectRef, name: string): Promise<void> {
-    return this.mutate(ref, 'DELETE', `/promotion-windows/${segment(name)}`);
+  async deletePromotionWindow(
+    ref: KargoProjectRef,
+    name: string,
+  ): Promise<void> {
+    await (
+      await this.client()
+    ).DELETE(
+      '/instances/{instance}/projects/{project}/promotion-windows/{name}',
+      {
+        params: { path: { ...ref, name } },
+      },
+    );
   }
 
-  getProjectSettings(ref: KargoProjectRef): Promise<KargoProjectSettings> {
-    return this.request('GET', `${projectPath(ref)}/settings`);
+  async getProjectSettings(
+    ref: KargoProjectRef,
+  ): Promise<KargoProjectSettings> {
+    const { data } = await (
+      await this.client()
+    ).GET('/instances/{instance}/projects/{project}/settings', {
+      params: { path: ref },
+    });
+    return data as unknown as KargoProjectSettings;
   }
 
   async changeRoleGrants(
@@ -202,27 +317,38 @@ export class KargoClient implements KargoApi {
     change: 'grants' | 'revocations',
     subjects: string[],
   ): Promise<void> {
-    await this.mutate(
-      ref,
-      'POST',
-      `/settings/roles/${segment(role)}/${change}`,
-      {
-        body: { subjects },
-      },
-    );
+    const { path, header } = await this.project(ref);
+    const client = await this.client();
+    const request = {
+      params: { path: { ...path, role }, header },
+      body: { subjects },
+    };
+    if (change === 'grants') {
+      await client.POST(
+        '/instances/{instance}/projects/{project}/settings/roles/{role}/grants',
+        request,
+      );
+    } else {
+      await client.POST(
+        '/instances/{instance}/projects/{project}/settings/roles/{role}/revocations',
+        request,
+      );
+    }
   }
 
-  setAutoPromotion(
+  async setAutoPromotion(
     ref: KargoProjectRef,
     stage: string,
     enabled: boolean,
   ): Promise<{ autoPromotionEnabled: boolean; heldByFreeze: boolean }> {
-    return this.mutate(
-      ref,
-      'PUT',
-      `/settings/stages/${segment(stage)}/auto-promotion`,
-      { body: { enabled } },
+    const { path, header } = await this.project(ref);
+    const { data } = await (
+      await this.client()
+    ).PUT(
+      '/instances/{instance}/projects/{project}/settings/stages/{stage}/auto-promotion',
+      { params: { path: { ...path, stage }, header }, body: { enabled } },
     );
+    return data!;
   }
 
   async updateWarehouse(
@@ -230,12 +356,14 @@ export class KargoClient implements KargoApi {
     warehouse: string,
     spec: Record<string, unknown>,
   ): Promise<void> {
-    await this.mutate(
-      ref,
-      'PUT',
-      `/settings/warehouses/${segment(warehouse)}`,
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).PUT(
+      '/instances/{instance}/projects/{project}/settings/warehouses/{warehouse}',
       {
-        body: spec,
+        params: { path: { ...path, warehouse }, header },
+        body: spec as { subscriptions: Array<Record<string, unknown>> },
       },
     );
   }
@@ -243,76 +371,60 @@ export class KargoClient implements KargoApi {
   async assembleFreight(
     ref: KargoProjectRef,
     warehouse: string,
-    artifacts: {
-      images?: Array<{ repoURL: string; tag: string }>;
-      commits?: Array<{ repoURL: string; id: string }>;
-    },
+    artifacts: Parameters<KargoApi['assembleFreight']>[2],
   ): Promise<void> {
-    await this.mutate(
-      ref,
-      'POST',
-      `/settings/warehouses/${segment(warehouse)}/freight`,
-      { body: artifacts },
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/settings/warehouses/{warehouse}/freight',
+      { params: { path: { ...path, warehouse }, header }, body: artifacts },
     );
   }
 
-  saveRepoCredentials(
+  async saveRepoCredentials(
     ref: KargoProjectRef,
-    credentials: Omit<KargoRepoCredentialsView, 'repoUrlIsRegex'> & {
-      repoUrlIsRegex?: boolean;
-      password?: string;
-    },
+    credentials: Parameters<KargoApi['saveRepoCredentials']>[1],
     mode: 'create' | 'update',
   ): Promise<KargoRepoCredentialsView> {
+    const { path, header } = await this.project(ref);
+    const client = await this.client();
     const { name, ...fields } = credentials;
-    return mode === 'create'
-      ? this.mutate(ref, 'POST', '/settings/credentials', { body: credentials })
-      : this.mutate(ref, 'PUT', `/settings/credentials/${segment(name)}`, {
-          body: fields,
-        });
+    const type = credentials.type as 'git' | 'helm' | 'image';
+    const { data } =
+      mode === 'create'
+        ? await client.POST(
+            '/instances/{instance}/projects/{project}/settings/credentials',
+            {
+              params: { path, header },
+              body: {
+                ...credentials,
+                type,
+                username: credentials.username ?? '',
+                password: credentials.password ?? '',
+              },
+            },
+          )
+        : await client.PUT(
+            '/instances/{instance}/projects/{project}/settings/credentials/{name}',
+            {
+              params: { path: { ...path, name }, header },
+              body: { ...fields, type, username: fields.username ?? '' },
+            },
+          );
+    return data!;
   }
 
   async deleteRepoCredentials(
     ref: KargoProjectRef,
     name: string,
   ): Promise<void> {
-    await this.mutate(ref, 'DELETE', `/settings/credentials/${segment(name)}`);
-  }
-
-  private async mutate<T>(
-    ref: KargoProjectRef,
-    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
-    path: string,
-    options: { body?: unknown } & KargoMutationOptions = {},
-  ): Promise<T> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-    };
-    if (options.idempotencyKey) {
-      headers['idempotency-key'] = options.idempotencyKey;
-    }
-    const kargoToken = await this.options.getKargoToken?.(ref.instance);
-    if (kargoToken) headers['x-kargo-token'] = kargoToken;
-    return this.request<T>(method, `${projectPath(ref)}${path}`, {
-      headers,
-      body: JSON.stringify(options.body ?? {}),
-    });
-  }
-
-  private async request<T>(
-    method: string,
-    path: string,
-    init: { headers?: Record<string, string>; body?: string } = {},
-  ): Promise<T> {
-    const baseUrl = await this.options.discoveryApi.getBaseUrl('kargo');
-    const response = await this.options.fetchApi.fetch(`${baseUrl}${path}`, {
-      method,
-      ...init,
-    });
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    const { path, header } = await this.project(ref);
+    await (
+      await this.client()
+    ).DELETE(
+      '/instances/{instance}/projects/{project}/settings/credentials/{name}',
+      { params: { path: { ...path, name }, header } },
+    );
   }
 }

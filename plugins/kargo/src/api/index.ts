@@ -1,2 +1,2 @@
 export * from './KargoApi';
-export * from './KargoClient';
+export * from './KargoBackendClient';

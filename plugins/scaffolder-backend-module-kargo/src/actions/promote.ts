@@ -1,3 +1,5 @@
+// openapi-fetch names its methods after the HTTP verbs (GET, POST): not constructors.
+/* eslint-disable new-cap */
 import { createHash } from 'node:crypto';
 import {
   AuthService,
@@ -10,6 +12,7 @@ import {
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import {
+  createKargoBackendClient,
   kargoFreightPromotePermission,
   kargoStageResourceRef,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -99,37 +102,39 @@ export function createKargoPromoteAction(options: {
         onBehalfOf: await ctx.getInitiatorCredentials(),
         targetPluginId: 'kargo',
       });
-      const base = await options.discovery.getBaseUrl('kargo');
+      const kargo = createKargoBackendClient({
+        baseUrl: await options.discovery.getBaseUrl('kargo'),
+        fetch: request => {
+          request.headers.set('authorization', `Bearer ${token}`);
+          return fetch(request);
+        },
+        onError: response => ResponseError.fromResponse(response),
+      });
       const byName = /^[0-9a-f]{40}$/.test(freight);
-      const response = await fetch(
-        `${base}/instances/${encodeURIComponent(
-          instance,
-        )}/projects/${encodeURIComponent(project)}/stages/${encodeURIComponent(
-          stage,
-        )}/promotions`,
+      const { data } = await kargo.POST(
+        '/instances/{instance}/projects/{project}/stages/{stage}/promotions',
         {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            // One key per task and target: the same stage name in two projects is two keys
-            // (hashed: the backend takes keys of up to 128 characters).
-            'idempotency-key': `scaffolder-${
-              ctx.task?.id ?? 'task'
-            }-${createHash('sha256')
-              .update(`${instance}/${project}/${stage}`)
-              .digest('hex')
-              .slice(0, 16)}`,
-            ...(kargoToken ? { 'x-kargo-token': kargoToken } : {}),
+          params: {
+            path: { instance, project, stage },
+            header: {
+              // One key per task and target: the same stage name in two projects is two keys
+              // (hashed: the backend takes keys of up to 128 characters).
+              'Idempotency-Key': `scaffolder-${
+                ctx.task?.id ?? 'task'
+              }-${createHash('sha256')
+                .update(`${instance}/${project}/${stage}`)
+                .digest('hex')
+                .slice(0, 16)}`,
+              ...(kargoToken ? { 'x-kargo-token': kargoToken } : {}),
+            },
           },
-          body: JSON.stringify({
+          body: {
             ...(byName ? { freight } : { freightAlias: freight }),
             ...(confirm?.length ? { confirm } : {}),
-          }),
+          },
         },
       );
-      if (!response.ok) throw await ResponseError.fromResponse(response);
-      const promotion = await response.json();
+      const promotion = data as { metadata: { name: string } };
       ctx.output('promotion', promotion.metadata.name);
       ctx.logger.info(`Promotion ${promotion.metadata.name} started`);
     },

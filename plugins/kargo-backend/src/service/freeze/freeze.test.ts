@@ -118,7 +118,7 @@ describe('freeze windows', () => {
     expect(mutations()).toHaveLength(1);
     expect(
       audit.find(
-        e => e.eventId === 'freight-promote' && e.status === 'succeeded',
+        e => e.eventId === 'kargo-freight-promote' && e.status === 'succeeded',
       )?.meta,
     ).toMatchObject({ gatesPassed: ['freeze:deny:overridden'] });
 
@@ -129,9 +129,9 @@ describe('freeze windows', () => {
     expect(
       audit.filter(e => e.status === 'succeeded').map(e => e.eventId),
     ).toEqual([
-      'promotion-window-create',
-      'freight-promote',
-      'promotion-window-delete',
+      'kargo-promotion-window-create',
+      'kargo-freight-promote',
+      'kargo-promotion-window-delete',
     ]);
     const after = await request(server)
       .post(api('kargo-demo/stages/test/promotions'))

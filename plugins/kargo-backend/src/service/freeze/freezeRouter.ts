@@ -103,33 +103,41 @@ export function createFreezeRouter(
     });
   });
 
-  operation('post', base, 'promotion-window-create', windowInput, async op => {
-    await op.authorize(kargoFreezeManagePermission, [
-      kargoProjectResourceRef(op.instance, op.project),
-    ]);
-    const problems = windowProblems(op.body);
-    if (problems.length) {
-      throw new InputError(`Invalid promotion window: ${problems.join('; ')}`);
-    }
-    // A window closes (or, an Allow window, opens) every stage it selects.
-    await authorizeSelectedStages(op, op.body);
-    const by =
-      (op.credentials.principal as { userEntityRef?: string }).userEntityRef ??
-      'service';
-    const window: PromotionWindowView = {
-      ...op.body,
-      createdBy: by,
-      createdAt: now().toISOString(),
-    };
-    Object.assign(op.meta, { window: op.body.name, kind: op.body.kind });
-    await store.createPromotionWindow(op, window);
-    return { status: 201, body: window as any };
-  });
+  operation(
+    'post',
+    base,
+    'kargo-promotion-window-create',
+    windowInput,
+    async op => {
+      await op.authorize(kargoFreezeManagePermission, [
+        kargoProjectResourceRef(op.instance, op.project),
+      ]);
+      const problems = windowProblems(op.body);
+      if (problems.length) {
+        throw new InputError(
+          `Invalid promotion window: ${problems.join('; ')}`,
+        );
+      }
+      // A window closes (or, an Allow window, opens) every stage it selects.
+      await authorizeSelectedStages(op, op.body);
+      const by =
+        (op.credentials.principal as { userEntityRef?: string })
+          .userEntityRef ?? 'service';
+      const window: PromotionWindowView = {
+        ...op.body,
+        createdBy: by,
+        createdAt: now().toISOString(),
+      };
+      Object.assign(op.meta, { window: op.body.name, kind: op.body.kind });
+      await store.createPromotionWindow(op, window);
+      return { status: 201, body: window as any };
+    },
+  );
 
   operation(
     'delete',
     `${base}/:name`,
-    'promotion-window-delete',
+    'kargo-promotion-window-delete',
     z.object({}).passthrough(),
     async (op, req) => {
       await op.authorize(kargoFreezeManagePermission, [

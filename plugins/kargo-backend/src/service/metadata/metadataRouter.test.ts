@@ -116,7 +116,7 @@ describe('freight metadata', () => {
     });
     expect(
       audit
-        .filter(e => e.eventId === 'freight-metadata-update')
+        .filter(e => e.eventId === 'kargo-freight-metadata-update')
         .map(e => e.status),
     ).toEqual([
       'initiated',
@@ -161,7 +161,11 @@ describe('freight metadata', () => {
       /at most 30 labels/,
     ],
     ['an unknown verdict', { verdict: { value: 'maybe' } }, /verdict.value/],
-    ['no version', { notes: 'hi', version: undefined }, /version: Required/],
+    [
+      'no version',
+      { notes: 'hi', version: undefined },
+      /request\/body must have required property 'version'/,
+    ],
   ])('refuses %s with 400 and stores nothing', async (_why, body, message) => {
     const server = await startKargoBackend({ kargo, permissions, audit });
     const [freight] = freightNames();

@@ -115,7 +115,7 @@ export function createMetadataRouter(
   operation(
     'put',
     `${project}/freight/:freight/metadata`,
-    'freight-metadata-update',
+    'kargo-freight-metadata-update',
     metadataInput,
     async op => {
       await op.authorize(kargoFreightMetadataUpdatePermission, [

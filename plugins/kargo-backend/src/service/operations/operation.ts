@@ -53,11 +53,6 @@ export interface Operation<B> {
     permission: ResourcePermission,
     resourceRefs: string[],
   ): Promise<void>;
-  /** Whether the user holds `permission` on every resource. */
-  isAllowed(
-    permission: ResourcePermission,
-    resourceRefs: string[],
-  ): Promise<boolean>;
   stageRef(stage: string): string;
   /** Fills the audit event's meta as the operation learns more. */
   meta: JsonObject;
@@ -81,7 +76,18 @@ export async function readerCredentials(
     allow: ['user', 'service'],
   });
   const params = parse(pathParams, req.params, 'path');
-  const resourceRef = kargoProjectResourceRef(params.instance, params.project);
+  await authorizeProjectRead(permissions, credentials, params, permission);
+  return { credentials, params };
+}
+
+/** Throws 403 unless the caller holds `permission` (kargo.project.read) on the project. */
+export async function authorizeProjectRead(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  ref: { instance: string; project: string },
+  permission: ResourcePermission = kargoProjectReadPermission,
+): Promise<void> {
+  const resourceRef = kargoProjectResourceRef(ref.instance, ref.project);
   const [decision] = await authorizeKargo(
     permissions,
     [{ permission, resourceRef }],
@@ -92,7 +98,6 @@ export async function readerCredentials(
       `Not allowed: ${permission.name} on ${resourceRef}`,
     );
   }
-  return { credentials, params };
 }
 
 /** Who did it, for audit records and history: the user, or `service:<subject>`. */
@@ -110,16 +115,28 @@ export interface OperationResult {
   headers?: Record<string, string>;
 }
 
+/** One change asked for, by HTTP or by an action: who, where, what. */
+export interface OperationCall<B> {
+  credentials: BackstageCredentials;
+  params: z.infer<typeof pathParams>;
+  body: B;
+  /** The user's own Kargo token, for instances that act with it (forwardUserToken). */
+  kargoToken?: string;
+  /** The HTTP request when there is one: the auditor reads where it came from. */
+  request?: express.Request;
+}
+
+export type OperationHandler<B> = (
+  op: Operation<B>,
+) => Promise<OperationResult>;
+
 /**
- * Defines mutating routes on a router. Each one authenticates, validates, lets the handler
- * authorize every resource it touches and check the request against the project, then audits
- * the outcome with the Backstage user, success or failure.
+ * Runs changes: whatever asks (a route, an action), each one is audited with the Backstage user
+ * (success or failure), lets its handler authorize every resource it touches and check the
+ * request against the project, then drops the project's cached state and tells open pages.
  */
-export function createOperationDefiner(
-  router: express.Router,
-  deps: OperationDeps,
-) {
-  const { httpAuth, permissions, auditor, instances, snapshots } = deps;
+export function createOperationRunner(deps: OperationDeps) {
+  const { permissions, auditor, instances, snapshots } = deps;
 
   async function decide(
     credentials: BackstageCredentials,
@@ -136,30 +153,84 @@ export function createOperationDefiner(
     );
   }
 
-  async function authorize(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission,
-    resourceRefs: string[],
-  ) {
-    const denied = await decide(credentials, permission, resourceRefs);
-    if (denied.length) {
-      throw new NotAllowedError(
-        `Not allowed: ${permission.name} on ${denied.join(', ')}`,
-      );
-    }
-  }
-
-  function actingClient(client: KargoClient, req: express.Request) {
+  function actingClient(client: KargoClient, kargoToken: string | undefined) {
     if (!client.instance.forwardUserToken) return client;
-    const token = req.header('x-kargo-token');
-    if (!token) {
+    if (!kargoToken) {
       throw new AuthenticationError(
         `Kargo instance "${client.instance.name}" acts with your own Kargo token; none was sent (x-kargo-token)`,
       );
     }
-    return client.withToken(token);
+    return client.withToken(kargoToken);
   }
 
+  return async function run<B>(
+    eventId: string,
+    call: OperationCall<B>,
+    handler: OperationHandler<B>,
+  ): Promise<OperationResult> {
+    const { credentials, params } = call;
+    const meta: JsonObject = { ...params, actor: actorOf(credentials) };
+    const audit = await auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      request: call.request,
+      meta,
+    });
+    try {
+      const reader = instances.get(params.instance);
+      const writer = actingClient(reader, call.kargoToken);
+      const { project } = params;
+      let snapshot: Promise<ProjectSnapshot> | undefined;
+      const result = await handler({
+        credentials,
+        params,
+        body: call.body,
+        instance: params.instance,
+        project,
+        reader,
+        writer,
+        snapshot: () => (snapshot ??= snapshots.get(reader, project)),
+        stageRef: stage =>
+          kargoStageResourceRef(params.instance, project, stage),
+        authorize: async (permission, refs) => {
+          const denied = await decide(credentials, permission, refs);
+          if (denied.length) {
+            throw new NotAllowedError(
+              `Not allowed: ${permission.name} on ${denied.join(', ')}`,
+            );
+          }
+        },
+        meta,
+      });
+      if (!deps.portalDataOnly) {
+        await snapshots.invalidate(params.instance, project);
+      }
+      await deps.onChange?.(params.instance, project);
+      await audit.success({ meta });
+      return result;
+    } catch (error) {
+      await audit.fail({ error: error as Error, meta });
+      throw error;
+    }
+  };
+}
+
+/** Sends an operation's result as the HTTP answer. */
+export function sendResult(res: express.Response, result: OperationResult) {
+  res.set(result.headers ?? {});
+  if (result.body === undefined) res.status(result.status).end();
+  else res.status(result.status).json(result.body);
+}
+
+/**
+ * Defines mutating routes on a router: authenticates (401 before anything is audited), checks
+ * the path and body (400, audited as failed) and runs the handler as an operation.
+ */
+export function createOperationDefiner(
+  router: express.Router,
+  deps: OperationDeps,
+) {
+  const run = createOperationRunner(deps);
   return function operation<S extends z.ZodTypeAny>(
     method: 'post' | 'patch' | 'put' | 'delete',
     path: string,
@@ -171,56 +242,30 @@ export function createOperationDefiner(
     ) => Promise<OperationResult>,
   ) {
     router[method](path, async (req, res) => {
-      // Who asks comes first: an anonymous request is refused before anything is audited.
-      const credentials = await httpAuth.credentials(req, {
+      const credentials = await deps.httpAuth.credentials(req, {
         allow: ['user', 'service'],
       });
-      const meta: JsonObject = { ...req.params };
-      const audit = await auditor.createEvent({
+      const result = await run(
         eventId,
-        severityLevel: 'medium',
-        request: req,
-        meta,
-      });
-      try {
-        const params = parse(pathParams, req.params, 'path');
-        const body = parse(bodySchema, req.body ?? {}, 'request body');
-        const reader = instances.get(params.instance);
-        const writer = actingClient(reader, req);
-        const { project } = params;
-        let snapshot: Promise<ProjectSnapshot> | undefined;
-        const result = await handler(
-          {
-            credentials,
-            params,
-            body,
-            instance: params.instance,
-            project,
-            reader,
-            writer,
-            snapshot: () => (snapshot ??= snapshots.get(reader, project)),
-            stageRef: stage =>
-              kargoStageResourceRef(params.instance, project, stage),
-            authorize: (permission, refs) =>
-              authorize(credentials, permission, refs),
-            isAllowed: async (permission, refs) =>
-              (await decide(credentials, permission, refs)).length === 0,
-            meta,
-          },
-          req,
-        );
-        if (!deps.portalDataOnly) {
-          await snapshots.invalidate(params.instance, project);
-        }
-        await deps.onChange?.(params.instance, project);
-        await audit.success({ meta });
-        res.set(result.headers ?? {});
-        if (result.body === undefined) res.status(result.status).end();
-        else res.status(result.status).json(result.body);
-      } catch (error) {
-        await audit.fail({ error: error as Error, meta });
-        throw error;
-      }
+        {
+          credentials,
+          // Checked inside, so that bad input is audited as a failed attempt.
+          params: req.params as z.infer<typeof pathParams>,
+          body: req.body,
+          kargoToken: req.header('x-kargo-token'),
+          request: req,
+        },
+        op =>
+          handler(
+            {
+              ...op,
+              params: parse(pathParams, req.params, 'path'),
+              body: parse(bodySchema, req.body ?? {}, 'request body'),
+            },
+            req,
+          ),
+      );
+      sendResult(res, result);
     });
   };
 }

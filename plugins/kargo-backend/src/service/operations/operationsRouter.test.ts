@@ -127,14 +127,14 @@ describe('bad input', () => {
       why: 'malformed project name',
       path: () => api('Kargo_Demo/stages/uat/refresh'),
       status: 400,
-      message: /Invalid path: project/,
+      message: /request\/params\/project must match pattern/,
     },
     {
       why: 'freight is not a string',
       path: () => api('kargo-demo/stages/uat/promotions'),
       body: () => ({ freight: 42 }),
       status: 400,
-      message: /freight: Expected string/,
+      message: /request\/body\/freight must be string/,
     },
     {
       why: 'both freight and alias',
@@ -148,7 +148,7 @@ describe('bad input', () => {
       path: () => api('kargo-demo/stages/uat/promotions'),
       body: () => ({ freight: newest(), origin: 'Warehouse/guestbook' }),
       status: 400,
-      message: /Unrecognized key/,
+      message: /request\/body must NOT have additional properties/,
     },
     {
       why: 'not JSON',
@@ -162,7 +162,7 @@ describe('bad input', () => {
       path: () => api('kargo-demo/stages/uat/promotions'),
       body: () => ({ freight: 'a'.repeat(300) }),
       status: 400,
-      message: /freight: String must contain at most 253/,
+      message: /request\/body\/freight must NOT have more than 253 characters/,
     },
     {
       why: 'oversized body',
@@ -176,7 +176,7 @@ describe('bad input', () => {
       path: () => api(`kargo-demo/freight/${newest()}/approve`),
       body: () => ({}),
       status: 400,
-      message: /stage: Required/,
+      message: /request\/body must have required property 'stage'/,
     },
     {
       why: 'alias not a label value',
@@ -239,7 +239,7 @@ describe('bad input', () => {
       body: () => ({ freight: newest() }),
       headers: { 'idempotency-key': 'not a key!' },
       status: 400,
-      message: /Invalid Idempotency-Key header/,
+      message: /request\/headers\/idempotency-key must match pattern/,
     },
   ];
 
@@ -370,7 +370,7 @@ describe('operations', () => {
     );
     expect(auditEvents.filter(e => e.status === 'succeeded')).toEqual([
       expect.objectContaining({
-        eventId: 'freight-promote',
+        eventId: 'kargo-freight-promote',
         meta: expect.objectContaining({
           stage: 'uat',
           freight: newest(),
@@ -434,18 +434,21 @@ describe('operations', () => {
     expect(failed.status).toBe(503);
     expect(auditEvents.filter(e => e.status !== 'initiated')).toEqual([
       expect.objectContaining({
-        eventId: 'freight-alias-update',
+        eventId: 'kargo-freight-alias-update',
         status: 'succeeded',
       }),
       expect.objectContaining({
-        eventId: 'freight-approve',
+        eventId: 'kargo-freight-approve',
         status: 'succeeded',
       }),
       expect.objectContaining({
-        eventId: 'warehouse-refresh',
+        eventId: 'kargo-warehouse-refresh',
         status: 'succeeded',
       }),
-      expect.objectContaining({ eventId: 'stage-refresh', status: 'failed' }),
+      expect.objectContaining({
+        eventId: 'kargo-stage-refresh',
+        status: 'failed',
+      }),
     ]);
   });
 });
