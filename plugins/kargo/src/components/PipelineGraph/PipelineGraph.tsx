@@ -11,16 +11,33 @@ import type {
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { useMemo } from 'react';
+import useMeasure from 'react-use/esm/useMeasure';
 import { freightTitle, freightVersion, stageColor } from '../../freightLabels';
 import { KargoStatus } from '../KargoStatus';
 import { freezeLabel } from '../StageFreeze';
 import { SafeLink } from '../SafeLink';
+import { choosePipelineLayout, pipelineExtent } from './pipelineLayout';
 import { pipelineModel, PipelineNode } from './pipelineModel';
 
-const STAGE = { width: 250, height: 112 };
-const WAREHOUSE = { width: 210, height: 64 };
+const STAGE = { width: 240, height: 120 };
+const WAREHOUSE = { width: 220, height: 68 };
+const SPACING = { nodeMargin: 24, rankMargin: 60, padding: 8 };
+const sizeOf = (node: PipelineNode) =>
+  node.kind === 'stage' ? STAGE : WAREHOUSE;
+/**
+ * The smallest scale the graph is drawn at: node text is 13 px or more in CSS, so at least
+ * 11.7 px on screen. A pipeline too long for the width at this scale is drawn top to bottom,
+ * and one too big either way scrolls sideways.
+ */
+const MIN_SCALE = 0.9;
 
 const useStyles = makeStyles(theme => ({
+  viewport: {
+    position: 'relative',
+    width: '100%',
+    overflowX: 'auto',
+  },
+  canvas: { margin: '0 auto' },
   node: {
     boxSizing: 'border-box',
     height: '100%',
@@ -30,7 +47,8 @@ const useStyles = makeStyles(theme => ({
     borderLeftWidth: 6,
     background: theme.palette.background.paper,
     color: theme.palette.text.primary,
-    fontSize: 12,
+    fontSize: 13,
+    lineHeight: 1.4,
     overflow: 'hidden',
     cursor: 'pointer',
     '&:focus': { outline: `2px solid ${theme.palette.primary.main}` },
@@ -41,11 +59,19 @@ const useStyles = makeStyles(theme => ({
   },
   title: {
     fontWeight: 600,
-    fontSize: 14,
+    fontSize: 15,
+    gap: theme.spacing(1),
     display: 'flex',
     justifyContent: 'space-between',
   },
   muted: { color: theme.palette.text.secondary },
+  /** "auto", "warehouse": beside the name, which they leave the room to. */
+  tag: {
+    flexShrink: 0,
+    fontSize: 13,
+    fontWeight: 400,
+    color: theme.palette.text.secondary,
+  },
   line: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
 }));
 
@@ -86,6 +112,15 @@ export function PipelineGraph(props: PipelineGraphProps) {
     [view.promotions],
   );
   const stageNames = view.stages.map(s => s.name);
+  const [measureRef, { width: available }] = useMeasure<HTMLDivElement>();
+  const extents = useMemo(
+    () => ({
+      LR: pipelineExtent(nodes, edges, sizeOf, 'LR', SPACING),
+      TB: pipelineExtent(nodes, edges, sizeOf, 'TB', SPACING),
+    }),
+    [nodes, edges],
+  );
+  const layout = choosePipelineLayout(available, extents, MIN_SCALE);
 
   const renderStage = (stage: StageView) => {
     const current = Object.values(stage.currentFreight).map(
@@ -116,9 +151,9 @@ export function PipelineGraph(props: PipelineGraphProps) {
         }
       >
         <div className={classes.title}>
-          <span>{stage.name}</span>
+          <span className={classes.line}>{stage.name}</span>
           {stage.autoPromotionEnabled && (
-            <span className={classes.muted}>auto</span>
+            <span className={classes.tag}>auto</span>
           )}
         </div>
         {freezeLabel(stage.promotionWindow) && (
@@ -174,7 +209,7 @@ export function PipelineGraph(props: PipelineGraphProps) {
   const renderNode = ({
     node,
   }: DependencyGraphTypes.RenderNodeProps<PipelineNode>) => {
-    const size = node.kind === 'stage' ? STAGE : WAREHOUSE;
+    const size = sizeOf(node);
     const warehouse =
       node.kind === 'warehouse'
         ? view.warehouses.find(w => w.name === node.name)
@@ -186,8 +221,8 @@ export function PipelineGraph(props: PipelineGraphProps) {
         ) : (
           <div className={`${classes.node} ${classes.warehouse}`}>
             <div className={classes.title}>
-              <span>{node.name}</span>
-              <span className={classes.muted}>warehouse</span>
+              <span className={classes.line}>{node.name}</span>
+              <span className={classes.tag}>warehouse</span>
             </div>
             {warehouse?.subscriptions.slice(0, 2).map((s, i) => (
               <div key={i} className={`${classes.line} ${classes.muted}`}>
@@ -208,17 +243,32 @@ export function PipelineGraph(props: PipelineGraphProps) {
     );
   }
   return (
-    <DependencyGraph<PipelineNode, {}>
-      nodes={nodes}
-      edges={edges}
-      renderNode={renderNode}
-      direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
-      rankMargin={60}
-      nodeMargin={24}
-      paddingX={8}
-      paddingY={8}
-      zoom="enable-on-click"
-      fit="contain"
-    />
+    <div ref={measureRef} className={classes.viewport}>
+      <div
+        className={classes.canvas}
+        style={{ width: layout.width }}
+        data-testid="pipeline-graph"
+        data-direction={layout.direction}
+      >
+        <DependencyGraph<PipelineNode, {}>
+          // A new direction is a new layout, not a transition from the old one.
+          key={layout.direction}
+          nodes={nodes}
+          edges={edges}
+          renderNode={renderNode}
+          direction={
+            layout.direction === 'LR'
+              ? DependencyGraphTypes.Direction.LEFT_RIGHT
+              : DependencyGraphTypes.Direction.TOP_BOTTOM
+          }
+          rankMargin={SPACING.rankMargin}
+          nodeMargin={SPACING.nodeMargin}
+          paddingX={SPACING.padding}
+          paddingY={SPACING.padding}
+          zoom="enable-on-click"
+          fit="contain"
+        />
+      </div>
+    </div>
   );
 }
