@@ -6,12 +6,17 @@ import type {
   StageView,
 } from '@kargo-backstage/plugin-kargo-common';
 import Box from '@material-ui/core/Box';
+import Checkbox from '@material-ui/core/Checkbox';
 import Chip from '@material-ui/core/Chip';
 import FormControl from '@material-ui/core/FormControl';
 import InputLabel from '@material-ui/core/InputLabel';
+import ListItemText from '@material-ui/core/ListItemText';
 import MenuItem from '@material-ui/core/MenuItem';
+import OutlinedInput from '@material-ui/core/OutlinedInput';
 import Select from '@material-ui/core/Select';
+import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
+import SettingsIcon from '@material-ui/icons/Settings';
 import { lazy, Suspense, useState } from 'react';
 import { useProjectUpdates } from '../../hooks/useProjectUpdates';
 import { FreightDrawer } from '../FreightDrawer';
@@ -29,6 +34,13 @@ const ProjectSettingsDialog = lazy(() =>
 );
 import Button from '@material-ui/core/Button';
 
+const useStyles = makeStyles({
+  filter: {
+    minWidth: 200,
+    maxWidth: 360,
+  },
+});
+
 export interface KargoProjectPanelProps {
   view: KargoProjectView;
   /** The catalog entity shown, for what it runs in Kubernetes. */
@@ -40,6 +52,7 @@ export interface KargoProjectPanelProps {
 /** One Kargo project on the entity page: warehouse filter, freight timeline, pipeline graph, drawers. */
 export function KargoProjectPanel(props: KargoProjectPanelProps) {
   const { view, onChange } = props;
+  const classes = useStyles();
   useProjectUpdates(view.instance, view.project, onChange);
   const [warehouseFilter, setWarehouseFilter] = useState<string[]>([]);
   const [stageName, setStageName] = useState<string>();
@@ -56,35 +69,74 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
     Object.values(view.freightTotal).reduce((a, b) => a + b, 0) -
     view.freight.length;
 
+  // Beside the title only what stays small; the filter and refresh sit in a toolbar below it,
+  // which wraps rather than squeezing the title when a project has many warehouses.
   const header = (
-    <Box display="flex" alignItems="center" style={{ gap: 16 }} flexWrap="wrap">
+    <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+      <Button
+        size="small"
+        variant="outlined"
+        startIcon={<SettingsIcon />}
+        onClick={() => setSettingsOpen(true)}
+      >
+        Settings
+      </Button>
+      {view.url && (
+        <Box component="span" whiteSpace="nowrap">
+          <SafeLink to={view.url}>Open in Kargo</SafeLink>
+        </Box>
+      )}
+    </Box>
+  );
+
+  const toolbar = (
+    <Box
+      display="flex"
+      alignItems="center"
+      flexWrap="wrap"
+      style={{ gap: 16 }}
+      mb={2}
+      role="toolbar"
+      aria-label={`Freight and pipeline of ${view.project}`}
+    >
       {view.warehouses.length > 1 && (
-        <FormControl size="small" style={{ minWidth: 220 }}>
-          <InputLabel id={`${view.project}-warehouses`}>Warehouses</InputLabel>
+        <FormControl variant="outlined" size="small" className={classes.filter}>
+          <InputLabel id={`${view.project}-warehouses`} shrink>
+            Warehouses
+          </InputLabel>
           <Select
             labelId={`${view.project}-warehouses`}
+            input={<OutlinedInput notched label="Warehouses" />}
             multiple
+            displayEmpty
             value={warehouseFilter}
             onChange={e => setWarehouseFilter(e.target.value as string[])}
-            renderValue={v => (v as string[]).join(', ')}
+            renderValue={v =>
+              (v as string[]).length ? (v as string[]).join(', ') : 'All'
+            }
+            MenuProps={{
+              // Below the field, never over the card's title.
+              getContentAnchorEl: null,
+              anchorOrigin: { vertical: 'bottom', horizontal: 'left' },
+              transformOrigin: { vertical: 'top', horizontal: 'left' },
+            }}
           >
             {view.warehouses.map(w => (
-              <MenuItem key={w.name} value={w.name}>
-                {w.name}
+              <MenuItem key={w.name} value={w.name} dense>
+                <Checkbox
+                  size="small"
+                  color="primary"
+                  checked={warehouseFilter.includes(w.name)}
+                  inputProps={{ 'aria-hidden': true }}
+                  tabIndex={-1}
+                />
+                <ListItemText primary={w.name} />
               </MenuItem>
             ))}
           </Select>
         </FormControl>
       )}
       <WarehouseRefreshButtons view={view} />
-      <Button
-        size="small"
-        variant="outlined"
-        onClick={() => setSettingsOpen(true)}
-      >
-        Settings
-      </Button>
-      {view.url && <SafeLink to={view.url}>Open in Kargo</SafeLink>}
     </Box>
   );
 
@@ -94,6 +146,7 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
       subheader={`instance ${view.instance}`}
       action={header}
     >
+      {toolbar}
       {view.warehouses
         .flatMap(w => w.problems)
         .map(problem => (
