@@ -60,11 +60,14 @@ function recordingLogger(lines: string[]) {
     debug: () => {},
     child: () => logger,
   };
-  return createServiceFactory({
-    service: coreServices.logger,
-    deps: {},
-    factory: () => logger,
-  });
+  // The instances are a root service (shared with the scaffolder module): they log to the root.
+  return [coreServices.logger, coreServices.rootLogger].map(service =>
+    createServiceFactory({
+      service: service as typeof coreServices.logger,
+      deps: {},
+      factory: () => logger,
+    }),
+  );
 }
 
 /** The plugin with its own kargo config (several instances, watch settings). */
@@ -123,7 +126,7 @@ describe('Kargo versions in the backend', () => {
         })),
       },
       entities: [guestbookOn('current'), guestbookOn('ancient')],
-      features: [recordingLogger(lines)],
+      features: recordingLogger(lines),
     });
     await until(() => lines.some(l => l.includes('"ancient"')));
     await until(() => lines.some(l => l.includes('"old"')));
