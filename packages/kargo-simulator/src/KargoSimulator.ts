@@ -65,6 +65,17 @@ export interface KargoSimulatorOptions {
 }
 
 /**
+ * The arguments of an operation implemented outside the class, after the simulator itself:
+ * the methods that hand them on keep the operation's own signature.
+ */
+type OperationArgs<F> = F extends (
+  sim: KargoSimulator,
+  ...args: infer A
+) => unknown
+  ? A
+  : never;
+
+/**
  * A test double of a Kargo control plane: the resources Kargo's API server serves, and the
  * controllers that move them (warehouse discovery, promotions with their steps, verification,
  * auto-promotion). Time advances in ticks, so tests drive it deterministically.
@@ -199,21 +210,8 @@ export class KargoSimulator {
   }
 
   /** POST .../stages/{stage}/promotions/downstream: a Promotion for every downstream stage. */
-  promoteDownstream(
-    project: string,
-    stageName: string,
-    target: { freight?: string; freightAlias?: string },
-    actor: string,
-    authorizeStage: (stage: string) => void = () => {},
-  ): { promotions: Promotion[]; errors?: string } {
-    return promoteDownstream(
-      this,
-      project,
-      stageName,
-      target,
-      actor,
-      authorizeStage,
-    );
+  promoteDownstream(...args: OperationArgs<typeof promoteDownstream>) {
+    return promoteDownstream(this, ...args);
   }
 
   /** Whether the project's promotion policies enable auto-promotion for the stage (see controller/promotionPolicies). */
@@ -233,44 +231,23 @@ export class KargoSimulator {
   // ---- small operations the API server exposes --------------------------------------------
 
   /** POST .../freight/{name-or-alias}/approve?stage= */
-  approve(
-    project: string,
-    nameOrAlias: string,
-    stageName: string,
-    actor: string,
-    authorizeStage: (stage: string) => void = () => {},
-  ): void {
-    approve(this, project, nameOrAlias, stageName, actor, authorizeStage);
+  approve(...args: OperationArgs<typeof approve>): void {
+    approve(this, ...args);
   }
 
   /** POST .../promotions/{p}/abort */
-  abortPromotion(
-    project: string,
-    name: string,
-    actor: string,
-    authorizePatch: () => void = () => {},
-  ): void {
-    abortPromotion(this, project, name, actor, authorizePatch);
+  abortPromotion(...args: OperationArgs<typeof abortPromotion>): void {
+    abortPromotion(this, ...args);
   }
 
   /** POST .../stages/{s}/verification */
-  reverify(
-    project: string,
-    stageName: string,
-    actor: string,
-    authorizePatch: () => void = () => {},
-  ): void {
-    reverify(this, project, stageName, actor, authorizePatch);
+  reverify(...args: OperationArgs<typeof reverify>): void {
+    reverify(this, ...args);
   }
 
   /** POST .../stages/{s}/verification/abort */
-  abortVerification(
-    project: string,
-    stageName: string,
-    actor: string,
-    authorizePatch: () => void = () => {},
-  ): void {
-    abortVerification(this, project, stageName, actor, authorizePatch);
+  abortVerification(...args: OperationArgs<typeof abortVerification>): void {
+    abortVerification(this, ...args);
   }
 
   /** POST .../{stages|warehouses|promotions}/{n}/refresh */
@@ -293,14 +270,7 @@ export class KargoSimulator {
   }
 
   /** A Kubernetes Event about a Kargo object, as `GET .../events` lists them. */
-  recordEvent(
-    project: string,
-    kind: string,
-    name: string,
-    reason: string,
-    message: string,
-    extras: { actor?: string; component?: string } = {},
-  ) {
-    recordEvent(this, project, kind, name, reason, message, extras);
+  recordEvent(...args: OperationArgs<typeof recordEvent>) {
+    recordEvent(this, ...args);
   }
 }

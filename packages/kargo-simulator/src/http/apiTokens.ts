@@ -257,39 +257,33 @@ export class SimulatedApiTokens {
       );
       res.json(this.list(ns, role));
     };
-    const getOne = (req: Request, res: Response) => {
+    /** The token Secret of the route (`:apitoken`), the caller allowed to `verb` it. */
+    const authorizeToken = (
+      req: Request,
+      res: Response,
+      verb: 'get' | 'delete',
+    ) => {
       const ns = namespaceOf(req);
       const name = req.params.apitoken;
+      const doing = verb === 'get' ? 'getting' : 'deleting';
       authorize(
         res,
-        'get',
+        verb,
         'secrets',
         ns,
         name,
-        `error getting token Secret "${name}" in namespace "${ns}": `,
+        `error ${doing} token Secret "${name}" in namespace "${ns}": `,
       );
+      return { ns, name };
+    };
+    const getOne = (req: Request, res: Response) => {
+      const { ns, name } = authorizeToken(req, res, 'get');
       res.json(toSecret(this.get(ns, name), true));
     };
     const remove = (req: Request, res: Response) => {
-      const ns = namespaceOf(req);
-      const name = req.params.apitoken;
-      authorize(
-        res,
-        'get',
-        'secrets',
-        ns,
-        name,
-        `error getting token Secret "${name}" in namespace "${ns}": `,
-      );
+      const { ns, name } = authorizeToken(req, res, 'get');
       this.get(ns, name);
-      authorize(
-        res,
-        'delete',
-        'secrets',
-        ns,
-        name,
-        `error deleting token Secret "${name}" in namespace "${ns}": `,
-      );
+      authorizeToken(req, res, 'delete');
       this.delete(ns, name);
       res.status(204).end();
     };

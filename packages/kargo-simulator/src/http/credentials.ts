@@ -21,6 +21,18 @@ interface StoredCredentials {
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const TYPES = ['git', 'helm', 'image'];
 
+/** The fields a create or a replace sets from the body, as Kargo stores them. */
+function credentialFields(body: StoredCredentials) {
+  return {
+    type: body.type,
+    repoUrl: body.repoUrl,
+    repoUrlIsRegex: Boolean(body.repoUrlIsRegex),
+    username: body.username,
+    password: body.password,
+    description: body.description || undefined,
+  };
+}
+
 /** A credentials Secret as Kargo's API returns it: the password redacted. */
 function toSecret(c: StoredCredentials) {
   return {
@@ -130,12 +142,7 @@ export class SimulatedCredentials {
       const created: StoredCredentials = {
         name: body.name,
         namespace: req.params.project,
-        type: body.type,
-        repoUrl: body.repoUrl,
-        repoUrlIsRegex: Boolean(body.repoUrlIsRegex),
-        username: body.username,
-        password: body.password,
-        description: body.description || undefined,
+        ...credentialFields(body),
         creationTimestamp: this.isoNow(),
       };
       this.stored.set(key(req, body.name), created);
@@ -147,14 +154,7 @@ export class SimulatedCredentials {
       authorize(res, 'update', 'secrets', req.params.project, req.params.name);
       const body = check(jsonBody(req), 'replace') as StoredCredentials;
       const existing = find(req);
-      Object.assign(existing, {
-        type: body.type,
-        repoUrl: body.repoUrl,
-        repoUrlIsRegex: Boolean(body.repoUrlIsRegex),
-        username: body.username,
-        password: body.password,
-        description: body.description || undefined,
-      });
+      Object.assign(existing, credentialFields(body));
       res.json(toSecret(existing));
     });
     // PATCH changes only the fields given non-empty (patch_repo_credentials_v1alpha1.go): an

@@ -11,20 +11,21 @@ export interface SimulatedRole {
   kind: 'Role';
   metadata: { name: string; namespace: string; creationTimestamp: string };
   kargoManaged: boolean;
-  claims: Array<{ name: string; values: string[] }>;
+  claims: Claim[];
   rules: PolicyRule[];
 }
 
-/** Claims of a grant or revocation: each needs a name and values. */
-function checkedClaims(
-  claims: Array<{ name?: string; values?: string[] }>,
-): Array<{ name: string; values: string[] }> {
+type Claim = { name: string; values: string[] };
+/** Claims of a grant or revocation as sent: each needs a name and values. */
+type ClaimsInput = Array<{ name?: string; values?: string[] }>;
+
+function checkedClaims(claims: ClaimsInput): Claim[] {
   for (const claim of claims) {
     if (!claim.name || !claim.values?.length) {
       throw new HttpError(400, 'claims must have a name and values');
     }
   }
-  return claims as Array<{ name: string; values: string[] }>;
+  return claims as Claim[];
 }
 
 /**
@@ -81,15 +82,27 @@ export class SimulatedRoles {
     return found;
   }
 
-  /** POST .../roles/grants with userClaims: adds claim values, keeping the others. */
-  grant(
+  /** The role, with each of the checked claims and the role's claim of that name, if any. */
+  private eachClaim(
     project: string,
     role: string,
-    claims: Array<{ name?: string; values?: string[] }>,
+    claims: ClaimsInput,
+    apply: (target: SimulatedRole, claim: Claim, existing?: Claim) => void,
   ): SimulatedRole {
     const target = this.get(project, role);
     for (const claim of checkedClaims(claims)) {
-      const existing = target.claims.find(c => c.name === claim.name);
+      apply(
+        target,
+        claim,
+        target.claims.find(c => c.name === claim.name),
+      );
+    }
+    return target;
+  }
+
+  /** POST .../roles/grants with userClaims: adds claim values, keeping the others. */
+  grant(project: string, role: string, claims: ClaimsInput): SimulatedRole {
+    return this.eachClaim(project, role, claims, (target, claim, existing) => {
       if (existing) {
         existing.values = [
           ...new Set([...existing.values, ...claim.values]),
@@ -100,25 +113,23 @@ export class SimulatedRoles {
           values: [...new Set(claim.values)].sort(),
         });
       }
-    }
-    return target;
+    });
   }
 
   /** POST .../roles/revocations with userClaims: removes claim values (and emptied claims). */
-  revoke(
-    project: string,
-    role: string,
-    claims: Array<{ name?: string; values?: string[] }>,
-  ): SimulatedRole {
-    const target = this.get(project, role);
-    for (const claim of checkedClaims(claims)) {
-      const existing = target.claims.find(c => c.name === claim.name);
-      if (existing) {
-        existing.values = existing.values.filter(
-          v => !claim.values.includes(v),
-        );
-      }
-    }
+  revoke(project: string, role: string, claims: ClaimsInput): SimulatedRole {
+    const target = this.eachClaim(
+      project,
+      role,
+      claims,
+      (_, claim, existing) => {
+        if (existing) {
+          existing.values = existing.values.filter(
+            v => !claim.values.includes(v),
+          );
+        }
+      },
+    );
     target.claims = target.claims.filter(c => c.values.length > 0);
     return target;
   }

@@ -115,28 +115,24 @@ export function stageRoutes({
     );
     res.status(result.errors ? 207 : 201).json(result);
   });
-  post('/projects/:project/stages/:stage/verification', (req, res) => {
-    // api.ReverifyStageFreight: reads the stage and patches it as the caller.
-    const { project, stage } = req.params;
-    getStageRight(res, project, stage);
-    sim.reverify(
-      project,
-      stage,
-      actorOf(res),
-      patchRight(res, 'stages', project, stage),
-    );
-    ok(res);
-  });
-  post('/projects/:project/stages/:stage/verification/abort', (req, res) => {
-    // api.AbortStageFreightVerification: patches only a verification that still runs.
-    const { project, stage } = req.params;
-    getStageRight(res, project, stage);
-    sim.abortVerification(
-      project,
-      stage,
-      actorOf(res),
-      patchRight(res, 'stages', project, stage),
-    );
-    ok(res);
-  });
+  // The caller reads the stage, then patches it to ask the controller about its verification.
+  const verificationRoute = (
+    path: string,
+    operation: 'reverify' | 'abortVerification',
+  ) =>
+    post(`/projects/:project/stages/:stage/${path}`, (req, res) => {
+      const { project, stage } = req.params;
+      getStageRight(res, project, stage);
+      sim[operation](
+        project,
+        stage,
+        actorOf(res),
+        patchRight(res, 'stages', project, stage),
+      );
+      ok(res);
+    });
+  // api.ReverifyStageFreight
+  verificationRoute('verification', 'reverify');
+  // api.AbortStageFreightVerification: patches only a verification that still runs.
+  verificationRoute('verification/abort', 'abortVerification');
 }

@@ -10,290 +10,7 @@ export const KARGO_GROUP = 'kargo.akuity.io';
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const ROLLOUTS_GROUP = 'argoproj.io';
 const READ = ['get', 'list', 'watch'];
-
-/** The namespace Kargo runs in (KARGO_NAMESPACE, default "kargo"): system-level roles live there. */
-export const KARGO_NAMESPACE = 'kargo';
-
-/**
- * The roles Kargo's management controller gives every project, rule for rule
- * (pkg/controller/management/projects/projects.go, ensureDefaultUserRoles).
- */
-export const PROJECT_ROLE_RULES: Record<string, PolicyRule[]> = {
-  'kargo-admin': [
-    { apiGroups: [''], resources: ['events'], verbs: READ },
-    {
-      apiGroups: [''],
-      resources: ['configmaps', 'secrets', 'serviceaccounts'],
-      verbs: ['*'],
-    },
-    {
-      apiGroups: [RBAC_GROUP],
-      resources: ['rolebindings', 'roles'],
-      verbs: ['*'],
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: [
-        'freights',
-        'projectconfigs',
-        'promotiontasks',
-        'stages',
-        'warehouses',
-      ],
-      verbs: ['*'],
-    },
-    { apiGroups: [KARGO_GROUP], resources: ['stages'], verbs: ['promote'] },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['promotions'],
-      verbs: ['create', 'delete', 'get', 'list', 'watch', 'patch'],
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['freights/status'],
-      verbs: ['patch'],
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: ['analysisruns'],
-      verbs: ['delete', 'get', 'list', 'watch'],
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: ['analysistemplates'],
-      verbs: ['*'],
-    },
-  ],
-  'kargo-viewer': [
-    {
-      apiGroups: [''],
-      resources: ['configmaps', 'events', 'serviceaccounts'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [RBAC_GROUP],
-      resources: ['rolebindings', 'roles'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: [
-        'freights',
-        'promotions',
-        'stages',
-        'warehouses',
-        'projectconfigs',
-      ],
-      verbs: READ,
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: ['analysisruns', 'analysistemplates'],
-      verbs: READ,
-    },
-  ],
-  'kargo-promoter': [
-    {
-      apiGroups: [''],
-      resources: ['configmaps', 'events', 'serviceaccounts'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [RBAC_GROUP],
-      resources: ['rolebindings', 'roles'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['freights', 'stages', 'warehouses', 'projectconfigs'],
-      verbs: READ,
-    },
-    { apiGroups: [KARGO_GROUP], resources: ['stages'], verbs: ['promote'] },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['promotions'],
-      verbs: ['create', 'get', 'list', 'watch'],
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['freights/status'],
-      verbs: ['patch'],
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: ['analysisruns', 'analysistemplates'],
-      verbs: READ,
-    },
-  ],
-};
-
-/**
- * What the project's own kargo-admin also holds, cluster-wide: update and delete of its Project
- * (the `kargo-project-admin-<project>` ClusterRole and binding of ensureDefaultUserRoles).
- */
-export const projectAdminClusterRules = (project: string): PolicyRule[] => [
-  {
-    apiGroups: [KARGO_GROUP],
-    resources: ['projects'],
-    resourceNames: [project],
-    verbs: ['delete', 'update'],
-  },
-];
-
-const KARGO_WRITE = [
-  'create',
-  'delete',
-  'deletecollection',
-  'get',
-  'list',
-  'patch',
-  'update',
-  'watch',
-];
-
-/**
- * The system-level roles: ServiceAccounts of Kargo's namespace bound to the chart's ClusterRoles
- * of the same name (charts/kargo/templates/users/*.yaml, with api.rollouts.integrationEnabled).
- */
-export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
-  'kargo-admin': [
-    {
-      apiGroups: [''],
-      resources: ['events', 'namespaces', 'serviceaccounts'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [RBAC_GROUP],
-      resources: ['rolebindings', 'roles'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: [
-        'clusterconfigs',
-        'clusterpromotiontasks',
-        'freights',
-        'projects',
-        'projectconfigs',
-        'promotiontasks',
-        'stages',
-        'warehouses',
-      ],
-      verbs: KARGO_WRITE,
-    },
-    { apiGroups: [KARGO_GROUP], resources: ['stages'], verbs: ['promote'] },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['promotions'],
-      verbs: ['create', 'delete', 'get', 'list', 'patch', 'watch'],
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['freights/status'],
-      verbs: ['patch'],
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: ['analysisruns'],
-      verbs: ['delete', 'get', 'list', 'watch'],
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: ['analysistemplates', 'clusteranalysistemplates'],
-      verbs: ['*'],
-    },
-  ],
-  'kargo-project-creator': [
-    { apiGroups: [''], resources: ['namespaces'], verbs: READ },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['clusterconfigs', 'clusterpromotiontasks'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['projects'],
-      verbs: ['create', ...READ],
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: ['clusteranalysistemplates'],
-      verbs: READ,
-    },
-  ],
-  'kargo-user': [
-    { apiGroups: [''], resources: ['namespaces'], verbs: READ },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: ['clusterconfigs', 'clusterpromotiontasks', 'projects'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: ['clusteranalysistemplates'],
-      verbs: READ,
-    },
-  ],
-  'kargo-viewer': [
-    {
-      apiGroups: [''],
-      resources: ['events', 'namespaces', 'serviceaccounts'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [RBAC_GROUP],
-      resources: ['rolebindings', 'roles'],
-      verbs: READ,
-    },
-    {
-      apiGroups: [KARGO_GROUP],
-      resources: [
-        'clusterconfigs',
-        'clusterpromotiontasks',
-        'freights',
-        'projects',
-        'projectconfigs',
-        'promotions',
-        'promotiontasks',
-        'stages',
-        'warehouses',
-      ],
-      verbs: READ,
-    },
-    {
-      apiGroups: [ROLLOUTS_GROUP],
-      resources: [
-        'analysisruns',
-        'analysistemplates',
-        'clusteranalysistemplates',
-      ],
-      verbs: READ,
-    },
-  ],
-};
-
-/**
- * What the system-level kargo-admin holds in the namespaces around the ClusterRole: all of
- * Secrets in Kargo's own (charts/kargo/templates/users/roles.yaml), and the `kargo-project-admin`
- * ClusterRole in every project (bound by ensureSystemPermissions; secrets with
- * api.secretManagementEnabled, the chart's default).
- */
-export const SYSTEM_ADMIN_NAMESPACE_RULES: PolicyRule[] = [
-  { apiGroups: [''], resources: ['secrets'], verbs: ['*'] },
-];
-export const PROJECT_ADMIN_RULES: PolicyRule[] = [
-  {
-    apiGroups: [''],
-    resources: ['configmaps', 'secrets', 'serviceaccounts'],
-    verbs: ['*'],
-  },
-  {
-    apiGroups: [RBAC_GROUP],
-    resources: ['rolebindings', 'roles'],
-    verbs: ['*'],
-  },
-];
-
+/** Every standard verb: what `*` expands to, and what the chart lists for kargo-admin's resources. */
 const ALL_VERBS = [
   'create',
   'delete',
@@ -304,6 +21,191 @@ const ALL_VERBS = [
   'update',
   'watch',
 ];
+
+/** The namespace Kargo runs in (KARGO_NAMESPACE, default "kargo"): system-level roles live there. */
+export const KARGO_NAMESPACE = 'kargo';
+
+const rule = (
+  apiGroup: string,
+  resources: string[],
+  verbs: string[],
+): PolicyRule => ({ apiGroups: [apiGroup], resources, verbs });
+
+// Rules that several roles hold word for word.
+const RBAC_READ = rule(RBAC_GROUP, ['rolebindings', 'roles'], READ);
+const RBAC_ALL = rule(RBAC_GROUP, ['rolebindings', 'roles'], ['*']);
+const CORE_ALL = rule('', ['configmaps', 'secrets', 'serviceaccounts'], ['*']);
+const PROJECT_CORE_READ = rule(
+  '',
+  ['configmaps', 'events', 'serviceaccounts'],
+  READ,
+);
+const PROMOTE = rule(KARGO_GROUP, ['stages'], ['promote']);
+const FREIGHT_STATUS = rule(KARGO_GROUP, ['freights/status'], ['patch']);
+const ANALYSIS_RUNS_ALL = rule(
+  ROLLOUTS_GROUP,
+  ['analysisruns'],
+  ['delete', 'get', 'list', 'watch'],
+);
+const ANALYSIS_READ = rule(
+  ROLLOUTS_GROUP,
+  ['analysisruns', 'analysistemplates'],
+  READ,
+);
+const NAMESPACES_READ = rule('', ['namespaces'], READ);
+const CLUSTER_TEMPLATES_READ = rule(
+  ROLLOUTS_GROUP,
+  ['clusteranalysistemplates'],
+  READ,
+);
+
+/**
+ * The roles Kargo's management controller gives every project, rule for rule
+ * (pkg/controller/management/projects/projects.go, ensureDefaultUserRoles).
+ */
+export const PROJECT_ROLE_RULES: Record<string, PolicyRule[]> = {
+  'kargo-admin': [
+    rule('', ['events'], READ),
+    CORE_ALL,
+    RBAC_ALL,
+    rule(
+      KARGO_GROUP,
+      ['freights', 'projectconfigs', 'promotiontasks', 'stages', 'warehouses'],
+      ['*'],
+    ),
+    PROMOTE,
+    rule(
+      KARGO_GROUP,
+      ['promotions'],
+      ['create', 'delete', 'get', 'list', 'watch', 'patch'],
+    ),
+    FREIGHT_STATUS,
+    ANALYSIS_RUNS_ALL,
+    rule(ROLLOUTS_GROUP, ['analysistemplates'], ['*']),
+  ],
+  'kargo-viewer': [
+    PROJECT_CORE_READ,
+    RBAC_READ,
+    rule(
+      KARGO_GROUP,
+      ['freights', 'promotions', 'stages', 'warehouses', 'projectconfigs'],
+      READ,
+    ),
+    ANALYSIS_READ,
+  ],
+  'kargo-promoter': [
+    PROJECT_CORE_READ,
+    RBAC_READ,
+    rule(
+      KARGO_GROUP,
+      ['freights', 'stages', 'warehouses', 'projectconfigs'],
+      READ,
+    ),
+    PROMOTE,
+    rule(KARGO_GROUP, ['promotions'], ['create', 'get', 'list', 'watch']),
+    FREIGHT_STATUS,
+    ANALYSIS_READ,
+  ],
+};
+
+/**
+ * What the project's own kargo-admin also holds, cluster-wide: update and delete of its Project
+ * (the `kargo-project-admin-<project>` ClusterRole and binding of ensureDefaultUserRoles).
+ */
+export const projectAdminClusterRules = (project: string): PolicyRule[] => [
+  {
+    ...rule(KARGO_GROUP, ['projects'], ['delete', 'update']),
+    resourceNames: [project],
+  },
+];
+
+/**
+ * The system-level roles: ServiceAccounts of Kargo's namespace bound to the chart's ClusterRoles
+ * of the same name (charts/kargo/templates/users/*.yaml, with api.rollouts.integrationEnabled).
+ */
+export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
+  'kargo-admin': [
+    rule('', ['events', 'namespaces', 'serviceaccounts'], READ),
+    RBAC_READ,
+    rule(
+      KARGO_GROUP,
+      [
+        'clusterconfigs',
+        'clusterpromotiontasks',
+        'freights',
+        'projects',
+        'projectconfigs',
+        'promotiontasks',
+        'stages',
+        'warehouses',
+      ],
+      ALL_VERBS,
+    ),
+    PROMOTE,
+    rule(
+      KARGO_GROUP,
+      ['promotions'],
+      ['create', 'delete', 'get', 'list', 'patch', 'watch'],
+    ),
+    FREIGHT_STATUS,
+    ANALYSIS_RUNS_ALL,
+    rule(
+      ROLLOUTS_GROUP,
+      ['analysistemplates', 'clusteranalysistemplates'],
+      ['*'],
+    ),
+  ],
+  'kargo-project-creator': [
+    NAMESPACES_READ,
+    rule(KARGO_GROUP, ['clusterconfigs', 'clusterpromotiontasks'], READ),
+    rule(KARGO_GROUP, ['projects'], ['create', ...READ]),
+    CLUSTER_TEMPLATES_READ,
+  ],
+  'kargo-user': [
+    NAMESPACES_READ,
+    rule(
+      KARGO_GROUP,
+      ['clusterconfigs', 'clusterpromotiontasks', 'projects'],
+      READ,
+    ),
+    CLUSTER_TEMPLATES_READ,
+  ],
+  'kargo-viewer': [
+    rule('', ['events', 'namespaces', 'serviceaccounts'], READ),
+    RBAC_READ,
+    rule(
+      KARGO_GROUP,
+      [
+        'clusterconfigs',
+        'clusterpromotiontasks',
+        'freights',
+        'projects',
+        'projectconfigs',
+        'promotions',
+        'promotiontasks',
+        'stages',
+        'warehouses',
+      ],
+      READ,
+    ),
+    rule(
+      ROLLOUTS_GROUP,
+      ['analysisruns', 'analysistemplates', 'clusteranalysistemplates'],
+      READ,
+    ),
+  ],
+};
+
+/**
+ * What the system-level kargo-admin holds in the namespaces around the ClusterRole: all of
+ * Secrets in Kargo's own (charts/kargo/templates/users/roles.yaml), and the `kargo-project-admin`
+ * ClusterRole in every project (bound by ensureSystemPermissions; secrets with
+ * api.secretManagementEnabled, the chart's default).
+ */
+export const SYSTEM_ADMIN_NAMESPACE_RULES: PolicyRule[] = [
+  rule('', ['secrets'], ['*']),
+];
+export const PROJECT_ADMIN_RULES: PolicyRule[] = [CORE_ALL, RBAC_ALL];
 
 /**
  * Kargo's NormalizePolicyRules as roles are displayed (pkg/server/rbac/policy_rules.go): one

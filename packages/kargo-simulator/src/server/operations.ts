@@ -99,46 +99,42 @@ export function abortPromotion(
   );
 }
 
-/** POST .../stages/{s}/verification: asks the controller to verify the current freight again. */
-export function reverify(
-  sim: KargoSimulator,
-  project: string,
-  stageName: string,
-  actor: string,
-  authorizePatch: () => void = () => {},
-): void {
-  const current = currentVerification(sim, project, stageName);
-  authorizePatch();
-  annotate(
-    sim,
-    'Stage',
-    project,
-    stageName,
-    REVERIFY_ANNOTATION,
-    JSON.stringify({ id: current.id, actor }),
-  );
+/**
+ * An operation on a stage's current verification: unless `skip` says it is not needed, the
+ * caller's right to patch the stage is checked and the controller is asked, through `annotation`.
+ */
+function verificationOperation(
+  annotation: string,
+  skip: (current: VerificationInfo) => boolean,
+) {
+  return (
+    sim: KargoSimulator,
+    project: string,
+    stageName: string,
+    actor: string,
+    authorizePatch: () => void = () => {},
+  ): void => {
+    const current = currentVerification(sim, project, stageName);
+    if (skip(current)) return;
+    authorizePatch();
+    annotate(
+      sim,
+      'Stage',
+      project,
+      stageName,
+      annotation,
+      JSON.stringify({ id: current.id, actor }),
+    );
+  };
 }
 
+/** POST .../stages/{s}/verification: asks the controller to verify the current freight again. */
+export const reverify = verificationOperation(REVERIFY_ANNOTATION, () => false);
+
 /** POST .../stages/{s}/verification/abort: stops the running verification, if any. */
-export function abortVerification(
-  sim: KargoSimulator,
-  project: string,
-  stageName: string,
-  actor: string,
-  authorizePatch: () => void = () => {},
-): void {
-  const current = currentVerification(sim, project, stageName);
-  if (VERIFICATION_TERMINAL.includes(current.phase ?? '')) return;
-  authorizePatch();
-  annotate(
-    sim,
-    'Stage',
-    project,
-    stageName,
-    ABORT_ANNOTATION,
-    JSON.stringify({ id: current.id, actor }),
-  );
-}
+export const abortVerification = verificationOperation(ABORT_ANNOTATION, v =>
+  VERIFICATION_TERMINAL.includes(v.phase ?? ''),
+);
 
 /** Kargo answers a missing stage, freight or verification here with an untyped 500. */
 function currentVerification(

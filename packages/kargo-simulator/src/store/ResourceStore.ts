@@ -141,6 +141,18 @@ export class ResourceStore {
     return clone(stored) as T;
   }
 
+  /** The stored object itself; a 404 as the API server words it (`stages.kargo.akuity.io`) where there is none. */
+  private stored(kind: Kind, key: string, name: string): KargoObject {
+    const current = this.objects.get(key);
+    if (!current) {
+      throw new HttpError(
+        404,
+        `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`,
+      );
+    }
+    return current;
+  }
+
   /**
    * Applies a change to a stored object. The generation goes up when anything outside
    * metadata and status changes, as Kubernetes does for spec changes.
@@ -152,13 +164,7 @@ export class ResourceStore {
     mutate: (object: T) => void,
   ): T {
     const key = keyOf(kind, namespace, name);
-    const current = this.objects.get(key);
-    if (!current) {
-      throw new HttpError(
-        404,
-        `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`,
-      );
-    }
+    const current = this.stored(kind, key, name);
     const next = clone(current) as T;
     mutate(next);
     const specOf = (o: KargoObject) =>
@@ -180,13 +186,7 @@ export class ResourceStore {
 
   delete(kind: Kind, namespace: string, name: string): KargoObject {
     const key = keyOf(kind, namespace, name);
-    const current = this.objects.get(key);
-    if (!current) {
-      throw new HttpError(
-        404,
-        `${kind.toLowerCase()}s.kargo.akuity.io "${name}" not found`,
-      );
-    }
+    const current = this.stored(kind, key, name);
     this.objects.delete(key);
     const gone = clone(current);
     gone.metadata = {
