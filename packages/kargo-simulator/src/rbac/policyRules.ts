@@ -25,35 +25,39 @@ const ALL_VERBS = [
 /** The namespace Kargo runs in (KARGO_NAMESPACE, default "kargo"): system-level roles live there. */
 export const KARGO_NAMESPACE = 'kargo';
 
-const rule = (
+const ruleOf = (
   apiGroup: string,
   resources: string[],
   verbs: string[],
 ): PolicyRule => ({ apiGroups: [apiGroup], resources, verbs });
 
 // Rules that several roles hold word for word.
-const RBAC_READ = rule(RBAC_GROUP, ['rolebindings', 'roles'], READ);
-const RBAC_ALL = rule(RBAC_GROUP, ['rolebindings', 'roles'], ['*']);
-const CORE_ALL = rule('', ['configmaps', 'secrets', 'serviceaccounts'], ['*']);
-const PROJECT_CORE_READ = rule(
+const RBAC_READ = ruleOf(RBAC_GROUP, ['rolebindings', 'roles'], READ);
+const RBAC_ALL = ruleOf(RBAC_GROUP, ['rolebindings', 'roles'], ['*']);
+const CORE_ALL = ruleOf(
+  '',
+  ['configmaps', 'secrets', 'serviceaccounts'],
+  ['*'],
+);
+const PROJECT_CORE_READ = ruleOf(
   '',
   ['configmaps', 'events', 'serviceaccounts'],
   READ,
 );
-const PROMOTE = rule(KARGO_GROUP, ['stages'], ['promote']);
-const FREIGHT_STATUS = rule(KARGO_GROUP, ['freights/status'], ['patch']);
-const ANALYSIS_RUNS_ALL = rule(
+const PROMOTE = ruleOf(KARGO_GROUP, ['stages'], ['promote']);
+const FREIGHT_STATUS = ruleOf(KARGO_GROUP, ['freights/status'], ['patch']);
+const ANALYSIS_RUNS_ALL = ruleOf(
   ROLLOUTS_GROUP,
   ['analysisruns'],
   ['delete', 'get', 'list', 'watch'],
 );
-const ANALYSIS_READ = rule(
+const ANALYSIS_READ = ruleOf(
   ROLLOUTS_GROUP,
   ['analysisruns', 'analysistemplates'],
   READ,
 );
-const NAMESPACES_READ = rule('', ['namespaces'], READ);
-const CLUSTER_TEMPLATES_READ = rule(
+const NAMESPACES_READ = ruleOf('', ['namespaces'], READ);
+const CLUSTER_TEMPLATES_READ = ruleOf(
   ROLLOUTS_GROUP,
   ['clusteranalysistemplates'],
   READ,
@@ -65,28 +69,28 @@ const CLUSTER_TEMPLATES_READ = rule(
  */
 export const PROJECT_ROLE_RULES: Record<string, PolicyRule[]> = {
   'kargo-admin': [
-    rule('', ['events'], READ),
+    ruleOf('', ['events'], READ),
     CORE_ALL,
     RBAC_ALL,
-    rule(
+    ruleOf(
       KARGO_GROUP,
       ['freights', 'projectconfigs', 'promotiontasks', 'stages', 'warehouses'],
       ['*'],
     ),
     PROMOTE,
-    rule(
+    ruleOf(
       KARGO_GROUP,
       ['promotions'],
       ['create', 'delete', 'get', 'list', 'watch', 'patch'],
     ),
     FREIGHT_STATUS,
     ANALYSIS_RUNS_ALL,
-    rule(ROLLOUTS_GROUP, ['analysistemplates'], ['*']),
+    ruleOf(ROLLOUTS_GROUP, ['analysistemplates'], ['*']),
   ],
   'kargo-viewer': [
     PROJECT_CORE_READ,
     RBAC_READ,
-    rule(
+    ruleOf(
       KARGO_GROUP,
       ['freights', 'promotions', 'stages', 'warehouses', 'projectconfigs'],
       READ,
@@ -96,13 +100,13 @@ export const PROJECT_ROLE_RULES: Record<string, PolicyRule[]> = {
   'kargo-promoter': [
     PROJECT_CORE_READ,
     RBAC_READ,
-    rule(
+    ruleOf(
       KARGO_GROUP,
       ['freights', 'stages', 'warehouses', 'projectconfigs'],
       READ,
     ),
     PROMOTE,
-    rule(KARGO_GROUP, ['promotions'], ['create', 'get', 'list', 'watch']),
+    ruleOf(KARGO_GROUP, ['promotions'], ['create', 'get', 'list', 'watch']),
     FREIGHT_STATUS,
     ANALYSIS_READ,
   ],
@@ -114,7 +118,7 @@ export const PROJECT_ROLE_RULES: Record<string, PolicyRule[]> = {
  */
 export const projectAdminClusterRules = (project: string): PolicyRule[] => [
   {
-    ...rule(KARGO_GROUP, ['projects'], ['delete', 'update']),
+    ...ruleOf(KARGO_GROUP, ['projects'], ['delete', 'update']),
     resourceNames: [project],
   },
 ];
@@ -125,9 +129,9 @@ export const projectAdminClusterRules = (project: string): PolicyRule[] => [
  */
 export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
   'kargo-admin': [
-    rule('', ['events', 'namespaces', 'serviceaccounts'], READ),
+    ruleOf('', ['events', 'namespaces', 'serviceaccounts'], READ),
     RBAC_READ,
-    rule(
+    ruleOf(
       KARGO_GROUP,
       [
         'clusterconfigs',
@@ -142,14 +146,14 @@ export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
       ALL_VERBS,
     ),
     PROMOTE,
-    rule(
+    ruleOf(
       KARGO_GROUP,
       ['promotions'],
       ['create', 'delete', 'get', 'list', 'patch', 'watch'],
     ),
     FREIGHT_STATUS,
     ANALYSIS_RUNS_ALL,
-    rule(
+    ruleOf(
       ROLLOUTS_GROUP,
       ['analysistemplates', 'clusteranalysistemplates'],
       ['*'],
@@ -157,13 +161,13 @@ export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
   ],
   'kargo-project-creator': [
     NAMESPACES_READ,
-    rule(KARGO_GROUP, ['clusterconfigs', 'clusterpromotiontasks'], READ),
-    rule(KARGO_GROUP, ['projects'], ['create', ...READ]),
+    ruleOf(KARGO_GROUP, ['clusterconfigs', 'clusterpromotiontasks'], READ),
+    ruleOf(KARGO_GROUP, ['projects'], ['create', ...READ]),
     CLUSTER_TEMPLATES_READ,
   ],
   'kargo-user': [
     NAMESPACES_READ,
-    rule(
+    ruleOf(
       KARGO_GROUP,
       ['clusterconfigs', 'clusterpromotiontasks', 'projects'],
       READ,
@@ -171,9 +175,9 @@ export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
     CLUSTER_TEMPLATES_READ,
   ],
   'kargo-viewer': [
-    rule('', ['events', 'namespaces', 'serviceaccounts'], READ),
+    ruleOf('', ['events', 'namespaces', 'serviceaccounts'], READ),
     RBAC_READ,
-    rule(
+    ruleOf(
       KARGO_GROUP,
       [
         'clusterconfigs',
@@ -188,7 +192,7 @@ export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
       ],
       READ,
     ),
-    rule(
+    ruleOf(
       ROLLOUTS_GROUP,
       ['analysisruns', 'analysistemplates', 'clusteranalysistemplates'],
       READ,
@@ -203,7 +207,7 @@ export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
  * api.secretManagementEnabled, the chart's default).
  */
 export const SYSTEM_ADMIN_NAMESPACE_RULES: PolicyRule[] = [
-  rule('', ['secrets'], ['*']),
+  ruleOf('', ['secrets'], ['*']),
 ];
 export const PROJECT_ADMIN_RULES: PolicyRule[] = [CORE_ALL, RBAC_ALL];
 
