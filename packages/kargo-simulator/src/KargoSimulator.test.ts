@@ -5,6 +5,7 @@ import type {
   Stage,
   Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
+import { freightInTest, promoteInDemo } from './__testUtils__/testSimulator';
 import { ManualClock } from './clock';
 import { KargoSimulator } from './KargoSimulator';
 import { StoreEvent } from './store/ResourceStore';
@@ -152,15 +153,8 @@ describe('KargoSimulator', () => {
     const { sim } = demo({
       verificationOutcome: (_p, s) => outcomes[s] ?? 'Successful',
     });
-    const testFreight = sim.store
-      .list<Freight>('Freight', 'kargo-demo')
-      .find(f => f.status?.currentlyIn?.test)!;
-    sim.promote(
-      'kargo-demo',
-      'uat',
-      { freight: testFreight.metadata!.name },
-      'admin',
-    );
+    const testFreight = freightInTest(sim);
+    promoteInDemo(sim, 'uat', testFreight.metadata!.name);
     sim.runUntilIdle();
     const runs = stage(sim, 'uat').status!.freightHistory![0]
       .verificationHistory!;
@@ -206,30 +200,15 @@ describe('KargoSimulator', () => {
   it('enforces freight availability: requested origin, upstream verification, soak, approval', () => {
     const { sim, clock } = demo();
     const fresh = publishAndDiscover(sim, '1.31.0')!;
-    expect(() =>
-      sim.promote(
-        'kargo-demo',
-        'uat',
-        { freight: fresh.metadata!.name },
-        'admin',
-      ),
-    ).toThrow(expect.objectContaining({ status: 400 }));
-    expect(() =>
-      sim.promote(
-        'kargo-demo',
-        'nope',
-        { freight: fresh.metadata!.name },
-        'admin',
-      ),
-    ).toThrow(expect.objectContaining({ status: 404 }));
-    expect(() =>
-      sim.promote(
-        'kargo-demo',
-        'test',
-        { freight: 'no-such-freight' },
-        'admin',
-      ),
-    ).toThrow(expect.objectContaining({ status: 404 }));
+    expect(() => promoteInDemo(sim, 'uat', fresh.metadata!.name)).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
+    expect(() => promoteInDemo(sim, 'nope', fresh.metadata!.name)).toThrow(
+      expect.objectContaining({ status: 404 }),
+    );
+    expect(() => promoteInDemo(sim, 'test', 'no-such-freight')).toThrow(
+      expect.objectContaining({ status: 404 }),
+    );
     expect(() => sim.promote('kargo-demo', 'test', {}, 'admin')).toThrow(
       expect.objectContaining({ status: 400 }),
     );
@@ -267,23 +246,13 @@ describe('KargoSimulator', () => {
     expect(
       clock.now() - Date.parse(inUat.status!.currentlyIn!.uat.since!),
     ).toBeLessThan(3_600_000);
-    expect(() =>
-      sim.promote(
-        'kargo-demo',
-        'prod',
-        { freight: inUat.metadata!.name },
-        'admin',
-      ),
-    ).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => promoteInDemo(sim, 'prod', inUat.metadata!.name)).toThrow(
+      expect.objectContaining({ status: 400 }),
+    );
     clock.advance(2 * 3_600_000);
-    expect(
-      sim.promote(
-        'kargo-demo',
-        'prod',
-        { freight: inUat.metadata!.name },
-        'admin',
-      ).spec.stage,
-    ).toBe('prod');
+    expect(promoteInDemo(sim, 'prod', inUat.metadata!.name).spec.stage).toBe(
+      'prod',
+    );
 
     // Manual approval makes fresh freight available to prod.
     sim.approve('kargo-demo', fresh.alias!, 'prod', 'admin');
@@ -340,9 +309,7 @@ describe('KargoSimulator', () => {
 
   it('aborts a running promotion and promotes downstream', () => {
     const { sim } = demo();
-    const testFreight = sim.store
-      .list<Freight>('Freight', 'kargo-demo')
-      .find(f => f.status?.currentlyIn?.test)!;
+    const testFreight = freightInTest(sim);
     const {
       promotions: [down],
     } = sim.promoteDownstream(
@@ -383,19 +350,9 @@ describe('KargoSimulator', () => {
           .list<Freight>('Freight', 'kargo-demo')
           .find(f => f.images?.[0]?.tag === tag)!,
     );
-    sim.promote(
-      'kargo-demo',
-      'uat',
-      { freight: newer.metadata!.name },
-      'admin',
-    );
+    promoteInDemo(sim, 'uat', newer.metadata!.name);
     tickUntil(() => verification()?.phase === 'Pending');
-    const next = sim.promote(
-      'kargo-demo',
-      'uat',
-      { freight: older.metadata!.name },
-      'admin',
-    );
+    const next = promoteInDemo(sim, 'uat', older.metadata!.name);
     sim.tick(); // the verification runs
     expect(verification()?.phase).toBe('Running');
     expect(promotion(sim, next.metadata!.name!).status?.phase).toBe('Pending');
@@ -410,12 +367,7 @@ describe('KargoSimulator', () => {
     const older = sim.store
       .list<Freight>('Freight', 'kargo-demo')
       .find(f => f.images?.[0]?.tag === '1.29.0')!;
-    const back = sim.promote(
-      'kargo-demo',
-      'test',
-      { freight: older.metadata!.name },
-      'admin',
-    );
+    const back = promoteInDemo(sim, 'test', older.metadata!.name);
     expect(
       back.metadata!.annotations!['kargo.akuity.io/auto-promotion-hold'],
     ).toBe('Warehouse/guestbook');

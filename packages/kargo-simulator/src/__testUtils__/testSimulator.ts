@@ -56,6 +56,29 @@ export async function startTestSimulator(
 }
 
 /**
+ * A simulator for each test of the file: started (startTestSimulator) before each test and
+ * closed after it. Read its parts inside the tests: `kargo`, `sim`, `clock`, and `call`, a
+ * callKargo to it.
+ */
+export function simulatorForEachTest(options?: StartKargoSimulatorOptions) {
+  const test = {
+    call: (method: string, path: string, callOptions?: CallOptions) =>
+      callKargo(test.kargo, method, path, callOptions),
+  } as Awaited<ReturnType<typeof startTestSimulator>> & {
+    call: (
+      method: string,
+      path: string,
+      callOptions?: CallOptions,
+    ) => ReturnType<typeof callKargo>;
+  };
+  beforeEach(async () => {
+    Object.assign(test, await startTestSimulator(options));
+  });
+  afterEach(() => test.kargo.close());
+  return test;
+}
+
+/**
  * A call to the simulator's Kargo API: `path` below /v1beta1, as the admin unless `token`
  * says otherwise, a JSON body when given.
  */
@@ -123,3 +146,10 @@ export const freightInTest = (sim: KargoSimulator) =>
   sim.store
     .list<Freight>('Freight', 'kargo-demo')
     .find(f => f.status?.currentlyIn?.test)!;
+
+/** Promotes freight, by name, into a kargo-demo stage as the admin. */
+export const promoteInDemo = (
+  sim: KargoSimulator,
+  stage: string,
+  freight: string | undefined,
+) => sim.promote('kargo-demo', stage, { freight }, 'admin');

@@ -1,49 +1,15 @@
-import type { Freight, Stage } from '@kargo-backstage/plugin-kargo-common';
-import { ManualClock } from '../clock';
-import { KargoSimulator } from '../KargoSimulator';
+import type { Stage } from '@kargo-backstage/plugin-kargo-common';
 import { normalizePolicyRules, PROJECT_ROLE_RULES } from '../rbac/policyRules';
 import {
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '../startKargoSimulator';
+  freightInTest,
+  simulatorForEachTest,
+} from '../__testUtils__/testSimulator';
 
-const ADMIN = 'kargo-simulator-admin-token';
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-
-beforeEach(async () => {
-  sim = new KargoSimulator({
-    clock: new ManualClock(),
-    projects: ['kargo-demo', 'microservices'],
-  });
-  kargo = await startKargoSimulator({
-    simulator: sim,
-    keepaliveMs: 50,
-    tokens: [{ token: ADMIN, role: 'admin', actor: 'admin' }],
-  });
+const env = simulatorForEachTest({
+  projects: ['kargo-demo', 'microservices'],
+  keepaliveMs: 50,
 });
-afterEach(() => kargo.close());
-
-async function call(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown } = {},
-) {
-  const res = await fetch(`${kargo.url}/v1beta1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${options.token ?? ADMIN}`,
-      ...(options.body ? { 'content-type': 'application/json' } : {}),
-    },
-    body: options.body ? JSON.stringify(options.body) : undefined,
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    text,
-    body: text ? JSON.parse(text) : undefined,
-  };
-}
+const { call } = env;
 
 /** A token made through Kargo's route, as the admin. */
 async function token(path: string, name: string): Promise<string> {
@@ -53,10 +19,7 @@ async function token(path: string, name: string): Promise<string> {
 }
 
 const demo = '/projects/kargo-demo';
-const newest = () =>
-  sim.store
-    .list<Freight>('Freight', 'kargo-demo')
-    .find(f => f.status?.currentlyIn?.test)!;
+const newest = () => freightInTest(env.sim);
 
 describe('roles', () => {
   it("report ensureDefaultUserRoles' rules, normalized as Kargo reports them", async () => {
@@ -175,8 +138,8 @@ describe('project API tokens', () => {
     expect((await call('POST', `${demo}/stages/uat/verification`)).status).toBe(
       200,
     );
-    sim.tick();
-    const uat = sim.store.require<Stage>('Stage', 'kargo-demo', 'uat');
+    env.sim.tick();
+    const uat = env.sim.store.require<Stage>('Stage', 'kargo-demo', 'uat');
     expect(['Pending', 'Running']).toContain(
       uat.status!.freightHistory![0].verificationHistory![0].phase,
     );
@@ -206,8 +169,8 @@ describe('project API tokens', () => {
     ).toBe(200);
 
     // prod waits for its pull request: a promotion that runs.
-    const running = sim.promote('kargo-demo', 'prod', { freight }, 'admin');
-    sim.tick();
+    const running = env.sim.promote('kargo-demo', 'prod', { freight }, 'admin');
+    env.sim.tick();
     const abort = await call(
       'POST',
       `${demo}/promotions/${running.metadata!.name}/abort`,
@@ -235,8 +198,8 @@ describe('project API tokens', () => {
         .status,
     ).toBe(200);
     // Nothing else it may write: a Warehouse, credentials, a role's users, tokens.
-    const warehouse = sim.store.list('Warehouse', 'kargo-demo')[0];
-    const put = await fetch(`${kargo.url}/v1beta1/resources`, {
+    const warehouse = env.sim.store.list('Warehouse', 'kargo-demo')[0];
+    const put = await fetch(`${env.kargo.url}/v1beta1/resources`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${promoter}` },
       body: JSON.stringify(warehouse),

@@ -1,25 +1,16 @@
 import type { Freight, Stage } from '@kargo-backstage/plugin-kargo-common';
 import {
   ADMIN,
-  callKargo,
-  CallOptions,
   dataFrames,
   freightInTest,
+  promoteInDemo,
   readFrames,
   REST_API_TEST,
-  startTestSimulator,
+  simulatorForEachTest,
 } from '../__testUtils__/testSimulator';
-import { KargoSimulator } from '../KargoSimulator';
-import { RunningKargoSimulator } from '../startKargoSimulator';
 
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-beforeEach(async () => {
-  ({ kargo, sim } = await startTestSimulator(REST_API_TEST));
-});
-afterEach(() => kargo.close());
-const call = (method: string, path: string, options?: CallOptions) =>
-  callKargo(kargo, method, path, options);
+const env = simulatorForEachTest(REST_API_TEST);
+const { call } = env;
 
 describe('simulator REST API', () => {
   it("answers 401 without or with a bad token, in Kargo's error shape", async () => {
@@ -30,11 +21,11 @@ describe('simulator REST API', () => {
     expect((await call('GET', '/projects', { token: 'wrong' })).status).toBe(
       401,
     );
-    expect((await fetch(`${kargo.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${env.kargo.url}/healthz`)).status).toBe(200);
   });
 
   it('answers 403 when the role or project does not allow it, and changes nothing', async () => {
-    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    const before = env.sim.store.list('Promotion', 'kargo-demo').length;
     const denied = await call(
       'POST',
       '/projects/kargo-demo/stages/test/promotions',
@@ -55,7 +46,7 @@ describe('simulator REST API', () => {
       },
     );
     expect(otherProject.status).toBe(403);
-    expect(sim.store.list('Promotion', 'kargo-demo')).toHaveLength(before);
+    expect(env.sim.store.list('Promotion', 'kargo-demo')).toHaveLength(before);
   });
 
   it('lists projects with paging and 404s unknown names', async () => {
@@ -183,31 +174,35 @@ describe('simulator REST API', () => {
   });
 
   it('lists and clears the Kargo API requests it received', async () => {
-    await fetch(`${kargo.url}/simulator/requests`, { method: 'DELETE' });
+    await fetch(`${env.kargo.url}/simulator/requests`, { method: 'DELETE' });
     await call('GET', '/projects/kargo-demo/stages');
-    const log = await (await fetch(`${kargo.url}/simulator/requests`)).json();
+    const log = await (
+      await fetch(`${env.kargo.url}/simulator/requests`)
+    ).json();
     expect(log.items).toEqual(['GET /v1beta1/projects/kargo-demo/stages']);
-    await fetch(`${kargo.url}/simulator/requests`, { method: 'DELETE' });
-    const empty = await (await fetch(`${kargo.url}/simulator/requests`)).json();
+    await fetch(`${env.kargo.url}/simulator/requests`, { method: 'DELETE' });
+    const empty = await (
+      await fetch(`${env.kargo.url}/simulator/requests`)
+    ).json();
     expect(empty.items).toEqual([]);
   });
 
   it('injects faults: failures, malformed bodies, cut watch streams', async () => {
-    kargo.faults.failNextRequests = 2;
+    env.kargo.faults.failNextRequests = 2;
     expect((await call('GET', '/projects')).status).toBe(503);
     expect((await call('GET', '/projects')).status).toBe(503);
     expect((await call('GET', '/projects')).status).toBe(200);
 
-    kargo.faults.malformedRate = 1;
-    const res = await fetch(`${kargo.url}/v1beta1/projects`, {
+    env.kargo.faults.malformedRate = 1;
+    const res = await fetch(`${env.kargo.url}/v1beta1/projects`, {
       headers: { authorization: `Bearer ${ADMIN}` },
     });
     await expect(res.json()).rejects.toThrow();
-    kargo.faults.malformedRate = 0;
+    env.kargo.faults.malformedRate = 0;
 
-    kargo.faults.cutWatchAfterEvents = 2;
+    env.kargo.faults.cutWatchAfterEvents = 2;
     const frames = await readFrames(
-      kargo,
+      env.kargo,
       '/projects/kargo-demo/stages?watch=true',
       dataFrames(10),
     );
@@ -218,19 +213,13 @@ describe('simulator REST API', () => {
   it('streams watch events as SSE from a list resourceVersion', async () => {
     const listed = await call('GET', '/projects/kargo-demo/promotions');
     const frames = await readFrames(
-      kargo,
+      env.kargo,
       `/projects/kargo-demo/promotions?watch=true&resourceVersion=${listed.body.metadata.resourceVersion}`,
       dataFrames(1),
       () => {
-        const inTest = freightInTest(sim);
+        const inTest = freightInTest(env.sim);
         setTimeout(
-          () =>
-            sim.promote(
-              'kargo-demo',
-              'uat',
-              { freight: inTest.metadata!.name },
-              'admin',
-            ),
+          () => promoteInDemo(env.sim, 'uat', inTest.metadata!.name),
           20,
         );
       },
@@ -242,7 +231,7 @@ describe('simulator REST API', () => {
 
   it('starts a watch without resourceVersion with every object as ADDED, sends keepalives', async () => {
     const frames = await readFrames(
-      kargo,
+      env.kargo,
       '/projects/kargo-demo/stages?watch=true',
       f => dataFrames(3)(f) && f.some(x => x.startsWith(': keepalive')),
     );
@@ -263,15 +252,15 @@ describe('simulator REST API', () => {
       '/projects/microservices/stages?freightOrigins=cart',
     );
     const frames = await readFrames(
-      kargo,
+      env.kargo,
       `/projects/microservices/stages?freightOrigins=cart&watch=true&resourceVersion=${listed.body.metadata.resourceVersion}`,
       dataFrames(2),
       () =>
         setTimeout(() => {
-          sim.store.update('Stage', 'microservices', 'checkout-dev', s => {
+          env.sim.store.update('Stage', 'microservices', 'checkout-dev', s => {
             s.metadata!.annotations = { note: 'not a cart stage' };
           });
-          sim.store.update('Stage', 'microservices', 'cart-dev', s => {
+          env.sim.store.update('Stage', 'microservices', 'cart-dev', s => {
             s.metadata!.annotations = { note: 'a cart stage' };
           });
         }, 20),
@@ -288,7 +277,7 @@ describe('simulator REST API', () => {
   it('sends event: error when the resourceVersion is too old', async () => {
     // The history starts after the fixtures were loaded, so version 1 is long compacted.
     const frames = await readFrames(
-      kargo,
+      env.kargo,
       '/projects/kargo-demo/stages?watch=true&resourceVersion=1',
       dataFrames(1),
     );

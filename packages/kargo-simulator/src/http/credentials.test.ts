@@ -1,51 +1,28 @@
-import { ManualClock } from '../clock';
-import { KargoSimulator } from '../KargoSimulator';
-import {
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '../startKargoSimulator';
+import { simulatorForEachTest } from '../__testUtils__/testSimulator';
+import { DEFAULT_TOKENS } from './auth';
 import { REDACTED } from './credentials';
 
-const ADMIN = 'kargo-simulator-admin-token';
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-
-beforeEach(async () => {
-  sim = new KargoSimulator({
-    clock: new ManualClock(),
-    projects: ['kargo-demo'],
-  });
-  kargo = await startKargoSimulator({
-    simulator: sim,
-    tokens: [
-      { token: ADMIN, role: 'admin', actor: 'admin' },
-      {
-        token: 'viewer',
-        role: 'kargo-viewer',
-        project: 'kargo-demo',
-        actor: 'email:viewer@example.com',
-      },
-    ],
-  });
+const env = simulatorForEachTest({
+  tokens: [
+    ...DEFAULT_TOKENS,
+    {
+      token: 'viewer',
+      role: 'kargo-viewer',
+      project: 'kargo-demo',
+      actor: 'email:viewer@example.com',
+    },
+  ],
 });
-afterEach(() => kargo.close());
-
-async function call(
+/** The answer as text, to show that no secret is in it anywhere. */
+const call = async (
   method: string,
   path: string,
   body?: unknown,
-  token = ADMIN,
-) {
-  const res = await fetch(`${kargo.url}/v1beta1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, text: await res.text() };
-}
+  token?: string,
+) => {
+  const answer = await env.call(method, path, { body, token });
+  return { status: answer.status, text: JSON.stringify(answer.body) };
+};
 
 const creds = '/projects/kargo-demo/repo-credentials';
 
@@ -77,7 +54,7 @@ describe('repository credentials', () => {
     });
     expect(patched.status).toBe(200);
     expect(JSON.parse(patched.text).stringData.username).toBe('robot');
-    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+    expect(env.sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       's3cr3t-value',
     );
     const replace = {
@@ -95,7 +72,7 @@ describe('repository credentials', () => {
     expect(replaced.status).toBe(200);
     // A description left out of a PUT is removed.
     expect(JSON.parse(replaced.text).metadata.annotations).toBeUndefined();
-    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+    expect(env.sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       'rotated',
     );
 
@@ -176,11 +153,11 @@ describe('warehouse validation', () => {
       'exactly one',
     ],
   ])('refuses %j naming %s, changing nothing', async (spec, field) => {
-    const before = sim.store.currentResourceVersion();
+    const before = env.sim.store.currentResourceVersion();
     const res = await call('PUT', '/resources', warehouse(spec));
     expect(res.status).toBe(400);
     expect(res.text).toContain(field);
-    expect(sim.store.currentResourceVersion()).toBe(before);
+    expect(env.sim.store.currentResourceVersion()).toBe(before);
   });
 
   it('accepts a valid change', async () => {

@@ -5,27 +5,18 @@ import type {
 } from '@kargo-backstage/plugin-kargo-common';
 import {
   ADMIN,
-  callKargo,
-  CallOptions,
   freightInTest,
+  promoteInDemo,
   REST_API_TEST,
-  startTestSimulator,
+  simulatorForEachTest,
 } from '../__testUtils__/testSimulator';
-import { KargoSimulator } from '../KargoSimulator';
-import { RunningKargoSimulator } from '../startKargoSimulator';
 
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-beforeEach(async () => {
-  ({ kargo, sim } = await startTestSimulator(REST_API_TEST));
-});
-afterEach(() => kargo.close());
-const call = (method: string, path: string, options?: CallOptions) =>
-  callKargo(kargo, method, path, options);
+const env = simulatorForEachTest(REST_API_TEST);
+const { call } = env;
 
 describe('simulator REST API: promotions, approvals, verification, manifests', () => {
   it('promotes by alias, rejects unavailable freight, and gets freight by name or alias', async () => {
-    const inTest = freightInTest(sim);
+    const inTest = freightInTest(env.sim);
     const byAlias = await call(
       'GET',
       `/projects/kargo-demo/freight/${inTest.alias}`,
@@ -73,7 +64,7 @@ describe('simulator REST API: promotions, approvals, verification, manifests', (
   });
 
   it('approves, aliases, refreshes, re-verifies and aborts', async () => {
-    const inTest = freightInTest(sim);
+    const inTest = freightInTest(env.sim);
     expect(
       (
         await call(
@@ -83,7 +74,7 @@ describe('simulator REST API: promotions, approvals, verification, manifests', (
       ).status,
     ).toBe(200);
     expect(
-      sim.resolveFreight('kargo-demo', inTest.metadata!.name!).status
+      env.sim.resolveFreight('kargo-demo', inTest.metadata!.name!).status
         ?.approvedFor?.prod,
     ).toBeDefined();
     expect(
@@ -104,9 +95,9 @@ describe('simulator REST API: promotions, approvals, verification, manifests', (
       ).status,
     ).toBe(200);
     expect(
-      sim.resolveFreight('kargo-demo', 'release-candidate').metadata!.name,
+      env.sim.resolveFreight('kargo-demo', 'release-candidate').metadata!.name,
     ).toBe(inTest.metadata!.name);
-    const other = sim.store
+    const other = env.sim.store
       .list<Freight>('Freight', 'kargo-demo')
       .find(f => f.metadata!.name !== inTest.metadata!.name)!;
     expect(
@@ -136,7 +127,7 @@ describe('simulator REST API: promotions, approvals, verification, manifests', (
     );
     expect(refreshed).toEqual({ status: 200, body: undefined });
     expect(
-      sim.store.require('Warehouse', 'kargo-demo', 'guestbook').metadata!
+      env.sim.store.require('Warehouse', 'kargo-demo', 'guestbook').metadata!
         .annotations!['kargo.akuity.io/refresh'],
     ).toBeTruthy();
 
@@ -144,30 +135,30 @@ describe('simulator REST API: promotions, approvals, verification, manifests', (
       (await call('POST', '/projects/kargo-demo/stages/uat/verification'))
         .status,
     ).toBe(200);
-    sim.tick();
-    const running = sim.store.require<Stage>('Stage', 'kargo-demo', 'uat')
+    env.sim.tick();
+    const running = env.sim.store.require<Stage>('Stage', 'kargo-demo', 'uat')
       .status!.freightHistory![0].verificationHistory![0];
     expect(['Pending', 'Running']).toContain(running.phase);
     expect(
       (await call('POST', '/projects/kargo-demo/stages/uat/verification/abort'))
         .status,
     ).toBe(200);
-    sim.tick();
+    env.sim.tick();
     expect(
-      sim.store.require<Stage>('Stage', 'kargo-demo', 'uat').status!
+      env.sim.store.require<Stage>('Stage', 'kargo-demo', 'uat').status!
         .freightHistory![0].verificationHistory![0].phase,
     ).toBe('Aborted');
     // A stage without verification still records a Successful one once healthy
     // (verifyStageFreight), so it can be verified again: at once, Successful again.
-    const before = sim.store.require<Stage>('Stage', 'kargo-demo', 'test')
+    const before = env.sim.store.require<Stage>('Stage', 'kargo-demo', 'test')
       .status!.freightHistory![0].verificationHistory!;
     expect(before[0].phase).toBe('Successful');
     expect(
       (await call('POST', '/projects/kargo-demo/stages/test/verification'))
         .status,
     ).toBe(200);
-    sim.tick();
-    const again = sim.store.require<Stage>('Stage', 'kargo-demo', 'test')
+    env.sim.tick();
+    const again = env.sim.store.require<Stage>('Stage', 'kargo-demo', 'test')
       .status!.freightHistory![0].verificationHistory!;
     expect(again.map(v => v.phase)).toEqual([
       'Successful',
@@ -175,12 +166,7 @@ describe('simulator REST API: promotions, approvals, verification, manifests', (
     ]);
     expect(again[0].id).not.toBe(before[0].id);
 
-    const promo = sim.promote(
-      'kargo-demo',
-      'prod',
-      { freight: inTest.metadata!.name },
-      'admin',
-    );
+    const promo = promoteInDemo(env.sim, 'prod', inTest.metadata!.name);
     expect(
       (
         await call(
@@ -189,9 +175,9 @@ describe('simulator REST API: promotions, approvals, verification, manifests', (
         )
       ).status,
     ).toBe(200);
-    sim.tick();
+    env.sim.tick();
     expect(
-      sim.store.require<Promotion>(
+      env.sim.store.require<Promotion>(
         'Promotion',
         'kargo-demo',
         promo.metadata!.name!,
@@ -216,7 +202,7 @@ spec:
     - image: { repoURL: ghcr.io/example/extra }
 `;
     const post = (method: string, body: string, query = '') =>
-      fetch(`${kargo.url}/v1beta1/resources${query}`, {
+      fetch(`${env.kargo.url}/v1beta1/resources${query}`, {
         method,
         headers: {
           authorization: `Bearer ${ADMIN}`,
@@ -245,7 +231,9 @@ spec:
       (await post('DELETE', manifest)).body.results[0].deletedResourceManifest
         .metadata.name,
     ).toBe('extra'); // the manifest as submitted
-    expect(sim.store.get('Warehouse', 'kargo-demo', 'extra')).toBeUndefined();
+    expect(
+      env.sim.store.get('Warehouse', 'kargo-demo', 'extra'),
+    ).toBeUndefined();
     expect((await post('POST', 'kind: [unclosed')).status).toBe(400);
   });
 });

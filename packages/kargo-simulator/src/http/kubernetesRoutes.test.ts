@@ -1,26 +1,16 @@
-import type { Freight, Stage } from '@kargo-backstage/plugin-kargo-common';
-import { ManualClock } from '../clock';
+import type { Stage } from '@kargo-backstage/plugin-kargo-common';
 import { ROLLOUT_MS } from '../controller/workloads';
-import { KargoSimulator } from '../KargoSimulator';
 import {
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '../startKargoSimulator';
+  ADMIN,
+  freightInTest,
+  promoteInDemo,
+  simulatorForEachTest,
+} from '../__testUtils__/testSimulator';
 
-const ADMIN = 'kargo-simulator-admin-token';
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-let clock: ManualClock;
-
-beforeEach(async () => {
-  clock = new ManualClock();
-  sim = new KargoSimulator({ clock, projects: ['kargo-demo'] });
-  kargo = await startKargoSimulator({ simulator: sim });
-});
-afterEach(() => kargo.close());
+const env = simulatorForEachTest();
 
 async function get(path: string, token: string | null = ADMIN) {
-  const res = await fetch(`${kargo.url}/kubernetes${path}`, {
+  const res = await fetch(`${env.kargo.url}/kubernetes${path}`, {
     headers: token ? { authorization: `Bearer ${token}` } : {},
   });
   return { status: res.status, body: await res.json() };
@@ -63,7 +53,7 @@ describe('the Kubernetes read API of the simulator', () => {
       ]);
     }
     for (const stage of ['test', 'uat', 'prod']) {
-      const s = sim.store.require<Stage>('Stage', 'kargo-demo', stage);
+      const s = env.sim.store.require<Stage>('Stage', 'kargo-demo', stage);
       const freight = Object.values(s.status!.freightHistory![0].items!)[0];
       const expected = `${freight.images![0].repoURL}:${
         freight.images![0].tag
@@ -74,7 +64,7 @@ describe('the Kubernetes read API of the simulator', () => {
       ]);
     }
     // Kargo's health output (one entry per health check) names the same applications.
-    const uat = sim.store.require<Stage>('Stage', 'kargo-demo', 'uat');
+    const uat = env.sim.store.require<Stage>('Stage', 'kargo-demo', 'uat');
     expect(uat.status!.health!.output).toEqual([
       {
         applicationStatuses: [
@@ -106,16 +96,9 @@ describe('the Kubernetes read API of the simulator', () => {
 
   it('rolls a promoted freight out to the pods after a while', async () => {
     const before = images(await demoPods('guestbook-uat'));
-    const testFreight = sim.store
-      .list<Freight>('Freight', 'kargo-demo')
-      .find(f => f.status?.currentlyIn?.test)!;
-    sim.promote(
-      'kargo-demo',
-      'uat',
-      { freight: testFreight.metadata!.name },
-      'admin',
-    );
-    sim.runUntilIdle();
+    const testFreight = freightInTest(env.sim);
+    promoteInDemo(env.sim, 'uat', testFreight.metadata!.name);
+    env.sim.runUntilIdle();
     const wanted = `${testFreight.images![0].repoURL}:${
       testFreight.images![0].tag
     }`;
@@ -125,19 +108,19 @@ describe('the Kubernetes read API of the simulator', () => {
     expect(images(rolling)).toEqual(before);
     expect(images(rolling, 'Pending')).toEqual([wanted]);
 
-    clock.advance(ROLLOUT_MS);
+    env.clock.advance(ROLLOUT_MS);
     const after = await demoPods('guestbook-uat');
     expect(images(after)).toEqual([wanted, wanted]);
     expect(images(after, 'Pending')).toEqual([]);
   });
 
   it('makes pods crash-loop on request, with growing restarts', async () => {
-    await fetch(`${kargo.url}/simulator/workloads/guestbook-prod`, {
+    await fetch(`${env.kargo.url}/simulator/workloads/guestbook-prod`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ crashing: true }),
     });
-    clock.advance(25_000);
+    env.clock.advance(25_000);
     const [pod] = await demoPods('guestbook-prod');
     expect(pod.status.containerStatuses[0]).toMatchObject({
       ready: false,
