@@ -11,6 +11,7 @@ import {
   startTestKargo,
 } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import { createKargoProjectInitAction } from '../actions/projectInit';
 import { actionContext, allowing } from './actionContext';
 
 /** dana's own Kargo token, for instances that forward the user's token. */
@@ -157,3 +158,8 @@ export const checkoutSpec = {
     },
   ],
 };
+
+/** Creates the checkout project (checkoutSpec) with kargo:project:init, as dana. */
+export async function initCheckout(t: KargoActionTest) {
+  await createKargoProjectInitAction(t).handler(context(checkoutSpec).ctx);
+}

@@ -2,8 +2,8 @@ import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { denying } from '../__testUtils__/actionContext';
 import { runExample } from '../__testUtils__/examples';
 import {
-  checkoutSpec,
   context,
+  initCheckout,
   instancesFor,
   kargoActionTest,
 } from '../__testUtils__/kargoActionTest';
@@ -13,9 +13,27 @@ import { createKargoResourcesApplyAction } from './resourcesApply';
 
 const t = kargoActionTest();
 
+/** The freight named in checkout, asserted to be of the image in the writeback warehouse. */
+function expectWritebackFreight(
+  name: unknown,
+  image: { repoURL: string; tag: string },
+): Freight {
+  const freight = t.sim.store.get<Freight>(
+    'Freight',
+    'checkout',
+    String(name),
+  )!;
+  expect(freight.origin).toEqual({
+    kind: 'Warehouse',
+    name: 'image-writeback',
+  });
+  expect(freight.images).toEqual([image]);
+  return freight;
+}
+
 describe('kargo:freight:create', () => {
   it('creates promotable freight for an image no warehouse subscribes to', async () => {
-    await createKargoProjectInitAction(t).handler(context(checkoutSpec).ctx);
+    await initCheckout(t);
     const action = createKargoFreightCreateAction(t);
     const { ctx, outputs } = context({
       project: 'checkout',
@@ -26,18 +44,10 @@ describe('kargo:freight:create', () => {
       },
     });
     await action.handler(ctx);
-    const freight = t.sim.store.get<Freight>(
-      'Freight',
-      'checkout',
-      outputs.freight as string,
-    )!;
-    expect(freight.origin).toEqual({
-      kind: 'Warehouse',
-      name: 'image-writeback',
+    const freight = expectWritebackFreight(outputs.freight, {
+      repoURL: 'ghcr.io/example/checkout-hotfix',
+      tag: '1.4.2-hotfix.1',
     });
-    expect(freight.images).toEqual([
-      { repoURL: 'ghcr.io/example/checkout-hotfix', tag: '1.4.2-hotfix.1' },
-    ]);
     expect(outputs.alias).toBe(freight.alias);
     expect(
       t.sim.store.get<any>('Warehouse', 'checkout', 'image-writeback')!.spec,
@@ -176,17 +186,9 @@ describe('kargo:freight:create example', () => {
     expect(action.examples).toHaveLength(1); // another example needs its test here
     const [outputs] = await runExample(action);
     expect(outputs.warehouse).toBe('image-writeback');
-    const freight = t.sim.store.get<Freight>(
-      'Freight',
-      'checkout',
-      outputs.freight as string,
-    )!;
-    expect(freight.origin).toEqual({
-      kind: 'Warehouse',
-      name: 'image-writeback',
+    expectWritebackFreight(outputs.freight, {
+      repoURL: 'ghcr.io/example/checkout',
+      tag: '1.4.2-hotfix.1',
     });
-    expect(freight.images).toEqual([
-      { repoURL: 'ghcr.io/example/checkout', tag: '1.4.2-hotfix.1' },
-    ]);
   });
 });

@@ -19,6 +19,16 @@ import { createKargoProjectInitAction } from './projectInit';
 
 const t = kargoActionTest();
 
+/** What kargo:project:init reports it applied for checkoutSpec. */
+const CHECKOUT_RESOURCES = [
+  'Project/checkout',
+  'ProjectConfig/checkout',
+  'Warehouse/checkout',
+  'Stage/test',
+  'Stage/uat',
+  'Stage/prod',
+];
+
 describe('kargo:project:init', () => {
   it('creates the project, promotion policies, warehouse and stages as Kargo has them', async () => {
     const action = createKargoProjectInitAction(t);
@@ -31,14 +41,7 @@ describe('kargo:project:init', () => {
         'kargo.akuity.io/project': 'checkout',
         'kargo.akuity.io/instance': 'sim',
       },
-      resources: [
-        'Project/checkout',
-        'ProjectConfig/checkout',
-        'Warehouse/checkout',
-        'Stage/test',
-        'Stage/uat',
-        'Stage/prod',
-      ],
+      resources: CHECKOUT_RESOURCES,
     });
     expect(t.sim.store.get('Project', '', 'checkout')).toBeDefined();
     expect(
@@ -353,14 +356,7 @@ describe('kargo:project:init example', () => {
     const [outputs] = await runExample(action);
     expect(outputs).toMatchObject({
       project: 'checkout',
-      resources: [
-        'Project/checkout',
-        'ProjectConfig/checkout',
-        'Warehouse/checkout',
-        'Stage/test',
-        'Stage/uat',
-        'Stage/prod',
-      ],
+      resources: CHECKOUT_RESOURCES,
     });
     expect(
       t.sim.store

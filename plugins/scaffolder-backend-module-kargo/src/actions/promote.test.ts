@@ -28,10 +28,23 @@ const t = kargoActionTest({
 
 const newest = () => newestFreight(t.sim);
 
-const discoveryAt = (url: string) => ({
-  getBaseUrl: async () => url,
-  getExternalBaseUrl: async () => url,
-});
+/** kargo:promote calling the Kargo backend at `url`, the simulator its instance. */
+const promoteActionAt = (
+  url: string,
+  options: {
+    instance?: Record<string, unknown>;
+    permissions?: PermissionsService;
+  } = {},
+) =>
+  createKargoPromoteAction({
+    auth: mockServices.auth(),
+    discovery: {
+      getBaseUrl: async () => url,
+      getExternalBaseUrl: async () => url,
+    },
+    instances: instancesFor(t.kargo, options.instance),
+    permissions: options.permissions,
+  });
 
 async function kargoBackend(
   options: {
@@ -47,10 +60,8 @@ async function kargoBackend(
     entities: [],
   });
   const { port } = server.address() as AddressInfo;
-  const action = createKargoPromoteAction({
-    auth: mockServices.auth(),
-    discovery: discoveryAt(`http://localhost:${port}/api/kargo`),
-    instances: instancesFor(t.kargo, options.instance),
+  const action = promoteActionAt(`http://localhost:${port}/api/kargo`, {
+    instance: options.instance,
   });
   return { server, action };
 }
@@ -144,11 +155,7 @@ describe('kargo:promote', () => {
   it("calls the route with the user's on-behalf-of token, not one of its own", async () => {
     const backend = await recordingBackend();
     try {
-      const action = createKargoPromoteAction({
-        auth: mockServices.auth(),
-        discovery: discoveryAt(backend.url),
-        instances: instancesFor(t.kargo),
-      });
+      const action = promoteActionAt(backend.url);
       await action.handler(context(uat()).ctx);
       expect(backend.received).toHaveLength(1);
       expect(backend.received[0].authorization).toBe(
@@ -189,10 +196,7 @@ describe('kargo:promote', () => {
   it('reports in a dry run that the promotion would be refused, promoting nothing', async () => {
     const backend = await recordingBackend();
     try {
-      const action = createKargoPromoteAction({
-        auth: mockServices.auth(),
-        discovery: discoveryAt(backend.url),
-        instances: instancesFor(t.kargo),
+      const action = promoteActionAt(backend.url, {
         permissions: denying({ permission: 'kargo.freight.promote' }),
       });
       await expect(

@@ -1,8 +1,8 @@
 import { denying } from '../__testUtils__/actionContext';
 import { runExample } from '../__testUtils__/examples';
 import {
-  checkoutSpec,
   context,
+  initCheckout,
   instancesFor,
   kargoActionTest,
 } from '../__testUtils__/kargoActionTest';
@@ -13,7 +13,7 @@ const t = kargoActionTest();
 
 describe('kargo:resources:apply', () => {
   it('creates and updates manifests in the project, refusing other namespaces', async () => {
-    await createKargoProjectInitAction(t).handler(context(checkoutSpec).ctx);
+    await initCheckout(t);
     const action = createKargoResourcesApplyAction(t);
     const manifests = `apiVersion: argoproj.io/v1alpha1
 kind: AnalysisTemplate
