@@ -6,13 +6,10 @@ import {
   RunningKargoSimulator,
   startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
-import type {
-  Freight,
-  KargoWatchEvent,
-  Stage,
-} from '@kargo-backstage/plugin-kargo-common';
+import type { Freight, Stage } from '@kargo-backstage/plugin-kargo-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { watchDemoStages } from './__testUtils__/watchDemoStages';
 import { KargoClient } from './KargoClient';
 
 const ADMIN = DEFAULT_TOKENS[0].token;
@@ -37,12 +34,9 @@ function clientFor(
 }
 
 beforeEach(async () => {
-  sim = new KargoSimulator({
+  kargo = await startKargoSimulator({
     clock: new ManualClock(),
     projects: ['kargo-demo', 'microservices'],
-  });
-  kargo = await startKargoSimulator({
-    simulator: sim,
     keepaliveMs: 100,
     tokens: [
       ...DEFAULT_TOKENS,
@@ -54,6 +48,7 @@ beforeEach(async () => {
       },
     ],
   });
+  sim = kargo.simulator;
 });
 afterEach(() => kargo.close());
 
@@ -293,20 +288,17 @@ describe('KargoClient against the simulator', () => {
   it('watches from a list resourceVersion and resumes after the stream is cut', async () => {
     const client = clientFor();
     const list = await client.listStages('kargo-demo');
-    const seen: string[] = [];
     const disconnects: Error[] = [];
-    const controller = new AbortController();
     kargo.faults.cutWatchAfterEvents = 2;
 
-    const watching = client.watch<Stage>({
-      path: '/v1beta1/projects/{project}/stages',
-      params: { project: 'kargo-demo' },
-      resourceVersion: list.metadata?.resourceVersion,
-      signal: controller.signal,
-      onEvent: (e: KargoWatchEvent<Stage>) =>
-        seen.push(`${e.type} ${e.object.metadata?.resourceVersion}`),
-      onDisconnect: e => disconnects.push(e),
-    });
+    const { seen, stop } = watchDemoStages(
+      client,
+      e => `${e.type} ${e.object.metadata?.resourceVersion}`,
+      {
+        resourceVersion: list.metadata?.resourceVersion,
+        onDisconnect: e => disconnects.push(e),
+      },
+    );
 
     // Five stage changes; the stream is cut after every second event and must resume each time.
     for (let i = 0; i < 5; i++) {
@@ -318,8 +310,7 @@ describe('KargoClient against the simulator', () => {
     for (let i = 0; i < 100 && seen.length < 5; i++) {
       await new Promise(resolve => setTimeout(resolve, 20));
     }
-    controller.abort();
-    await watching;
+    await stop();
     expect(seen).toHaveLength(5);
     expect(new Set(seen).size).toBe(5); // no duplicates after resuming
     expect(disconnects.length).toBeGreaterThanOrEqual(2);
@@ -327,15 +318,9 @@ describe('KargoClient against the simulator', () => {
 
   it('re-lists through onExpired when the resourceVersion is too old', async () => {
     const client = clientFor();
-    const controller = new AbortController();
-    const events: string[] = [];
     let relisted = 0;
-    const watching = client.watch<Stage>({
-      path: '/v1beta1/projects/{project}/stages',
-      params: { project: 'kargo-demo' },
+    const { seen: events, stop } = watchDemoStages(client, e => e.type, {
       resourceVersion: '1',
-      signal: controller.signal,
-      onEvent: e => events.push(e.type),
       onExpired: async () => {
         const list = await client.listStages('kargo-demo');
         relisted += 1; // only once the list is read, so the change below comes after it
@@ -349,8 +334,7 @@ describe('KargoClient against the simulator', () => {
     });
     for (let i = 0; i < 50 && events.length === 0; i++)
       await new Promise(r => setTimeout(r, 20));
-    controller.abort();
-    await watching;
+    await stop();
     expect(relisted).toBe(1);
     expect(events).toEqual(['MODIFIED']);
   });

@@ -74,44 +74,26 @@ export type CallOptions<O> = ParamsOf<O, 'path'> &
     expectBody?: boolean;
   };
 
+/** The call of one method: a path template, its options, the operation's answer. */
+type Call<M extends Method> = <P extends PathsFor<M>>(
+  path: P,
+  options: CallOptions<Operation<P, M>>,
+) => Promise<Answer<Operation<P, M>>>;
+
 export class KargoApi {
   constructor(readonly transport: KargoTransport) {}
 
   /** Reads are idempotent: retried, and an empty answer is an error. */
-  get<P extends PathsFor<'get'>>(
-    path: P,
-    options: CallOptions<Operation<P, 'get'>>,
-  ): Promise<Answer<Operation<P, 'get'>>> {
-    return this.call('GET', path, options, { retry: true, expectBody: true });
-  }
-
-  post<P extends PathsFor<'post'>>(
-    path: P,
-    options: CallOptions<Operation<P, 'post'>>,
-  ): Promise<Answer<Operation<P, 'post'>>> {
-    return this.call('POST', path, options);
-  }
-
-  put<P extends PathsFor<'put'>>(
-    path: P,
-    options: CallOptions<Operation<P, 'put'>>,
-  ): Promise<Answer<Operation<P, 'put'>>> {
-    return this.call('PUT', path, options);
-  }
-
-  patch<P extends PathsFor<'patch'>>(
-    path: P,
-    options: CallOptions<Operation<P, 'patch'>>,
-  ): Promise<Answer<Operation<P, 'patch'>>> {
-    return this.call('PATCH', path, options);
-  }
-
-  delete<P extends PathsFor<'delete'>>(
-    path: P,
-    options: CallOptions<Operation<P, 'delete'>>,
-  ): Promise<Answer<Operation<P, 'delete'>>> {
-    return this.call('DELETE', path, options);
-  }
+  readonly get: Call<'get'> = (path, options) =>
+    this.call('GET', path, options, { retry: true, expectBody: true });
+  readonly post: Call<'post'> = (path, options) =>
+    this.call('POST', path, options);
+  readonly put: Call<'put'> = (path, options) =>
+    this.call('PUT', path, options);
+  readonly patch: Call<'patch'> = (path, options) =>
+    this.call('PATCH', path, options);
+  readonly delete: Call<'delete'> = (path, options) =>
+    this.call('DELETE', path, options);
 
   private call<T>(
     method: string,

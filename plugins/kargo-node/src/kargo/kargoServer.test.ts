@@ -10,11 +10,11 @@ import {
 import {
   isPromotionRequest,
   type Freight,
-  type KargoWatchEvent,
   type Stage,
 } from '@kargo-backstage/plugin-kargo-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { watchDemoStages } from './__testUtils__/watchDemoStages';
 import { KargoClient } from './KargoClient';
 import { KargoInstances } from './KargoInstances';
 import { kargoServerInfo } from './kargoServer';
@@ -25,15 +25,13 @@ const logger = mockServices.logger.mock();
 const running: RunningKargoSimulator[] = [];
 
 async function kargoAt(serverVersion?: string) {
-  const sim = new KargoSimulator({
+  const kargo = await startKargoSimulator({
     clock: new ManualClock(),
     projects: ['kargo-demo'],
-  });
-  const kargo = await startKargoSimulator({
-    simulator: sim,
     keepaliveMs: 100,
     serverVersion,
   });
+  const sim = kargo.simulator;
   running.push(kargo);
   const client = new KargoClient(
     { name: 'sim', url: kargo.url, token: ADMIN, timeoutMs: 2000 },
@@ -200,17 +198,12 @@ describe('Kargo versions', () => {
 
   it('on a v1.10 server, a watch reconnect re-lists and passes on only what changed', async () => {
     const { kargo, sim, client } = await kargoAt('v1.10.3');
-    const seen: string[] = [];
-    const controller = new AbortController();
     // Each connection replays the three stages as ADDED; the first is cut after one change.
     kargo.faults.cutWatchAfterEvents = 4;
-    const watching = client.watch<Stage>({
-      path: '/v1beta1/projects/{project}/stages',
-      params: { project: 'kargo-demo' },
-      signal: controller.signal,
-      onEvent: (e: KargoWatchEvent<Stage>) =>
-        seen.push(`${e.type} ${e.object.metadata?.name}`),
-    });
+    const { seen, stop } = watchDemoStages(
+      client,
+      e => `${e.type} ${e.object.metadata?.name}`,
+    );
     await until(() => seen.length === 3);
     await new Promise(resolve => setTimeout(resolve, 100)); // the replay went out
     sim.store.update<Stage>('Stage', 'kargo-demo', 'uat', s => {
@@ -228,8 +221,7 @@ describe('Kargo versions', () => {
     });
     await until(() => seen.length >= 5);
     await new Promise(resolve => setTimeout(resolve, 100));
-    controller.abort();
-    await watching;
+    await stop();
     expect(seen.sort()).toEqual([
       'ADDED prod',
       'ADDED test',
@@ -269,15 +261,9 @@ describe('Kargo versions', () => {
 
   it('a v1.10 first connection with the caller’s list RV baselines silently, re-listing when it differs', async () => {
     const { client } = await kargoAt('v1.10.3');
-    const seen: string[] = [];
     let relisted = 0;
-    const controller = new AbortController();
-    const watching = client.watch<Stage>({
-      path: '/v1beta1/projects/{project}/stages',
-      params: { project: 'kargo-demo' },
+    const { seen, stop } = watchDemoStages(client, e => e.type, {
       resourceVersion: '12', // a position kept from an earlier watch: meaningless here
-      signal: controller.signal,
-      onEvent: e => seen.push(e.type),
       onExpired: async () => {
         relisted += 1;
         return undefined;
@@ -285,8 +271,7 @@ describe('Kargo versions', () => {
     });
     await until(() => relisted > 0);
     await new Promise(resolve => setTimeout(resolve, 100));
-    controller.abort();
-    await watching;
+    await stop();
     expect(relisted).toBe(1);
     expect(seen).toEqual([]); // the replay of what the caller lists again is not passed on
   });
