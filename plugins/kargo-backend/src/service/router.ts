@@ -19,10 +19,13 @@ import { FreightService } from './freight/FreightService';
 import { EntityViews } from './views/EntityViews';
 import { KargoStore } from '../database';
 import { createMetadataRouter } from './metadata/metadataRouter';
+import { FreightMetadataService } from './metadata/FreightMetadataService';
 import { createFreezeRouter } from './freeze/freezeRouter';
+import { PromotionWindowService } from './freeze/PromotionWindowService';
 import { createSettingsRouter } from './settings/settingsRouter';
-import { createCredentialsRouter } from './settings/credentialsRouter';
-import { createWarehousesRouter } from './settings/warehousesRouter';
+import { createCredentialsService } from './settings/CredentialsService';
+import { createProjectSettingsService } from './settings/ProjectSettingsService';
+import { createWarehouseService } from './settings/WarehouseService';
 import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
 import { KargoTokenAccess } from './access/KargoTokenAccess';
 
@@ -104,24 +107,43 @@ export async function createRouter(
   );
   router.use(
     createMetadataRouter({
-      ...deps,
-      portalDataOnly: true,
-      onChange: (instance, project) =>
-        options.signals.publish({ instance, project, kind: 'FreightMetadata' }),
+      httpAuth,
+      metadata: new FreightMetadataService({
+        ...deps,
+        portalDataOnly: true,
+        onChange: (instance, project) =>
+          options.signals.publish({
+            instance,
+            project,
+            kind: 'FreightMetadata',
+          }),
+      }),
     }),
   );
   router.use(
     createFreezeRouter({
-      ...deps,
-      portalDataOnly: true,
-      onChange: (instance, project) =>
-        options.signals.publish({ instance, project, kind: 'PromotionWindow' }),
+      httpAuth,
+      windows: new PromotionWindowService({
+        ...deps,
+        portalDataOnly: true,
+        onChange: (instance, project) =>
+          options.signals.publish({
+            instance,
+            project,
+            kind: 'PromotionWindow',
+          }),
+      }),
     }),
   );
 
-  router.use(createSettingsRouter(deps));
-  router.use(createCredentialsRouter(deps));
-  router.use(createWarehousesRouter(deps));
+  router.use(
+    createSettingsRouter({
+      httpAuth,
+      settings: createProjectSettingsService(deps),
+      credentials: createCredentialsService(deps),
+      warehouses: createWarehouseService(deps),
+    }),
+  );
 
   return outer;
 }

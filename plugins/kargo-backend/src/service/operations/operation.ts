@@ -58,28 +58,6 @@ export interface Operation<B> {
   meta: JsonObject;
 }
 
-/**
- * The caller of a read route of one project: a signed-in user or a service, holding
- * `permission` (kargo.project.read unless said otherwise) on that project. Authenticates (401),
- * then checks the path (400), then authorizes (403).
- */
-export async function readerCredentials(
-  req: express.Request,
-  httpAuth: HttpAuthService,
-  permissions: PermissionsService,
-  permission: ResourcePermission = kargoProjectReadPermission,
-): Promise<{
-  credentials: BackstageCredentials;
-  params: z.infer<typeof pathParams>;
-}> {
-  const credentials = await httpAuth.credentials(req, {
-    allow: ['user', 'service'],
-  });
-  const params = parse(pathParams, req.params, 'path');
-  await authorizeProjectRead(permissions, credentials, params, permission);
-  return { credentials, params };
-}
-
 /** Throws 403 unless the caller holds `permission` (kargo.project.read) on the project. */
 export async function authorizeProjectRead(
   permissions: PermissionsService,
@@ -215,57 +193,40 @@ export function createOperationRunner(deps: OperationDeps) {
   };
 }
 
+/** The operation with its path and body checked (400 naming what is wrong, audited). */
+export function checked<S extends z.ZodTypeAny>(
+  op: Operation<unknown>,
+  bodySchema: S,
+): Operation<z.infer<S>> {
+  return {
+    ...op,
+    params: parse(pathParams, op.params, 'path'),
+    body: parse(bodySchema, op.body ?? {}, 'request body'),
+  };
+}
+
+/**
+ * The HTTP request as a call for a service: who asks (401 before anything is audited), the
+ * path, the body and the user's Kargo token.
+ */
+export async function callOf(
+  httpAuth: HttpAuthService,
+  req: express.Request,
+): Promise<OperationCall<any>> {
+  return {
+    credentials: await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    }),
+    params: req.params as z.infer<typeof pathParams>,
+    body: req.body ?? {},
+    kargoToken: req.header('x-kargo-token'),
+    request: req,
+  };
+}
+
 /** Sends an operation's result as the HTTP answer. */
 export function sendResult(res: express.Response, result: OperationResult) {
   res.set(result.headers ?? {});
   if (result.body === undefined) res.status(result.status).end();
   else res.status(result.status).json(result.body);
-}
-
-/**
- * Defines mutating routes on a router: authenticates (401 before anything is audited), checks
- * the path and body (400, audited as failed) and runs the handler as an operation.
- */
-export function createOperationDefiner(
-  router: express.Router,
-  deps: OperationDeps,
-) {
-  const run = createOperationRunner(deps);
-  return function operation<S extends z.ZodTypeAny>(
-    method: 'post' | 'patch' | 'put' | 'delete',
-    path: string,
-    eventId: string,
-    bodySchema: S,
-    handler: (
-      op: Operation<z.infer<S>>,
-      req: express.Request,
-    ) => Promise<OperationResult>,
-  ) {
-    router[method](path, async (req, res) => {
-      const credentials = await deps.httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const result = await run(
-        eventId,
-        {
-          credentials,
-          // Checked inside, so that bad input is audited as a failed attempt.
-          params: req.params as z.infer<typeof pathParams>,
-          body: req.body,
-          kargoToken: req.header('x-kargo-token'),
-          request: req,
-        },
-        op =>
-          handler(
-            {
-              ...op,
-              params: parse(pathParams, req.params, 'path'),
-              body: parse(bodySchema, req.body ?? {}, 'request body'),
-            },
-            req,
-          ),
-      );
-      sendResult(res, result);
-    });
-  };
 }

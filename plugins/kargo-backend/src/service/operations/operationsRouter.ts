@@ -5,8 +5,8 @@ import { z } from 'zod/v3';
 import { FreightService } from '../freight/FreightService';
 import { PromotionService } from '../promotions/PromotionService';
 import { StageService } from '../stages/StageService';
-import { OperationCall, sendResult } from './operation';
-import { parse, pathParams } from './schemas';
+import { callOf, sendResult } from './operation';
+import { parse } from './schemas';
 
 const gatesQuery = z.object({
   freight: z.string().min(1).max(253),
@@ -30,24 +30,13 @@ export function createOperationsRouter(
   const { promotions, stages, freight } = options;
   const router = Router();
 
-  /** Who asks (401 before anything is audited), and the rest of the request as a call. */
-  async function callOf(req: express.Request): Promise<OperationCall<any>> {
-    return {
-      credentials: await options.httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      }),
-      params: req.params as z.infer<typeof pathParams>,
-      body: req.body ?? {},
-      kargoToken: req.header('x-kargo-token'),
-      request: req,
-    };
-  }
+  const call = (req: express.Request) => callOf(options.httpAuth, req);
 
   const stagePath = '/instances/:instance/projects/:project/stages/:stage';
   const freightPath = '/instances/:instance/projects/:project/freight/:freight';
 
   router.get(`${stagePath}/gates`, async (req, res) => {
-    const { credentials } = await callOf(req);
+    const { credentials } = await call(req);
     const items = await promotions.previewGates(credentials, {
       ...(req.params as { instance: string; project: string; stage: string }),
       freight: parse(gatesQuery, req.query, 'query').freight,
@@ -60,38 +49,38 @@ export function createOperationsRouter(
     [`${stagePath}/promotions/downstream`, promotions.promoteDownstream],
   ] as const) {
     router.post(path, async (req, res) => {
-      const call = await callOf(req);
-      const body = { ...call.body };
+      const asked = await call(req);
+      const body = { ...asked.body };
       const key = req.header('idempotency-key');
       if (key !== undefined) body.idempotencyKey = key;
-      sendResult(res, await promote.call(promotions, { ...call, body }));
+      sendResult(res, await promote.call(promotions, { ...asked, body }));
     });
   }
 
   router.post(`${freightPath}/approve`, async (req, res) =>
-    sendResult(res, await freight.approve(await callOf(req))),
+    sendResult(res, await freight.approve(await call(req))),
   );
   router.patch(`${freightPath}/alias`, async (req, res) =>
-    sendResult(res, await freight.updateAlias(await callOf(req))),
+    sendResult(res, await freight.updateAlias(await call(req))),
   );
   router.post(
     '/instances/:instance/projects/:project/promotions/:promotion/abort',
     async (req, res) =>
-      sendResult(res, await promotions.abort(await callOf(req))),
+      sendResult(res, await promotions.abort(await call(req))),
   );
   router.post(`${stagePath}/refresh`, async (req, res) =>
-    sendResult(res, await stages.refresh(await callOf(req))),
+    sendResult(res, await stages.refresh(await call(req))),
   );
   router.post(
     '/instances/:instance/projects/:project/warehouses/:warehouse/refresh',
     async (req, res) =>
-      sendResult(res, await stages.refreshWarehouse(await callOf(req))),
+      sendResult(res, await stages.refreshWarehouse(await call(req))),
   );
   router.post(`${stagePath}/verification`, async (req, res) =>
-    sendResult(res, await stages.verification(await callOf(req), 'reverify')),
+    sendResult(res, await stages.verification(await call(req), 'reverify')),
   );
   router.post(`${stagePath}/verification/abort`, async (req, res) =>
-    sendResult(res, await stages.verification(await callOf(req), 'abort')),
+    sendResult(res, await stages.verification(await call(req), 'abort')),
   );
 
   return router;

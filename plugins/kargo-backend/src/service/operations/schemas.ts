@@ -29,6 +29,14 @@ export const pathParams = z.object({
   promotion: objectName.optional(),
   /** A name or an alias, as in Kargo's `{freight-name-or-alias}`. */
   freight: z.union([objectName, alias]).optional(),
+  /** A Kargo role. */
+  role: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kargo role name')
+    .max(63)
+    .optional(),
+  /** Credentials or a promotion window. */
+  name: objectName.optional(),
 });
 
 /** Kargo's PromoteToStageRequest, minus `origin` (the portal always names the freight). */

@@ -7,16 +7,18 @@ import {
 import { KargoSecret } from '@kargo-backstage/plugin-kargo-node';
 import { allStages, authorizeProjectChange } from '../operations/stageScope';
 import { validRe2 } from '../freeze/stageSelector';
-import express from 'express';
-import Router from 'express-promise-router';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { z } from 'zod/v3';
 import {
-  createOperationDefiner,
+  authorizeProjectRead,
+  checked,
+  createOperationRunner,
   Operation,
+  OperationCall,
   OperationDeps,
-  readerCredentials,
+  OperationResult,
 } from '../operations/operation';
-import { objectName, parse } from '../operations/schemas';
+import { objectName, parse, pathParams } from '../operations/schemas';
 
 const fields = {
   type: z.enum(['git', 'helm', 'image']),
@@ -68,16 +70,9 @@ export function credentialsView(secret: KargoSecret): KargoRepoCredentialsView {
  * A project's repository credentials: list, create, update, delete. Secrets are write-only:
  * no answer, audit record or log line of the portal carries a password.
  */
-export function createCredentialsRouter(
-  options: OperationDeps,
-): express.Router {
-  const router = Router();
-  const operation = createOperationDefiner(router, {
-    ...options,
-    // Credentials are not part of the pipeline views.
-    portalDataOnly: true,
-  });
-  const base = '/instances/:instance/projects/:project/settings/credentials';
+export function createCredentialsService(options: OperationDeps) {
+  // Credentials are not part of the pipeline views.
+  const run = createOperationRunner({ ...options, portalDataOnly: true });
   // Credentials serve every warehouse and every promotion's git steps: all stages.
   const manage = async (op: Operation<unknown>) =>
     authorizeProjectChange(
@@ -86,88 +81,95 @@ export function createCredentialsRouter(
       allStages(await op.snapshot()),
     );
 
-  router.get(base, async (req, res) => {
-    const { params } = await readerCredentials(
-      req,
-      options.httpAuth,
-      options.permissions,
-      kargoProjectSettingsReadPermission,
-    );
-    const list = await options.instances
-      .get(params.instance)
-      .listRepoCredentials(params.project);
-    res.json({ items: (list.items ?? []).map(credentialsView) });
-  });
+  return {
+    /** Needs kargo.project.settings.read: they name repositories and users. */
+    async list(
+      credentials: BackstageCredentials,
+      ref: { instance: string; project: string },
+    ): Promise<KargoRepoCredentialsView[]> {
+      const params = parse(pathParams, ref, 'path');
+      await authorizeProjectRead(
+        options.permissions,
+        credentials,
+        params,
+        kargoProjectSettingsReadPermission,
+      );
+      const list = await options.instances
+        .get(params.instance)
+        .listRepoCredentials(params.project);
+      return (list.items ?? []).map(credentialsView);
+    },
 
-  operation('post', base, 'kargo-credentials-create', create, async op => {
-    await manage(op);
-    const { name, type, repoUrl } = op.body;
-    Object.assign(op.meta, { name, type, repoUrl });
-    const created = await op.writer.createRepoCredentials(op.project, op.body);
-    return { status: 201, body: credentialsView(created) as any };
-  });
+    create: (call: OperationCall<unknown>): Promise<OperationResult> =>
+      run('kargo-credentials-create', call, async raw => {
+        const op = checked(raw, create);
+        await manage(op);
+        const { name, type, repoUrl } = op.body;
+        Object.assign(op.meta, { name, type, repoUrl });
+        const created = await op.writer.createRepoCredentials(
+          op.project,
+          op.body,
+        );
+        return { status: 201, body: credentialsView(created) as any };
+      }),
 
-  operation(
-    'put',
-    `${base}/:name`,
-    'kargo-credentials-update',
-    update,
-    async (op, req) => {
-      await manage(op);
-      const name = parse(objectName, req.params.name, 'credentials name');
-      Object.assign(op.meta, {
-        name,
-        type: op.body.type,
-        repoUrl: op.body.repoUrl,
-        passwordChanged: Boolean(op.body.password),
-      });
-      if (!op.body.password) {
-        // Kargo keeps the stored password: it must not go to another repository than before.
-        const { items = [] } = await op.reader.listRepoCredentials(op.project);
-        const found = items.find(i => i.metadata?.name === name);
-        const stored = found && credentialsView(found);
-        if (
-          stored &&
-          (stored.repoUrl !== op.body.repoUrl ||
-            stored.type !== op.body.type ||
-            stored.repoUrlIsRegex !== Boolean(op.body.repoUrlIsRegex))
-        ) {
-          throw new InputError(
-            'password: required when repoUrl, repoUrlIsRegex or type change (the stored one stays with the repository it was given for)',
+    update: (call: OperationCall<unknown>): Promise<OperationResult> =>
+      run('kargo-credentials-update', call, async raw => {
+        const op = checked(raw, update);
+        await manage(op);
+        const name = parse(objectName, op.params.name, 'credentials name');
+        Object.assign(op.meta, {
+          name,
+          type: op.body.type,
+          repoUrl: op.body.repoUrl,
+          passwordChanged: Boolean(op.body.password),
+        });
+        if (!op.body.password) {
+          // Kargo keeps the stored password: it must not go to another repository than before.
+          const { items = [] } = await op.reader.listRepoCredentials(
+            op.project,
           );
+          const found = items.find(i => i.metadata?.name === name);
+          const stored = found && credentialsView(found);
+          if (
+            stored &&
+            (stored.repoUrl !== op.body.repoUrl ||
+              stored.type !== op.body.type ||
+              stored.repoUrlIsRegex !== Boolean(op.body.repoUrlIsRegex))
+          ) {
+            throw new InputError(
+              'password: required when repoUrl, repoUrlIsRegex or type change (the stored one stays with the repository it was given for)',
+            );
+          }
         }
-      }
-      const { password, ...rest } = op.body;
-      // Kargo's PUT replaces the credentials whole and refuses an empty password; keeping the
-      // stored one takes a PATCH, sent with every other field so both replace the same.
-      const updated = password
-        ? await op.writer.updateRepoCredentials(op.project, name, {
-            ...rest,
-            password,
-          })
-        : await op.writer.patchRepoCredentials(op.project, name, {
-            ...rest,
-            repoUrlIsRegex: Boolean(rest.repoUrlIsRegex),
-            // PATCH keeps a description left out; an empty one removes it, as PUT would.
-            description: rest.description ?? '',
-          });
-      return { status: 200, body: credentialsView(updated) as any };
-    },
-  );
+        const { password, ...rest } = op.body;
+        // Kargo's PUT replaces the credentials whole and refuses an empty password; keeping the
+        // stored one takes a PATCH, sent with every other field so both replace the same.
+        const updated = password
+          ? await op.writer.updateRepoCredentials(op.project, name, {
+              ...rest,
+              password,
+            })
+          : await op.writer.patchRepoCredentials(op.project, name, {
+              ...rest,
+              repoUrlIsRegex: Boolean(rest.repoUrlIsRegex),
+              // PATCH keeps a description left out; an empty one removes it, as PUT would.
+              description: rest.description ?? '',
+            });
+        return { status: 200, body: credentialsView(updated) as any };
+      }),
 
-  operation(
-    'delete',
-    `${base}/:name`,
-    'kargo-credentials-delete',
-    z.object({}).passthrough(),
-    async (op, req) => {
-      await manage(op);
-      const name = parse(objectName, req.params.name, 'credentials name');
-      op.meta.name = name;
-      await op.writer.deleteRepoCredentials(op.project, name);
-      return { status: 204 };
-    },
-  );
-
-  return router;
+    delete: (call: OperationCall<unknown>): Promise<OperationResult> =>
+      run('kargo-credentials-delete', call, async raw => {
+        const op = checked(raw, z.object({}).passthrough());
+        await manage(op);
+        const name = parse(objectName, op.params.name, 'credentials name');
+        op.meta.name = name;
+        await op.writer.deleteRepoCredentials(op.project, name);
+        return { status: 204 };
+      }),
+  };
 }
+
+/** @public */
+export type CredentialsService = ReturnType<typeof createCredentialsService>;

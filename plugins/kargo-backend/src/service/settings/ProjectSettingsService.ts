@@ -14,34 +14,36 @@ import {
   kargoProjectResourceRef,
   KargoProjectSettings,
 } from '@kargo-backstage/plugin-kargo-common';
-import express from 'express';
-import Router from 'express-promise-router';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
 import { KargoTokenAccess } from '../access/KargoTokenAccess';
 import { KargoResourceOwners } from '../../permissions/KargoResourceOwners';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import {
-  createOperationDefiner,
+  authorizeProjectRead,
+  checked,
+  createOperationRunner,
   Operation,
+  OperationCall,
   OperationDeps,
-  readerCredentials,
+  OperationResult,
 } from '../operations/operation';
-import { objectName, parse } from '../operations/schemas';
+import { objectName, parse, pathParams } from '../operations/schemas';
 import { allStages, authorizeProjectChange } from '../operations/stageScope';
 
 /** Kargo's own role that may do anything in a project. */
 const KARGO_ADMIN_ROLE = 'kargo-admin';
 /** Kargo's own read-only role. */
 const KARGO_VIEWER_ROLE = 'kargo-viewer';
-import { credentialsView } from './credentialsRouter';
+import { credentialsView } from './CredentialsService';
 import {
   policyIndex,
   updatePromotionPolicies,
   withAutoPromotion,
 } from '../promotionPolicies';
 
-export interface SettingsRouterOptions extends OperationDeps {
+export interface ProjectSettingsServiceOptions extends OperationDeps {
   store: KargoStore;
   catalog: CatalogService;
   owners: KargoResourceOwners;
@@ -81,21 +83,23 @@ const roleName = z
  * claims), and each stage's auto-promotion (ProjectConfig promotion policies) with its freeze
  * state. Changes need kargo.project.manage and go through Kargo's API.
  */
-export function createSettingsRouter(
-  options: SettingsRouterOptions,
-): express.Router {
+export function createProjectSettingsService(
+  options: ProjectSettingsServiceOptions,
+) {
   const { store, catalog, owners, groupsClaim } = options;
   const now = options.now ?? (() => new Date());
-  const router = Router();
-  const operation = createOperationDefiner(router, options);
-  const base = '/instances/:instance/projects/:project/settings';
+  const run = createOperationRunner(options);
 
-  router.get(base, async (req, res) => {
-    // Roles carry their claims (e-mails, groups): not for every reader of the pipeline.
-    const { params } = await readerCredentials(
-      req,
-      options.httpAuth,
+  /** Roles carry their claims (e-mails, groups): not for every reader of the pipeline. */
+  async function get(
+    caller: BackstageCredentials,
+    ref: { instance: string; project: string },
+  ): Promise<KargoProjectSettings> {
+    const params = parse(pathParams, ref, 'path');
+    await authorizeProjectRead(
       options.permissions,
+      caller,
+      params,
       kargoProjectSettingsReadPermission,
     );
     const client = options.instances.get(params.instance);
@@ -169,8 +173,8 @@ export function createSettingsRouter(
         };
       }),
     };
-    res.json(body);
-  });
+    return body;
+  }
 
   /** Portal groups and users as the OIDC claims Kargo matches. */
   async function claimsOf(
@@ -207,60 +211,57 @@ export function createSettingsRouter(
     }));
   }
 
-  for (const [path, eventId] of [
-    ['grants', 'kargo-role-grant'],
-    ['revocations', 'kargo-role-revoke'],
-  ] as const) {
-    operation(
-      'post',
-      `${base}/roles/:role/${path}`,
-      eventId,
-      subjects,
-      async (op, req) => {
-        await op.authorize(kargoProjectManagePermission, [
+  /** Grants (or revokes) a Kargo role to portal groups and users, as the claims Kargo matches. */
+  function changeGrants(
+    call: OperationCall<unknown>,
+    change: 'grants' | 'revocations',
+  ): Promise<OperationResult> {
+    const eventId =
+      change === 'grants' ? 'kargo-role-grant' : 'kargo-role-revoke';
+    return run(eventId, call, async raw => {
+      const op = checked(raw, subjects);
+      await op.authorize(kargoProjectManagePermission, [
+        kargoProjectResourceRef(op.instance, op.project),
+      ]);
+      const role = parse(roleName, op.params.role, 'role');
+      if (role === KARGO_ADMIN_ROLE) {
+        // Kargo's admin role can do anything in the project, past every portal check.
+        await op.authorize(kargoProjectAdminGrantPermission, [
           kargoProjectResourceRef(op.instance, op.project),
         ]);
-        const role = parse(roleName, req.params.role, 'role');
-        if (role === KARGO_ADMIN_ROLE) {
-          // Kargo's admin role can do anything in the project, past every portal check.
-          await op.authorize(kargoProjectAdminGrantPermission, [
-            kargoProjectResourceRef(op.instance, op.project),
-          ]);
-        }
-        if (role !== KARGO_VIEWER_ROLE) {
-          // A role that may change anything lets its holders act in Kargo itself, in every
-          // stage, past the portal's checks (and revoking it takes that from someone else).
-          await authorizeProjectChange(
-            op,
-            kargoProjectManagePermission,
-            allStages(await op.snapshot()),
-          );
-        }
-        const existing = await op.reader.listRoles(op.project);
-        if (!existing.some(r => r.metadata?.name === role)) {
-          throw new NotFoundError(
-            `Project "${op.project}" has no Kargo role "${role}"`,
-          );
-        }
-        const claims = await claimsOf(op);
-        Object.assign(op.meta, { role, subjects: op.body.subjects, claims });
-        const updated =
-          path === 'grants'
-            ? await op.writer.grantRoleToClaims(op.project, role, claims)
-            : await op.writer.revokeRoleFromClaims(op.project, role, claims);
-        op.meta.kargoCall = `POST /v1beta1/projects/${op.project}/roles/${path}`;
-        return { status: 200, body: updated as any };
-      },
-    );
+      }
+      if (role !== KARGO_VIEWER_ROLE) {
+        // A role that may change anything lets its holders act in Kargo itself, in every
+        // stage, past the portal's checks (and revoking it takes that from someone else).
+        await authorizeProjectChange(
+          op,
+          kargoProjectManagePermission,
+          allStages(await op.snapshot()),
+        );
+      }
+      const existing = await op.reader.listRoles(op.project);
+      if (!existing.some(r => r.metadata?.name === role)) {
+        throw new NotFoundError(
+          `Project "${op.project}" has no Kargo role "${role}"`,
+        );
+      }
+      const claims = await claimsOf(op);
+      Object.assign(op.meta, { role, subjects: op.body.subjects, claims });
+      const updated =
+        change === 'grants'
+          ? await op.writer.grantRoleToClaims(op.project, role, claims)
+          : await op.writer.revokeRoleFromClaims(op.project, role, claims);
+      op.meta.kargoCall = `POST /v1beta1/projects/${op.project}/roles/${change}`;
+      return { status: 200, body: updated as any };
+    });
   }
 
-  operation(
-    'put',
-    `${base}/stages/:stage/auto-promotion`,
-    'kargo-auto-promotion-update',
-    autoPromotion,
-    async (op, req) => {
-      const name = parse(objectName, req.params.stage, 'stage');
+  const setAutoPromotion = (
+    call: OperationCall<unknown>,
+  ): Promise<OperationResult> =>
+    run('kargo-auto-promotion-update', call, async raw => {
+      const op = checked(raw, autoPromotion);
+      const name = parse(objectName, op.params.stage, 'stage');
       // Auto-promotion promotes into the stage: it needs the stage, not only the project.
       await authorizeProjectChange(op, kargoProjectManagePermission, [name]);
       const stage = (await op.snapshot()).stages.find(
@@ -306,8 +307,12 @@ export function createSettingsRouter(
         status: 200,
         body: { autoPromotionEnabled: op.body.enabled, heldByFreeze: false },
       };
-    },
-  );
+    });
 
-  return router;
+  return { get, changeGrants, setAutoPromotion };
 }
+
+/** @public */
+export type ProjectSettingsService = ReturnType<
+  typeof createProjectSettingsService
+>;

@@ -3,16 +3,17 @@ import {
   kargoProjectManagePermission,
   Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
-import express from 'express';
-import Router from 'express-promise-router';
 import semver from 'semver';
 import { z } from 'zod/v3';
 import {
-  createOperationDefiner,
+  checked,
+  createOperationRunner,
   Operation,
+  OperationCall,
   OperationDeps,
+  OperationResult,
 } from '../operations/operation';
-import { isRegex } from './credentialsRouter';
+import { isRegex } from './CredentialsService';
 import { authorizeProjectChange, stagesFedBy } from '../operations/stageScope';
 
 const range = z
@@ -154,10 +155,8 @@ interface Discovered {
  * settings (validated here, then by Kargo), and assemble freight by hand from what a Manual
  * warehouse discovered.
  */
-export function createWarehousesRouter(options: OperationDeps): express.Router {
-  const router = Router();
-  const operation = createOperationDefiner(router, options);
-  const base = '/instances/:instance/projects/:project/settings/warehouses';
+export function createWarehouseService(options: OperationDeps) {
+  const run = createOperationRunner(options);
 
   async function warehouseOf(op: Operation<unknown>, name: string) {
     const snapshot = await op.snapshot();
@@ -177,99 +176,94 @@ export function createWarehousesRouter(options: OperationDeps): express.Router {
     return found;
   }
 
-  operation(
-    'put',
-    `${base}/:warehouse`,
-    'kargo-warehouse-update',
-    warehouseSpec,
-    async (op, req) => {
-      const current = await warehouseOf(op, String(req.params.warehouse));
-      const updated: Warehouse = {
-        apiVersion: 'kargo.akuity.io/v1alpha1',
-        kind: 'Warehouse',
-        metadata: {
-          name: current.metadata!.name,
-          namespace: op.project,
-          labels: current.metadata?.labels,
-          annotations: current.metadata?.annotations,
-        },
-        spec: { ...current.spec, ...op.body } as unknown as Warehouse['spec'],
-      };
-      await op.writer.updateResources(JSON.stringify(updated));
-      op.meta.kargoCall = 'PUT /v1beta1/resources (Warehouse)';
-      return { status: 200, body: updated as any };
-    },
-  );
-
-  operation(
-    'post',
-    `${base}/:warehouse/freight`,
-    'kargo-freight-assemble',
-    manualFreight,
-    async (op, req) => {
-      const warehouse = await warehouseOf(op, String(req.params.warehouse));
-      if (warehouse.spec?.freightCreationPolicy !== 'Manual') {
-        throw new ConflictError(
-          `Warehouse "${
-            warehouse.metadata!.name
-          }" creates freight automatically; set its freight creation policy to Manual to assemble freight by hand`,
-        );
-      }
-      const discovered = (warehouse.status?.discoveredArtifacts ??
-        {}) as Discovered;
-      const images = (op.body.images ?? []).map(i => {
-        const ref = discovered.images
-          ?.find(d => d.repoURL === i.repoURL)
-          ?.references?.find(r => r.tag === i.tag);
-        if (!ref)
-          throw new InputError(
-            `image ${i.repoURL}:${i.tag} was not discovered`,
-          );
-        return { repoURL: i.repoURL, tag: i.tag, digest: ref.digest };
-      });
-      const commits = (op.body.commits ?? []).map(c => {
-        const found = discovered.git
-          ?.find(d => d.repoURL === c.repoURL)
-          ?.commits?.find(x => x.id === c.id);
-        if (!found)
-          throw new InputError(
-            `commit ${c.id} of ${c.repoURL} was not discovered`,
-          );
-        return {
-          repoURL: c.repoURL,
-          id: c.id,
-          tag: found.tag,
-          branch: found.branch,
-          message: found.subject,
+  return {
+    update: (call: OperationCall<unknown>): Promise<OperationResult> =>
+      run('kargo-warehouse-update', call, async raw => {
+        const op = checked(raw, warehouseSpec);
+        const current = await warehouseOf(op, op.params.warehouse!);
+        const updated: Warehouse = {
+          apiVersion: 'kargo.akuity.io/v1alpha1',
+          kind: 'Warehouse',
+          metadata: {
+            name: current.metadata!.name,
+            namespace: op.project,
+            labels: current.metadata?.labels,
+            annotations: current.metadata?.annotations,
+          },
+          spec: { ...current.spec, ...op.body } as unknown as Warehouse['spec'],
         };
-      });
-      const charts = (op.body.charts ?? []).map(c => {
-        const found = discovered.charts?.find(
-          d => d.repoURL === c.repoURL && (d.name ?? '') === (c.name ?? ''),
-        );
-        if (!found?.versions?.includes(c.version)) {
-          throw new InputError(
-            `chart ${c.name ?? c.repoURL} ${c.version} was not discovered`,
+        await op.writer.updateResources(JSON.stringify(updated));
+        op.meta.kargoCall = 'PUT /v1beta1/resources (Warehouse)';
+        return { status: 200, body: updated as any };
+      }),
+
+    assembleFreight: (call: OperationCall<unknown>): Promise<OperationResult> =>
+      run('kargo-freight-assemble', call, async raw => {
+        const op = checked(raw, manualFreight);
+        const warehouse = await warehouseOf(op, op.params.warehouse!);
+        if (warehouse.spec?.freightCreationPolicy !== 'Manual') {
+          throw new ConflictError(
+            `Warehouse "${
+              warehouse.metadata!.name
+            }" creates freight automatically; set its freight creation policy to Manual to assemble freight by hand`,
           );
         }
-        return c;
-      });
-      const result = await op.writer.createResources(
-        JSON.stringify({
-          apiVersion: 'kargo.akuity.io/v1alpha1',
-          kind: 'Freight',
-          metadata: { namespace: op.project },
-          origin: { kind: 'Warehouse', name: warehouse.metadata!.name },
-          images,
-          commits,
-          charts,
-        }),
-      );
-      const created = result.results?.[0] as any;
-      op.meta.freight = created?.createdResourceManifest?.metadata?.name;
-      return { status: 201, body: created?.createdResourceManifest };
-    },
-  );
-
-  return router;
+        const discovered = (warehouse.status?.discoveredArtifacts ??
+          {}) as Discovered;
+        const images = (op.body.images ?? []).map(i => {
+          const ref = discovered.images
+            ?.find(d => d.repoURL === i.repoURL)
+            ?.references?.find(r => r.tag === i.tag);
+          if (!ref)
+            throw new InputError(
+              `image ${i.repoURL}:${i.tag} was not discovered`,
+            );
+          return { repoURL: i.repoURL, tag: i.tag, digest: ref.digest };
+        });
+        const commits = (op.body.commits ?? []).map(c => {
+          const found = discovered.git
+            ?.find(d => d.repoURL === c.repoURL)
+            ?.commits?.find(x => x.id === c.id);
+          if (!found)
+            throw new InputError(
+              `commit ${c.id} of ${c.repoURL} was not discovered`,
+            );
+          return {
+            repoURL: c.repoURL,
+            id: c.id,
+            tag: found.tag,
+            branch: found.branch,
+            message: found.subject,
+          };
+        });
+        const charts = (op.body.charts ?? []).map(c => {
+          const found = discovered.charts?.find(
+            d => d.repoURL === c.repoURL && (d.name ?? '') === (c.name ?? ''),
+          );
+          if (!found?.versions?.includes(c.version)) {
+            throw new InputError(
+              `chart ${c.name ?? c.repoURL} ${c.version} was not discovered`,
+            );
+          }
+          return c;
+        });
+        const result = await op.writer.createResources(
+          JSON.stringify({
+            apiVersion: 'kargo.akuity.io/v1alpha1',
+            kind: 'Freight',
+            metadata: { namespace: op.project },
+            origin: { kind: 'Warehouse', name: warehouse.metadata!.name },
+            images,
+            commits,
+            charts,
+          }),
+        );
+        const created = result.results?.[0] as any;
+        op.meta.freight = created?.createdResourceManifest?.metadata?.name;
+        return { status: 201, body: created?.createdResourceManifest };
+      }),
+  };
 }
+
+/** @public */
+export type WarehouseService = ReturnType<typeof createWarehouseService>;

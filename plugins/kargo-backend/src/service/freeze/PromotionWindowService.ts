@@ -1,0 +1,162 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  kargoFreezeManagePermission,
+  kargoProjectResourceRef,
+  kargoStageManagePermission,
+  PromotionWindow,
+  PromotionWindowState,
+  PromotionWindowView,
+} from '@kargo-backstage/plugin-kargo-common';
+import { z } from 'zod/v3';
+import { KargoStore } from '../../database';
+import {
+  actorOf,
+  authorizeProjectRead,
+  checked,
+  createOperationRunner,
+  Operation,
+  OperationCall,
+  OperationDeps,
+  OperationResult,
+} from '../operations/operation';
+import { objectName, parse, pathParams } from '../operations/schemas';
+import {
+  evaluatePromotionSchedule,
+  selectsStage,
+  windowProblems,
+} from './promotionSchedule';
+
+const windowInput = z
+  .object({
+    name: objectName,
+    kind: z.enum(['Allow', 'Deny']),
+    stageSelector: z
+      .object({
+        name: z.string().min(1).max(253).optional(),
+        matchLabels: z
+          .record(z.string().max(63), z.string().max(63))
+          .optional(),
+      })
+      .strict()
+      .optional(),
+    dtstart: z.string().min(1).max(40),
+    dtend: z.string().min(1).max(40),
+    rrule: z.string().min(1).max(500).optional(),
+    timeZone: z.string().min(1).max(64).optional(),
+    reason: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export interface PromotionWindowServiceOptions extends OperationDeps {
+  store: KargoStore;
+  now?: () => Date;
+}
+
+/** Freeze (promotion) windows of a project: list with each stage's state, create, end. */
+export class PromotionWindowService {
+  private readonly run: ReturnType<typeof createOperationRunner>;
+  private readonly now: () => Date;
+
+  constructor(private readonly options: PromotionWindowServiceOptions) {
+    this.run = createOperationRunner(options);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The windows, and what they say about each stage now (kargo.project.read). */
+  async list(
+    credentials: BackstageCredentials,
+    ref: { instance: string; project: string },
+  ): Promise<{
+    items: PromotionWindowView[];
+    stages: Record<string, PromotionWindowState>;
+  }> {
+    const params = parse(pathParams, ref, 'path');
+    await authorizeProjectRead(this.options.permissions, credentials, params);
+    const client = this.options.instances.get(params.instance);
+    const [windows, snapshot] = await Promise.all([
+      this.options.store.listPromotionWindows(params),
+      this.options.snapshots.get(client, params.project),
+    ]);
+    const at = this.now();
+    return {
+      items: windows,
+      stages: Object.fromEntries(
+        snapshot.stages.map(s => [
+          s.metadata!.name!,
+          evaluatePromotionSchedule(
+            windows,
+            { name: s.metadata!.name!, labels: s.metadata?.labels },
+            at,
+          ),
+        ]),
+      ),
+    };
+  }
+
+  /** A window closes (or, an Allow window, opens) every stage it selects. */
+  create(call: OperationCall<unknown>): Promise<OperationResult> {
+    return this.run('kargo-promotion-window-create', call, async raw => {
+      const op = checked(raw, windowInput);
+      await op.authorize(kargoFreezeManagePermission, [
+        kargoProjectResourceRef(op.instance, op.project),
+      ]);
+      const problems = windowProblems(op.body);
+      if (problems.length) {
+        throw new InputError(
+          `Invalid promotion window: ${problems.join('; ')}`,
+        );
+      }
+      await this.authorizeSelectedStages(op, op.body);
+      const window: PromotionWindowView = {
+        ...op.body,
+        createdBy: actorOf(op.credentials),
+        createdAt: this.now().toISOString(),
+      };
+      Object.assign(op.meta, { window: op.body.name, kind: op.body.kind });
+      await this.options.store.createPromotionWindow(op, window);
+      return { status: 201, body: window as any };
+    });
+  }
+
+  /** Ending a freeze opens the stages it closed. */
+  delete(call: OperationCall<unknown>): Promise<OperationResult> {
+    return this.run('kargo-promotion-window-delete', call, async raw => {
+      const op = checked(raw, z.object({}).passthrough());
+      await op.authorize(kargoFreezeManagePermission, [
+        kargoProjectResourceRef(op.instance, op.project),
+      ]);
+      const name = parse(objectName, op.params.name, 'window name');
+      op.meta.window = name;
+      const window = (await this.options.store.listPromotionWindows(op)).find(
+        w => w.name === name,
+      );
+      if (window) await this.authorizeSelectedStages(op, window);
+      if (
+        !window ||
+        !(await this.options.store.deletePromotionWindow(op, name))
+      ) {
+        throw new NotFoundError(
+          `Project "${op.project}" has no promotion window named "${name}"`,
+        );
+      }
+      return { status: 204 };
+    });
+  }
+
+  private async authorizeSelectedStages(
+    op: Operation<unknown>,
+    window: PromotionWindow,
+  ) {
+    const selected = (await op.snapshot()).stages.filter(s =>
+      selectsStage(window.stageSelector, {
+        name: s.metadata!.name!,
+        labels: s.metadata?.labels,
+      }),
+    );
+    await op.authorize(
+      kargoStageManagePermission,
+      selected.map(s => op.stageRef(s.metadata!.name!)),
+    );
+  }
+}
