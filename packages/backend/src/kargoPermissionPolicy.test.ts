@@ -3,10 +3,7 @@ import type {
   RunningKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import { startTestKargo } from '@kargo-backstage/plugin-kargo-backend/testUtils';
-import {
-  Freight,
-  kargoFreezeOverridePermission,
-} from '@kargo-backstage/plugin-kargo-common';
+import { kargoFreezeOverridePermission } from '@kargo-backstage/plugin-kargo-common';
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { KargoExamplePermissionPolicy } from './kargoPermissionPolicy';
@@ -15,6 +12,7 @@ import {
   owned,
   setProjectOwners,
   startPolicyBackend,
+  freightOf,
 } from './__testUtils__/policyBackend';
 
 /**
@@ -49,14 +47,6 @@ async function startBackend() {
   return startPolicyBackend({ kargo, entities, ownership, audit });
 }
 
-const freightOf = (project: string): Freight[] =>
-  sim.store
-    .list<Freight>('Freight', project)
-    .sort((a, b) =>
-      a.metadata!.creationTimestamp!.localeCompare(
-        b.metadata!.creationTimestamp!,
-      ),
-    );
 const mutations = () => kargo.requestLog.filter(r => !r.startsWith('GET '));
 const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
 
@@ -75,9 +65,10 @@ interface Route {
   prepare?(): void;
 }
 
-const newestDemoFreight = () => freightOf('kargo-demo').at(-1)!.metadata!.name!;
+const newestDemoFreight = () =>
+  freightOf(sim, 'kargo-demo').at(-1)!.metadata!.name!;
 const uatFreight = () =>
-  freightOf('kargo-demo').find(f => f.status?.currentlyIn?.uat)!.metadata!
+  freightOf(sim, 'kargo-demo').find(f => f.status?.currentlyIn?.uat)!.metadata!
     .name!;
 
 /** A promotion that has not finished yet (the simulator only moves on tick()). */
@@ -174,7 +165,7 @@ const routes: Route[] = [
       method: 'patch',
       path: api(
         `microservices/freight/${
-          freightOf('microservices')[0].metadata!.name
+          freightOf(sim, 'microservices')[0].metadata!.name
         }/alias`,
       ),
       body: { alias: 'taken-over' },

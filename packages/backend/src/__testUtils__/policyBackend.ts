@@ -19,9 +19,13 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
+import type {
+  KargoSimulator,
+  RunningKargoSimulator,
+} from '@kargo-backstage/kargo-simulator';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
 import { simulatorInstance } from '@kargo-backstage/plugin-kargo-backend/testUtils';
+import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { permissionModuleKargoPolicy } from '../kargoPermissionPolicy';
 
 /** A catalog Component that names a Kargo project, owned by `owner`. */
@@ -40,6 +44,16 @@ export const owned = (
   spec: { type: 'service', owner, lifecycle: 'production' },
   relations: [{ type: 'ownedBy', targetRef: owner }],
 });
+
+/** A project's freight in the simulator, oldest first. */
+export const freightOf = (sim: KargoSimulator, project: string): Freight[] =>
+  sim.store
+    .list<Freight>('Freight', project)
+    .sort((a, b) =>
+      a.metadata!.creationTimestamp!.localeCompare(
+        b.metadata!.creationTimestamp!,
+      ),
+    );
 
 /** The signed-in user's header (mock tokens). */
 export const as = (user: string) => mockCredentials.user.header(user);

@@ -8,7 +8,6 @@ import type {
   RunningKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import { startTestKargo } from '@kargo-backstage/plugin-kargo-backend/testUtils';
-import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import {
@@ -17,6 +16,7 @@ import {
   owned,
   setProjectOwners,
   startPolicyBackend,
+  freightOf,
 } from '../__testUtils__/policyBackend';
 
 const principals = {
@@ -93,18 +93,10 @@ interface Route {
 }
 
 const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
-const freightOf = (project: string): Freight[] =>
-  sim.store
-    .list<Freight>('Freight', project)
-    .sort((a, b) =>
-      a.metadata!.creationTimestamp!.localeCompare(
-        b.metadata!.creationTimestamp!,
-      ),
-    );
-const newest = () => freightOf('kargo-demo').at(-1)!.metadata!.name!;
+const newest = () => freightOf(sim, 'kargo-demo').at(-1)!.metadata!.name!;
 const inStage = (stage: string) =>
-  freightOf('kargo-demo').find(f => f.status?.currentlyIn?.[stage])!.metadata!
-    .name!;
+  freightOf(sim, 'kargo-demo').find(f => f.status?.currentlyIn?.[stage])!
+    .metadata!.name!;
 let running: string;
 function startPromotion(stage: string) {
   const freight = newest();
