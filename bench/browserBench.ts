@@ -47,18 +47,20 @@ function notMeasured(why: string): Measurement[] {
   }));
 }
 
+/** The repository's yarn's arguments for a script of a workspace (node runs the release). */
+const yarnWorkspace = (workspace: string, ...args: string[]) => [
+  path.join(ROOT, '.yarn/releases/yarn-4.13.0.cjs'),
+  'workspace',
+  workspace,
+  ...args,
+];
+
 /** The app's production build; the plugin's own chunks are those holding its components. */
 function buildApp(): { chunks: string[]; mainHasPlugin: boolean } {
-  const build = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, '.yarn/releases/yarn-4.13.0.cjs'),
-      'workspace',
-      'app',
-      'build',
-    ],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
+  const build = spawnSync(process.execPath, yarnWorkspace('app', 'build'), {
+    cwd: ROOT,
+    stdio: 'ignore',
+  });
   if (build.status !== 0) throw new Error('yarn workspace app build failed');
   const dir = path.join(ROOT, 'packages/app/dist/static');
   const files = fs.readdirSync(dir).filter(f => f.endsWith('.js'));
@@ -117,10 +119,7 @@ async function startBackend(configFile: string): Promise<ChildProcess> {
   const backend = spawn(
     process.execPath,
     [
-      path.join(ROOT, '.yarn/releases/yarn-4.13.0.cjs'),
-      'workspace',
-      'backend',
-      'start',
+      ...yarnWorkspace('backend', 'start'),
       '--config',
       path.join(ROOT, 'app-config.yaml'),
       '--config',
