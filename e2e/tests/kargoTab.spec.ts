@@ -17,15 +17,30 @@ async function open(page: Page, path: string, signIn = 'Enter') {
     .click({ timeout: 60_000 });
 }
 
+const GUESTBOOK_KARGO = '/catalog/default/component/guestbook/kargo';
+
+/** A stage's node in the pipeline graph. */
+const stageButton = (page: Page, stage: string) =>
+  page.getByRole('button', { name: `Stage ${stage}`, exact: true });
+
+/** Opens the stage's promote dialog and waits for its diff. */
+async function openPromoteDialog(page: Page, stage: string) {
+  await stageButton(page, stage).click();
+  await page.getByRole('button', { name: 'Promote…' }).click();
+  const dialog = page.getByRole('dialog', { name: `Promote to ${stage}` });
+  await expect(
+    dialog.getByRole('table', { name: 'What changes' }),
+  ).toBeVisible();
+  return dialog;
+}
+
 test('the Kargo tab shows the pipeline and passes an accessibility check', async ({
   page,
 }, info) => {
-  await open(page, '/catalog/default/component/guestbook/kargo');
+  await open(page, GUESTBOOK_KARGO);
   await expect(page.getByText('Kargo · project kargo-demo')).toBeVisible();
   for (const stage of ['test', 'uat', 'prod']) {
-    await expect(
-      page.getByRole('button', { name: `Stage ${stage}`, exact: true }),
-    ).toBeVisible();
+    await expect(stageButton(page, stage)).toBeVisible();
   }
   await page.screenshot({ path: info.outputPath('kargo-tab.png') });
   const axe = await new AxeBuilder({ page })
@@ -56,7 +71,7 @@ test('filtering by warehouse keeps only that freightline', async ({ page }) => {
 test('freight metadata can be written in place and is shown', async ({
   page,
 }) => {
-  await open(page, '/catalog/default/component/guestbook/kargo');
+  await open(page, GUESTBOOK_KARGO);
   await page
     .getByRole('listitem', { name: /^Freight / })
     .first()
@@ -72,7 +87,7 @@ test('freight metadata can be written in place and is shown', async ({
 test('a note with a link of another scheme shows as text and the tab keeps working', async ({
   page,
 }) => {
-  await open(page, '/catalog/default/component/guestbook/kargo');
+  await open(page, GUESTBOOK_KARGO);
   // Written through the API as the guest, as anyone allowed to write metadata could.
   const refresh = await page.request.post(
     'http://localhost:7007/api/auth/guest/refresh',
@@ -121,21 +136,14 @@ test('a note with a link of another scheme shows as text and the tab keeps worki
   ).toHaveCount(0);
   expect(errors).toEqual([]);
   await page.keyboard.press('Escape');
-  await expect(
-    page.getByRole('button', { name: 'Stage prod', exact: true }),
-  ).toBeVisible();
+  await expect(stageButton(page, 'prod')).toBeVisible();
 });
 
 test('promote: the dialog shows the diff, the promotion appears and completes live', async ({
   page,
 }, info) => {
-  await open(page, '/catalog/default/component/guestbook/kargo');
-  await page.getByRole('button', { name: 'Stage test', exact: true }).click();
-  await page.getByRole('button', { name: 'Promote…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Promote to test' });
-  await expect(
-    dialog.getByRole('table', { name: 'What changes' }),
-  ).toBeVisible();
+  await open(page, GUESTBOOK_KARGO);
+  const dialog = await openPromoteDialog(page, 'test');
   await page.screenshot({ path: info.outputPath('promote-dialog.png') });
   const succeeded = page.getByText('Succeeded', { exact: true });
   const before = await succeeded.count();
@@ -148,8 +156,8 @@ test('promote: the dialog shows the diff, the promotion appears and completes li
 });
 
 test('a frozen stage refuses promotion with the reason', async ({ page }) => {
-  await open(page, '/catalog/default/component/guestbook/kargo');
-  await page.getByRole('button', { name: 'Stage uat', exact: true }).click();
+  await open(page, GUESTBOOK_KARGO);
+  await stageButton(page, 'uat').click();
   const reason = `e2e freeze ${Date.now()}`;
   await page.getByLabel('Reason').fill(reason);
   await page.getByRole('button', { name: 'Freeze now' }).click();
@@ -175,13 +183,8 @@ test('a frozen stage refuses promotion with the reason', async ({ page }) => {
 test('a pull-request promotion shows its PR link until the PR is merged', async ({
   page,
 }, info) => {
-  await open(page, '/catalog/default/component/guestbook/kargo');
-  await page.getByRole('button', { name: 'Stage prod', exact: true }).click();
-  await page.getByRole('button', { name: 'Promote…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Promote to prod' });
-  await expect(
-    dialog.getByRole('table', { name: 'What changes' }),
-  ).toBeVisible();
+  await open(page, GUESTBOOK_KARGO);
+  const dialog = await openPromoteDialog(page, 'prod');
   await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
   await expect(page.getByText(/Promotion .* into prod started/)).toBeVisible();
   // The promotion waits for its pull request: the drawer links to it.
@@ -241,9 +244,7 @@ test('a new service with a Kargo pipeline from the software template', async ({
   await kargoTab.click();
   await expect(page.getByText(`Kargo · project ${name}`)).toBeVisible();
   for (const stage of ['test', 'uat', 'prod']) {
-    await expect(
-      page.getByRole('button', { name: `Stage ${stage}`, exact: true }),
-    ).toBeVisible();
+    await expect(stageButton(page, stage)).toBeVisible();
   }
 });
 
@@ -251,12 +252,8 @@ test('a user the example policy denies sees the actions disabled, and the API re
   page,
 }, info) => {
   // dev owns the guestbook (team guests) but is no release manager: test yes, prod no.
-  await open(
-    page,
-    '/catalog/default/component/guestbook/kargo',
-    'Enter as dev',
-  );
-  await page.getByRole('button', { name: 'Stage prod', exact: true }).click();
+  await open(page, GUESTBOOK_KARGO, 'Enter as dev');
+  await stageButton(page, 'prod').click();
   const promote = page.getByRole('button', { name: 'Promote…' });
   await expect(promote).toBeDisabled();
   // The reason shows on hover (retried: the drawer may still be sliding in).
@@ -269,7 +266,7 @@ test('a user the example policy denies sees the actions disabled, and the API re
   }).toPass({ timeout: 20_000 });
   await page.screenshot({ path: info.outputPath('denied-prod.png') });
   await page.keyboard.press('Escape');
-  await page.getByRole('button', { name: 'Stage test', exact: true }).click();
+  await stageButton(page, 'test').click();
   await expect(page.getByRole('button', { name: 'Promote…' })).toBeEnabled();
 
   // The backend refuses the same promotion, whatever the browser shows.
@@ -298,7 +295,7 @@ test('a user the example policy denies sees the actions disabled, and the API re
 test("the stage drawer shows the stage's pods, whose images follow a promotion", async ({
   page,
 }, info) => {
-  await open(page, '/catalog/default/component/guestbook/kargo');
+  await open(page, GUESTBOOK_KARGO);
   // A new image upstream: the warehouse discovers it and test promotes it automatically.
   const tag = `1.${Math.floor(Date.now() / 1000)}.0`;
   await page.request.post('http://localhost:7008/simulator/artifacts', {
@@ -308,7 +305,7 @@ test("the stage drawer shows the stage's pods, whose images follow a promotion",
     'http://localhost:7008/v1beta1/projects/kargo-demo/warehouses/guestbook/refresh',
     { headers: { authorization: 'Bearer kargo-simulator-admin-token' } },
   );
-  await page.getByRole('button', { name: 'Stage test', exact: true }).click();
+  await stageButton(page, 'test').click();
   const workloads = page.getByRole('region', { name: 'Workloads' });
   // Until the rollout is done, the pods still run the previous image, and the drawer says so.
   await expect(
@@ -347,7 +344,7 @@ test('project settings: grant a role to the owners, stop auto-promotion, change 
     });
   };
 
-  await open(page, '/catalog/default/component/guestbook/kargo');
+  await open(page, GUESTBOOK_KARGO);
   await page.getByRole('button', { name: 'Settings' }).click();
   const dialog = page.getByRole('dialog', {
     name: 'Settings of Kargo project kargo-demo',
