@@ -19,6 +19,20 @@ async function open(page: Page, path: string, signIn = 'Enter') {
 
 const GUESTBOOK_KARGO = '/catalog/default/component/guestbook/kargo';
 
+/** The first freight of guestbook's project, as the backend's entity view lists it. */
+async function guestbookFreight(
+  page: Page,
+  headers: Record<string, string>,
+): Promise<string> {
+  const view = await (
+    await page.request.get(
+      'http://localhost:7007/api/kargo/entity-view?entityRef=component:default/guestbook',
+      { headers },
+    )
+  ).json();
+  return view.projects[0].freight[0].name;
+}
+
 /** A stage's node in the pipeline graph. */
 const stageButton = (page: Page, stage: string) =>
   page.getByRole('button', { name: `Stage ${stage}`, exact: true });
@@ -97,13 +111,7 @@ test('a note with a link of another scheme shows as text and the tab keeps worki
   const headers = { authorization: `Bearer ${backstageIdentity.token}` };
   const base =
     'http://localhost:7007/api/kargo/instances/simulator/projects/kargo-demo';
-  const view = await (
-    await page.request.get(
-      'http://localhost:7007/api/kargo/entity-view?entityRef=component:default/guestbook',
-      { headers },
-    )
-  ).json();
-  const freight = view.projects[0].freight[0].name;
+  const freight = await guestbookFreight(page, headers);
   const current = await (
     await page.request.get(`${base}/freight-metadata?freight=${freight}`, {
       headers,
@@ -277,13 +285,7 @@ test('a user the example policy denies sees the actions disabled, and the API re
   const { backstageIdentity } = await refresh.json();
   expect(backstageIdentity.identity.userEntityRef).toBe('user:default/dev');
   const headers = { authorization: `Bearer ${backstageIdentity.token}` };
-  const view = await (
-    await page.request.get(
-      'http://localhost:7007/api/kargo/entity-view?entityRef=component:default/guestbook',
-      { headers },
-    )
-  ).json();
-  const freight = view.projects[0].freight[0].name;
+  const freight = await guestbookFreight(page, headers);
   const denied = await page.request.post(
     'http://localhost:7007/api/kargo/instances/simulator/projects/kargo-demo/stages/prod/promotions',
     { headers, data: { freight } },

@@ -154,6 +154,12 @@ describe('KargoSimulator', () => {
       verificationOutcome: (_p, s) => outcomes[s] ?? 'Successful',
     });
     const testFreight = freightInTest(sim);
+    const verifiedInUat = () =>
+      sim.store.require<Freight>(
+        'Freight',
+        'kargo-demo',
+        testFreight.metadata!.name!,
+      ).status?.verifiedIn?.uat;
     promoteInDemo(sim, 'uat', testFreight.metadata!.name);
     sim.runUntilIdle();
     const runs = stage(sim, 'uat').status!.freightHistory![0]
@@ -162,13 +168,7 @@ describe('KargoSimulator', () => {
       phase: 'Failed',
       analysisRun: { phase: 'Failed' },
     });
-    expect(
-      sim.store.require<Freight>(
-        'Freight',
-        'kargo-demo',
-        testFreight.metadata!.name!,
-      ).status?.verifiedIn?.uat,
-    ).toBeUndefined();
+    expect(verifiedInUat()).toBeUndefined();
 
     outcomes.uat = 'Successful';
     const failedRun = runs[0].id;
@@ -188,13 +188,7 @@ describe('KargoSimulator', () => {
     });
     expect(rerun[0].id).not.toBe(failedRun);
     expect(rerun[1]).toMatchObject({ id: failedRun, phase: 'Failed' });
-    expect(
-      sim.store.require<Freight>(
-        'Freight',
-        'kargo-demo',
-        testFreight.metadata!.name!,
-      ).status?.verifiedIn?.uat,
-    ).toBeDefined();
+    expect(verifiedInUat()).toBeDefined();
   });
 
   it('enforces freight availability: requested origin, upstream verification, soak, approval', () => {

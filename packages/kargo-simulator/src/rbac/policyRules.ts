@@ -123,6 +123,18 @@ export const projectAdminClusterRules = (project: string): PolicyRule[] => [
   },
 ];
 
+/** The Kargo resources the system-level kargo-admin manages and kargo-viewer reads (with promotions). */
+const SYSTEM_KARGO_RESOURCES = [
+  'clusterconfigs',
+  'clusterpromotiontasks',
+  'freights',
+  'projects',
+  'projectconfigs',
+  'promotiontasks',
+  'stages',
+  'warehouses',
+];
+
 /**
  * The system-level roles: ServiceAccounts of Kargo's namespace bound to the chart's ClusterRoles
  * of the same name (charts/kargo/templates/users/*.yaml, with api.rollouts.integrationEnabled).
@@ -131,20 +143,7 @@ export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
   'kargo-admin': [
     ruleOf('', ['events', 'namespaces', 'serviceaccounts'], READ),
     RBAC_READ,
-    ruleOf(
-      KARGO_GROUP,
-      [
-        'clusterconfigs',
-        'clusterpromotiontasks',
-        'freights',
-        'projects',
-        'projectconfigs',
-        'promotiontasks',
-        'stages',
-        'warehouses',
-      ],
-      ALL_VERBS,
-    ),
+    ruleOf(KARGO_GROUP, SYSTEM_KARGO_RESOURCES, ALL_VERBS),
     PROMOTE,
     ruleOf(
       KARGO_GROUP,
@@ -177,21 +176,7 @@ export const SYSTEM_ROLE_RULES: Record<string, PolicyRule[]> = {
   'kargo-viewer': [
     ruleOf('', ['events', 'namespaces', 'serviceaccounts'], READ),
     RBAC_READ,
-    ruleOf(
-      KARGO_GROUP,
-      [
-        'clusterconfigs',
-        'clusterpromotiontasks',
-        'freights',
-        'projects',
-        'projectconfigs',
-        'promotions',
-        'promotiontasks',
-        'stages',
-        'warehouses',
-      ],
-      READ,
-    ),
+    ruleOf(KARGO_GROUP, [...SYSTEM_KARGO_RESOURCES, 'promotions'], READ),
     ruleOf(
       ROLLOUTS_GROUP,
       ['analysisruns', 'analysistemplates', 'clusteranalysistemplates'],
