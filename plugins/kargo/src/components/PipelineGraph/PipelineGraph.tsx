@@ -21,7 +21,7 @@ import { pipelineModel, PipelineNode } from './pipelineModel';
 
 const STAGE = { width: 240, height: 120 };
 const WAREHOUSE = { width: 220, height: 68 };
-const SPACING = { nodeMargin: 24, rankMargin: 60, padding: 8 };
+const SPACING = { nodeMargin: 24, rankMargin: 48, padding: 8 };
 const sizeOf = (node: PipelineNode) =>
   node.kind === 'stage' ? STAGE : WAREHOUSE;
 /**
@@ -33,8 +33,11 @@ const MIN_SCALE = 0.9;
 
 const useStyles = makeStyles(theme => ({
   viewport: {
+    // The graph's full-screen button sits in this right-hand gutter, not over a stage.
     position: 'relative',
+    boxSizing: 'border-box',
     width: '100%',
+    paddingRight: theme.spacing(6),
     overflowX: 'auto',
   },
   canvas: { margin: '0 auto' },
