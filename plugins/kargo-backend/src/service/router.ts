@@ -61,7 +61,12 @@ export async function createRouter(
   // The body is parsed outside it (the inner parser then has nothing left to do), so that a
   // body over the limit stays a 413 rather than becoming the validator's 400.
   const json = express.json({ limit: '100kb' });
-  const router = await createOpenApiRouter({ middleware: [json] });
+  const router = await createOpenApiRouter({
+    middleware: [json],
+    // Under test, every answer is checked against the spec too: a test of any route fails
+    // when the code answers what the spec does not say.
+    validatorOptions: { validateResponses: process.env.NODE_ENV === 'test' },
+  });
   const outer = express.Router();
   outer.use(json);
   outer.use(router);

@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  KargoGateOutcome,
   FreightMetadataChange,
   FreightMetadataInput,
   FreightMetadataView,
@@ -12,6 +13,9 @@ import type {
   KargoProjectSettings,
   KargoRepoCredentialsView,
 } from '@kargo-backstage/plugin-kargo-common';
+
+/** A promotion gate's answer, per stage, with what the user can do about it. */
+export type { KargoGateOutcome };
 
 /** What the Kargo backend plugin reports about itself. @public */
 export interface KargoBackendHealth {
@@ -33,16 +37,10 @@ export interface KargoMutationOptions {
   idempotencyKey?: string;
   /** Gates whose "confirm" the user accepted. */
   confirm?: string[];
-  /** Promote through a freeze (needs kargo.freeze.override). */
+  /** Overridable gates whose deny the user overrides (each needs its gate's override permission). */
+  override?: string[];
+  /** Promote through a freeze (needs kargo.freeze.override); the same as override: ['freeze']. */
   overrideFreeze?: boolean;
-}
-
-/** A promotion gate's answer, per stage. @public */
-export interface KargoGateOutcome {
-  gate: string;
-  stage: string;
-  result: 'allow' | 'deny' | 'confirm';
-  reason?: string;
 }
 
 /**

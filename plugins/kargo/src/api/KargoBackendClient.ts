@@ -39,6 +39,7 @@ export interface KargoBackendClientOptions {
 /** The promote body's gate fields, only when set. */
 const gatePass = (options: KargoMutationOptions) => ({
   ...(options.confirm?.length ? { confirm: options.confirm } : {}),
+  ...(options.override?.length ? { override: options.override } : {}),
   ...(options.overrideFreeze ? { overrideFreeze: true } : {}),
 });
 

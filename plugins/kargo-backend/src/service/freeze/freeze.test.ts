@@ -106,11 +106,12 @@ describe('freeze windows', () => {
     const refused = await request(server)
       .post(api('kargo-demo/stages/uat/promotions'))
       .set('authorization', mockCredentials.user.header('user:default/dev'))
-      .send({ freight: newest(), overrideFreeze: true });
+      .send({ freight: newest(), override: ['freeze'] });
     expect(refused.status).toBe(403);
     expect(refused.body.error.message).toMatch(/kargo.freeze.override/);
     expect(mutations()).toEqual([]);
 
+    // overrideFreeze is the older spelling of override: ['freeze'].
     const overridden = await request(server)
       .post(api('kargo-demo/stages/uat/promotions'))
       .send({ freight: newest(), overrideFreeze: true });

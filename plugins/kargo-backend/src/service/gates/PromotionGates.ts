@@ -1,12 +1,12 @@
 import { ConflictError } from '@backstage/errors';
-import type { Permission } from '@backstage/plugin-permission-common';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import type { KargoGateOutcome } from '@kargo-backstage/plugin-kargo-common';
 import type {
   KargoPromotionGate,
   KargoPromotionGateRequest,
 } from '@kargo-backstage/plugin-kargo-node';
 
-/** The backend's name for the wire type, which operationsRouter.ts still imports. */
+/** An outcome as the backend evaluates it: the wire type of kargo-common. */
 export type GateOutcome = KargoGateOutcome;
 
 /**
@@ -14,7 +14,8 @@ export type GateOutcome = KargoGateOutcome;
  * Gates that modules add cannot be overridden: their deny stands.
  */
 export interface OverridableGate extends KargoPromotionGate {
-  overridePermission: Permission;
+  /** Checked on each stage whose promotion the override lets through. */
+  overridePermission: ResourcePermission;
 }
 
 /** What the request brings to get past gates: confirmations and, if permitted, a freeze override. */
@@ -36,6 +37,14 @@ export class PromotionGates {
 
   names(): string[] {
     return this.gates.map(g => g.name);
+  }
+
+  /** The permission that overrides the gate's deny, if it can be overridden. */
+  overridePermission(gate: string): ResourcePermission | undefined {
+    const found = this.gates.find(g => g.name === gate);
+    return found && 'overridePermission' in found
+      ? found.overridePermission
+      : undefined;
   }
 
   /**

@@ -46,7 +46,9 @@ export const promoteBody = z
     freightAlias: alias.optional(),
     /** Gates whose confirmation the user accepted (e.g. a "do not promote" verdict). */
     confirm: z.array(z.string().min(1).max(100)).max(20).optional(),
-    /** Promote although a freeze closes the stage; needs kargo.freeze.override. */
+    /** Overridable gates whose deny to override; each needs its gate's override permission. */
+    override: z.array(z.string().min(1).max(100)).max(20).optional(),
+    /** The same as override: ['freeze'], as clients before `override` send it. */
     overrideFreeze: z.boolean().optional(),
   })
   .strict()

@@ -3,7 +3,6 @@ import { JsonValue } from '@backstage/types';
 import {
   Freight,
   isPromotionRequest,
-  kargoFreezeOverridePermission,
   kargoFreightPromotePermission,
   kargoPromotionAbortPermission,
   Promotion,
@@ -240,24 +239,29 @@ export class PromotionService {
   }
 
   /**
-   * Lets the promotion through the gates or throws 409. A freeze is overridden only when the
-   * request asks for it and the user holds kargo.freeze.override on the stage; both are audited.
+   * Lets the promotion through the gates or throws 409. A deny is overridden only when the
+   * request names its gate and the gate says it can be (its outcome is overridable), and the
+   * user holds the gate's override permission on each stage it lets through; all audited.
    */
   private async passGates(
     op: Operation<unknown>,
-    body: { confirm?: string[]; overrideFreeze?: boolean },
+    body: { confirm?: string[]; override?: string[]; overrideFreeze?: boolean },
     outcomes: StageOutcome[],
   ) {
-    const frozen = outcomes.filter(
-      o => o.gate === FREEZE_GATE && o.result === 'deny',
+    const asked = new Set([
+      ...(body.override ?? []),
+      ...(body.overrideFreeze ? [FREEZE_GATE] : []),
+    ]);
+    const overriding = outcomes.filter(
+      o => o.result === 'deny' && o.overridable && asked.has(o.gate),
     );
-    let overridden: string[] = [];
-    if (frozen.length && body.overrideFreeze) {
+    const overridden = [...new Set(overriding.map(o => o.gate))];
+    for (const gate of overridden) {
+      const permission = this.options.gates.overridePermission(gate)!;
       await op.authorize(
-        kargoFreezeOverridePermission,
-        frozen.map(o => op.stageRef(o.stage)),
+        permission,
+        overriding.filter(o => o.gate === gate).map(o => op.stageRef(o.stage)),
       );
-      overridden = [FREEZE_GATE];
     }
     const passed = PromotionGates.enforce(outcomes, {
       confirmed: body.confirm ?? [],
@@ -265,8 +269,7 @@ export class PromotionService {
     });
     if (passed.length) {
       op.meta.gatesPassed = passed.map(
-        o =>
-          `${o.gate}:${o.result}${o.gate === FREEZE_GATE ? ':overridden' : ''}`,
+        o => `${o.gate}:${o.result}${o.result === 'deny' ? ':overridden' : ''}`,
       );
     }
   }

@@ -86,7 +86,7 @@ describe('PromoteDialog', () => {
       {
         idempotencyKey: expect.stringMatching(/^kargo-ui-/),
         confirm: [],
-        overrideFreeze: false,
+        override: [],
       },
     );
   });
@@ -237,7 +237,7 @@ describe('PromoteDialog', () => {
     await waitFor(() => expect(promote).toHaveBeenCalled());
     expect(promote.mock.calls[0][3]).toMatchObject({
       confirm: ['do-not-promote-verdict'],
-      overrideFreeze: true,
+      override: ['freeze'],
     });
   });
 

@@ -155,8 +155,7 @@ export function PromoteDialog(props: PromoteDialogProps) {
         : [],
     [kargoApi, view.instance, view.project, stage?.name, selected],
   );
-  // The client's type predates the flags; the backend sends kargo-common's KargoGateOutcome.
-  const outcomes = (gates.value ?? []) as KargoGateOutcome[];
+  const outcomes: KargoGateOutcome[] = gates.value ?? [];
   const stopping = outcomes.filter(g => g.result !== 'allow');
   const toggle = (gate: string) =>
     setAccepted(a =>
@@ -214,10 +213,9 @@ export function PromoteDialog(props: PromoteDialogProps) {
           confirm: stopping
             .filter(g => g.needsConfirmation && accepted.includes(g.gate))
             .map(g => g.gate),
-          // The promote request names overrides only as `overrideFreeze`, the one overridable gate.
-          overrideFreeze: stopping.some(
-            g => g.overridable && accepted.includes(g.gate),
-          ),
+          override: stopping
+            .filter(g => g.overridable && accepted.includes(g.gate))
+            .map(g => g.gate),
         },
       );
       // A stage that selects Targets answers a PromotionRequest (Kargo after v1.11.2).

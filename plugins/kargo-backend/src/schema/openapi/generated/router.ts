@@ -196,9 +196,15 @@ export const spec = {
       },
       GateOutcome: {
         description:
-          "One promotion gate's answer for freight going into a stage.",
+          "One promotion gate's answer for freight going into a stage, and what the user can do about it.",
         type: 'object',
-        required: ['gate', 'stage', 'result'],
+        required: [
+          'gate',
+          'stage',
+          'result',
+          'overridable',
+          'needsConfirmation',
+        ],
         properties: {
           gate: {
             type: 'string',
@@ -213,8 +219,27 @@ export const spec = {
           reason: {
             type: 'string',
           },
+          details: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          overridable: {
+            description:
+              'A deny that a user holding overridePermission may override (name the gate in `override`).',
+            type: 'boolean',
+          },
+          overridePermission: {
+            type: 'string',
+          },
+          needsConfirmation: {
+            description:
+              'Passes once the user confirms the reason (name the gate in `confirm`).',
+            type: 'boolean',
+          },
         },
-        additionalProperties: true,
+        additionalProperties: false,
       },
       PromoteRequest: {
         description:
@@ -239,9 +264,20 @@ export const spec = {
               maxLength: 100,
             },
           },
+          override: {
+            description:
+              'Overridable gates whose deny the user overrides; each needs the permission its outcome names.',
+            type: 'array',
+            maxItems: 20,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 100,
+            },
+          },
           overrideFreeze: {
             description:
-              'Promote although a freeze closes the stage; needs kargo.freeze.override.',
+              'The same as override ["freeze"], as clients before `override` send it.',
             type: 'boolean',
           },
         },

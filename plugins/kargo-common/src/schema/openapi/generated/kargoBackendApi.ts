@@ -458,15 +458,21 @@ export interface components {
         [key: string]: unknown;
       })[];
     };
-    /** @description One promotion gate's answer for freight going into a stage. */
+    /** @description One promotion gate's answer for freight going into a stage, and what the user can do about it. */
     GateOutcome: {
       gate: string;
       stage: string;
       /** @enum {string} */
       result: 'allow' | 'deny' | 'confirm';
       reason?: string;
-    } & {
-      [key: string]: unknown;
+      details?: {
+        [key: string]: string;
+      };
+      /** @description A deny that a user holding overridePermission may override (name the gate in `override`). */
+      overridable: boolean;
+      overridePermission?: string;
+      /** @description Passes once the user confirms the reason (name the gate in `confirm`). */
+      needsConfirmation: boolean;
     };
     /** @description Kargo's PromoteToStageRequest, minus origin; exactly one of freight or freightAlias. */
     PromoteRequest: {
@@ -474,7 +480,9 @@ export interface components {
       freightAlias?: string;
       /** @description Gates whose confirmation the user accepted. */
       confirm?: string[];
-      /** @description Promote although a freeze closes the stage; needs kargo.freeze.override. */
+      /** @description Overridable gates whose deny the user overrides; each needs the permission its outcome names. */
+      override?: string[];
+      /** @description The same as override ["freeze"], as clients before `override` send it. */
       overrideFreeze?: boolean;
     };
     FreightMetadataInput: {
