@@ -4,18 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
-  kargoPermissions,
-  kargoProjectPermissions,
-  kargoStagePermissions,
-} from '@kargo-backstage/plugin-kargo-common';
 import { KargoResourceOwners } from './permissions/KargoResourceOwners';
-import {
-  kargoProjectResourceRef,
-  kargoProjectRules,
-  kargoStageResourceRef,
-  kargoStageRules,
-} from './permissions/rules';
+import { registerKargoPermissions } from './permissions/registerKargoPermissions';
+import { readKargoBackendConfig } from './config';
+import { ProjectEnrichment } from './service/enrichment/ProjectEnrichment';
 import { IdempotencyKeys } from './service/operations/IdempotencyKeys';
 import {
   KargoFreightEnricher,
@@ -26,10 +18,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { registerKargoActions } from './actions/registerKargoActions';
 import { DatabaseKargoStore } from './database';
-import {
-  KargoClient,
-  kargoInstancesServiceRef,
-} from '@kargo-backstage/plugin-kargo-node';
+import { kargoInstancesServiceRef } from '@kargo-backstage/plugin-kargo-node';
 import { changelogEnricher } from './service/enrichment/changelogEnricher';
 import { FreightEnrichment } from './service/enrichment/FreightEnrichment';
 import { AutoPromotionFreezer } from './service/freeze/AutoPromotionFreezer';
@@ -87,106 +76,31 @@ export const kargoPlugin = createBackendPlugin({
         instances: kargoInstancesServiceRef,
       },
       async init(deps) {
-        const { config, httpRouter, logger, cache, lifecycle, instances } =
-          deps;
-        deps.permissionsRegistry.addPermissions(kargoPermissions);
-        // Conditional decisions (in project, is stage, owned by the user) are resolved here,
-        // against the owners that the catalog and the Kargo Project agree on.
+        const { httpRouter, logger, cache, instances, scheduler } = deps;
+        const settings = readKargoBackendConfig(deps.config);
         const owners = new KargoResourceOwners(
           deps.catalog,
           deps.auth,
           instances,
           logger,
         );
-        deps.permissionsRegistry.addResourceType({
-          resourceRef: kargoStageResourceRef,
-          permissions: kargoStagePermissions,
-          rules: Object.values(kargoStageRules),
-          getResources: refs => owners.stages(refs),
-        });
-        deps.permissionsRegistry.addResourceType({
-          resourceRef: kargoProjectResourceRef,
-          permissions: kargoProjectPermissions,
-          rules: Object.values(kargoProjectRules),
-          getResources: refs => owners.projects(refs),
-        });
-        const ttlMs =
-          (config.getOptionalNumber('kargo.cache.ttlSeconds') ?? 30) * 1000;
-        const snapshots = new ProjectSnapshots(cache, ttlMs);
+        registerKargoPermissions(deps.permissionsRegistry, owners);
+        const snapshots = new ProjectSnapshots(cache, settings.cacheTtlMs);
         const database = await DatabaseKargoStore.create({
           database: deps.database,
         });
         const portalData = new PortalData(database, cache);
+        const store = renewingStamps(database, portalData);
         // In the database (migrated above), so that they hold across replicas.
         const db = await deps.database.getClient();
         const idempotency = new IdempotencyKeys(db);
-        await deps.scheduler.scheduleTask({
-          id: 'kargo-idempotency-prune',
-          frequency: { hours: 1 },
-          timeout: { minutes: 5 },
-          fn: async () => {
-            await idempotency.prune();
-          },
-        });
-        const store = renewingStamps(database, portalData);
         const signals = new ProjectSignals(deps.signals, logger);
-        const enrichment = new FreightEnrichment(enrichers, store, logger);
-        // Enrichment runs in the background: a slow enricher never delays a page. One run per
-        // project at a time, and at most one more after it, however many freight events came
-        // (a Kargo before v1.11 replays all freight as ADDED when its watch starts).
-        const enriching = new Map<string, { again: boolean }>();
-        const enrichOnce = (client: KargoClient, project: string) =>
-          snapshots
-            .get(client, project)
-            .then(snapshot =>
-              enrichment.enrich(
-                { instance: client.instance.name, project },
-                snapshot.freight,
-                snapshot.freight,
-              ),
-            )
-            .then(stored =>
-              stored
-                ? signals.publish({
-                    instance: client.instance.name,
-                    project,
-                    kind: 'FreightMetadata',
-                  })
-                : undefined,
-            )
-            .catch(error =>
-              logger.warn(
-                `Kargo freight enrichment of ${project} failed: ${error}`,
-              ),
-            );
-        const enrichProject = (client: KargoClient, project: string) => {
-          const key = ProjectSnapshots.key(client.instance.name, project);
-          const running = enriching.get(key);
-          if (running) {
-            running.again = true;
-            return;
-          }
-          const run = { again: false };
-          enriching.set(key, run);
-          const done = () => {
-            if (run.again) {
-              run.again = false;
-              enrichOnce(client, project).finally(done);
-            } else {
-              enriching.delete(key);
-            }
-          };
-          enrichOnce(client, project).finally(done);
-        };
-        const leaseSeconds =
-          config.getOptionalNumber('kargo.watch.leaseSeconds') ?? 10;
-        if (!(leaseSeconds >= 1)) {
-          // Shorter leases would pass the watches back and forth between replicas.
-          throw new Error(
-            `kargo.watch.leaseSeconds must be at least 1, got ${leaseSeconds}`,
-          );
-        }
-        const leaseMs = leaseSeconds * 1000;
+        const enrichment = new ProjectEnrichment({
+          enrichment: new FreightEnrichment(enrichers, store, logger),
+          snapshots,
+          signals,
+          logger,
+        });
         const watchers = new ProjectWatchers({
           instances,
           leases: new WatchLeases(db, {
@@ -194,29 +108,36 @@ export const kargoPlugin = createBackendPlugin({
             holder: `${os.hostname()}/${
               process.pid
             }/${deps.instanceMetadata.getId()}`,
-            leaseMs,
+            leaseMs: settings.leaseMs,
           }),
-          leaseMs,
-          pollIntervalMs:
-            (config.getOptionalNumber('kargo.watch.pollSeconds') ?? 30) * 1000,
+          leaseMs: settings.leaseMs,
+          pollIntervalMs: settings.pollIntervalMs,
           snapshots,
           signals,
           logger,
           // Enrichers run where the project is watched: on one replica, not on each.
-          onWatching: enrichProject,
+          onWatching: (client, project) => enrichment.enrich(client, project),
           // Watches invalidate the snapshot first; read it again once that settled.
           onFreightAdded: (client, project) =>
-            setTimeout(() => enrichProject(client, project), 500),
+            setTimeout(() => enrichment.enrich(client, project), 500),
         });
         const freezer = new AutoPromotionFreezer(store, instances, logger);
-        await deps.scheduler.scheduleTask({
+        await scheduler.scheduleTask({
           id: 'kargo-freeze-auto-promotion',
           frequency: { seconds: 30 },
           timeout: { minutes: 2 },
           fn: () => freezer.run(new Date()),
         });
+        await scheduler.scheduleTask({
+          id: 'kargo-idempotency-prune',
+          frequency: { hours: 1 },
+          timeout: { minutes: 5 },
+          fn: async () => {
+            await idempotency.prune();
+          },
+        });
         watchers.start();
-        lifecycle.addShutdownHook(() => watchers.stopAll());
+        deps.lifecycle.addShutdownHook(() => watchers.stopAll());
         const promotions = new PromotionService({
           httpAuth: deps.httpAuth,
           permissions: deps.permissions,
@@ -247,8 +168,7 @@ export const kargoPlugin = createBackendPlugin({
             signals,
             catalog: deps.catalog,
             owners,
-            groupsClaim:
-              config.getOptionalString('kargo.groupsClaim') ?? 'groups',
+            groupsClaim: settings.groupsClaim,
             instances,
             snapshots,
             watchers,

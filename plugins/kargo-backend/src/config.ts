@@ -1,0 +1,33 @@
+import { Config } from '@backstage/config';
+
+/** The backend plugin's own settings (kargo.*, beside kargo.instances), checked at start. */
+export interface KargoBackendConfig {
+  /** How long a project's state is cached between changes (kargo.cache.ttlSeconds). */
+  cacheTtlMs: number;
+  /** How long a replica's hold on a project's watch lasts unrenewed (kargo.watch.leaseSeconds). */
+  leaseMs: number;
+  /** How often freight is polled on a Kargo without a freight watch (kargo.watch.pollSeconds). */
+  pollIntervalMs: number;
+  /** The OIDC claim Kargo matches portal groups against (kargo.groupsClaim). */
+  groupsClaim: string;
+}
+
+/** Reads the settings; a bad one stops the backend with the key named. */
+export function readKargoBackendConfig(config: Config): KargoBackendConfig {
+  const leaseSeconds =
+    config.getOptionalNumber('kargo.watch.leaseSeconds') ?? 10;
+  if (!(leaseSeconds >= 1)) {
+    // Shorter leases would pass the watches back and forth between replicas.
+    throw new Error(
+      `kargo.watch.leaseSeconds must be at least 1, got ${leaseSeconds}`,
+    );
+  }
+  return {
+    cacheTtlMs:
+      (config.getOptionalNumber('kargo.cache.ttlSeconds') ?? 30) * 1000,
+    leaseMs: leaseSeconds * 1000,
+    pollIntervalMs:
+      (config.getOptionalNumber('kargo.watch.pollSeconds') ?? 30) * 1000,
+    groupsClaim: config.getOptionalString('kargo.groupsClaim') ?? 'groups',
+  };
+}

@@ -1,0 +1,57 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
+import { ProjectSignals } from '../ProjectSignals';
+import { ProjectSnapshots } from '../ProjectSnapshots';
+import { FreightEnrichment } from './FreightEnrichment';
+
+/**
+ * Runs the freight enrichers of a project in the background: a slow enricher never delays a
+ * page. One run per project at a time, and at most one more after it, however many freight
+ * events came (a Kargo before v1.11 replays all freight as ADDED when its watch starts).
+ */
+export class ProjectEnrichment {
+  private readonly running = new Map<string, { again: boolean }>();
+
+  constructor(
+    private readonly options: {
+      enrichment: FreightEnrichment;
+      snapshots: ProjectSnapshots;
+      signals: ProjectSignals;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Enriches the project's freight now, or once more after the run in progress. */
+  enrich(client: KargoClient, project: string): void {
+    const key = ProjectSnapshots.key(client.instance.name, project);
+    const running = this.running.get(key);
+    if (running) {
+      running.again = true;
+      return;
+    }
+    const run = { again: false };
+    this.running.set(key, run);
+    const done = () => {
+      if (run.again) {
+        run.again = false;
+        this.once(client, project).finally(done);
+      } else {
+        this.running.delete(key);
+      }
+    };
+    this.once(client, project).finally(done);
+  }
+
+  private async once(client: KargoClient, project: string): Promise<void> {
+    const { enrichment, snapshots, signals, logger } = this.options;
+    const instance = client.instance.name;
+    try {
+      const { freight } = await snapshots.get(client, project);
+      if (await enrichment.enrich({ instance, project }, freight, freight)) {
+        await signals.publish({ instance, project, kind: 'FreightMetadata' });
+      }
+    } catch (error) {
+      logger.warn(`Kargo freight enrichment of ${project} failed: ${error}`);
+    }
+  }
+}
