@@ -156,7 +156,7 @@ export function createKargoFreightCreateAction(options: {
             image.tag
           } in ${project}/${warehouse}`,
         );
-        ctx.output('freight', 'dry-run');
+        // No freight is made, so no name is output: a later step sees none.
         return;
       }
       const created = await audited(

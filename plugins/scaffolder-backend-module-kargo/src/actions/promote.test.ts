@@ -193,6 +193,21 @@ describe('kargo:promote', () => {
     expect(t.sim.store.list('Promotion', 'kargo-demo').length).toBe(before + 1);
   });
 
+  it('in an allowed dry run calls nothing and outputs no promotion name', async () => {
+    const backend = await recordingBackend();
+    try {
+      const action = promoteActionAt(backend.url, {
+        permissions: denying({ permission: 'kargo.nothing' }),
+      });
+      const { ctx, outputs } = context(uat(), { isDryRun: true });
+      await action.handler(ctx);
+      expect(backend.received).toEqual([]);
+      expect(outputs).not.toHaveProperty('promotion');
+    } finally {
+      await backend.close();
+    }
+  });
+
   it('reports in a dry run that the promotion would be refused, promoting nothing', async () => {
     const backend = await recordingBackend();
     try {

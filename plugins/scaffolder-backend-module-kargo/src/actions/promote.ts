@@ -94,7 +94,7 @@ export function createKargoPromoteAction(options: {
         ctx.logger.info(
           `Dry run: would promote ${freight} into ${project}/${stage}`,
         );
-        ctx.output('promotion', 'dry-run');
+        // No promotion is made, so no name is output: a later step sees none.
         return;
       }
       // On behalf of the user: the route's permission checks and audit are the user's.
