@@ -2,7 +2,10 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   KARGO_PROJECT_RESOURCE_TYPE,
   KARGO_STAGE_RESOURCE_TYPE,
+  kargoFreightPromotePermission,
+  kargoProjectReadPermission,
 } from '@kargo-backstage/plugin-kargo-common';
+import { z } from 'zod';
 import {
   createKargoProjectConditionalDecision,
   createKargoStageConditionalDecision,
@@ -13,6 +16,10 @@ import {
   kargoStageConditions,
   kargoStageRules,
 } from './rules';
+
+/** Whether a rule's params schema (zod, as the rules declare it) takes the value. */
+const accepts = (schema: unknown, value: unknown) =>
+  (schema as z.ZodType).safeParse(value).success;
 
 /** A stage as KargoResourceOwners resolves it: owners lower-cased, sorted. */
 const stage = (
@@ -171,16 +178,14 @@ describe('kargo-stage rules', () => {
   });
 
   it('check their params', () => {
-    const schema = kargoStageRules.isInProject.paramsSchema!;
-    expect(schema.safeParse({ projects: ['shop'] }).success).toBe(true);
-    expect(schema.safeParse({ instance: 'main' }).success).toBe(false);
-    expect(schema.safeParse({ projects: 'shop' }).success).toBe(false);
-    expect(
-      kargoStageRules.isStage.paramsSchema!.safeParse({ stages: [1] }).success,
-    ).toBe(false);
-    expect(
-      kargoStageRules.isEntityOwner.paramsSchema!.safeParse({}).success,
-    ).toBe(false);
+    const { isInProject, isStage, isEntityOwner } = kargoStageRules;
+    expect(accepts(isInProject.paramsSchema, { projects: ['shop'] })).toBe(
+      true,
+    );
+    expect(accepts(isInProject.paramsSchema, { instance: 'main' })).toBe(false);
+    expect(accepts(isInProject.paramsSchema, { projects: 'shop' })).toBe(false);
+    expect(accepts(isStage.paramsSchema, { stages: [1] })).toBe(false);
+    expect(accepts(isEntityOwner.paramsSchema, {})).toBe(false);
   });
 });
 
@@ -245,15 +250,11 @@ describe('conditions for permission policies', () => {
   });
 
   it('wrap into conditional decisions of the kargo plugin', () => {
-    const permission = {
-      type: 'resource' as const,
-      name: 'kargo.stage.promote',
-      attributes: {},
-      resourceType: KARGO_STAGE_RESOURCE_TYPE,
-    };
     const condition = kargoStageConditions.isInProject({ projects: ['shop'] });
     expect(
-      createKargoStageConditionalDecision(permission, { anyOf: [condition] }),
+      createKargoStageConditionalDecision(kargoFreightPromotePermission, {
+        anyOf: [condition],
+      }),
     ).toEqual({
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'kargo',
@@ -265,7 +266,7 @@ describe('conditions for permission policies', () => {
     });
     expect(
       createKargoProjectConditionalDecision(
-        { ...permission, resourceType: KARGO_PROJECT_RESOURCE_TYPE },
+        kargoProjectReadPermission,
         projectCondition,
       ),
     ).toEqual({
