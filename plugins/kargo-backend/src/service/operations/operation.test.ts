@@ -1,0 +1,631 @@
+import {
+  AuditorService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotAllowedError,
+} from '@backstage/errors';
+import {
+  AuthorizePermissionRequest,
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
+import { JsonObject } from '@backstage/types';
+import {
+  kargoFreightPromotePermission,
+  kargoProjectReadPermission,
+} from '@kargo-backstage/plugin-kargo-common';
+import {
+  KargoClient,
+  KargoInstances,
+} from '@kargo-backstage/plugin-kargo-node';
+import express from 'express';
+import { ProjectSnapshots } from '../ProjectSnapshots';
+import { ProjectSnapshot } from '../views/buildProjectView';
+import {
+  actorOf,
+  authorizeProjectRead,
+  callOf,
+  checked,
+  createOperationRunner,
+  Operation,
+  OperationCall,
+  OperationDeps,
+} from './operation';
+import { approveBody, emptyBody } from './schemas';
+
+const jane = mockCredentials.user('user:default/jane');
+
+/** One audit event as the plugin's auditor received it. */
+interface AuditRecord {
+  eventId: string;
+  severityLevel?: string;
+  request?: unknown;
+  /** The meta when the event was created. */
+  meta?: JsonObject;
+  outcome?: 'success' | 'fail';
+  /** The meta the outcome carried. */
+  outcomeMeta?: JsonObject;
+  error?: Error;
+}
+
+/** The order things happened in, across the fakes and the handler. */
+let log: string[];
+let audits: AuditRecord[];
+
+function recordingAuditor(): AuditorService {
+  return mockServices.auditor.mock({
+    createEvent: async options => {
+      const record: AuditRecord = {
+        eventId: options.eventId,
+        severityLevel: options.severityLevel,
+        request: options.request,
+        meta: structuredClone(options.meta),
+      };
+      audits.push(record);
+      log.push('audit:create');
+      return {
+        success: async (o?: { meta?: JsonObject }) => {
+          log.push('audit:success');
+          record.outcome = 'success';
+          record.outcomeMeta = structuredClone(o?.meta);
+        },
+        fail: async (o: { meta?: JsonObject; error: Error }) => {
+          log.push('audit:fail');
+          record.outcome = 'fail';
+          record.outcomeMeta = structuredClone(o.meta);
+          record.error = o.error;
+        },
+      };
+    },
+  });
+}
+
+/** A permissions service that denies the given resource refs and allows the rest. */
+function permissionsDenying(...denied: string[]) {
+  const authorize = jest.fn(async (requests: AuthorizePermissionRequest[]) =>
+    requests.map(r => ({
+      result: denied.includes(r.resourceRef ?? '')
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW,
+    })),
+  );
+  const service = {
+    authorize,
+    authorizeConditional: jest.fn(),
+  } as unknown as PermissionsService;
+  return { service, authorize };
+}
+
+type FakeClient = KargoClient & { token?: string };
+
+function fakeClient(
+  name = 'main',
+  options: { forwardUserToken?: boolean } = {},
+): FakeClient {
+  const client: any = {
+    instance: { name, forwardUserToken: options.forwardUserToken ?? false },
+  };
+  client.withToken = jest.fn((token: string) => ({ ...client, token }));
+  return client;
+}
+
+const snapshotOf = (): ProjectSnapshot => ({
+  resourceVersions: {},
+  stages: [],
+  warehouses: [],
+  freight: [],
+  promotions: [],
+  fetchedAt: '2026-11-02T12:00:00Z',
+});
+
+function setup(
+  options: {
+    client?: FakeClient;
+    denied?: string[];
+    portalDataOnly?: boolean;
+    onChange?: boolean;
+  } = {},
+) {
+  const client = options.client ?? fakeClient();
+  const permissions = permissionsDenying(...(options.denied ?? []));
+  const instances = {
+    get: jest.fn((name: string) => {
+      if (name !== client.instance.name) {
+        throw new InputError(`Unknown Kargo instance "${name}"`);
+      }
+      return client;
+    }),
+    names: () => [client.instance.name],
+  } as unknown as KargoInstances;
+  const snapshot = snapshotOf();
+  const snapshots = {
+    get: jest.fn(async () => {
+      log.push('snapshot:get');
+      return snapshot;
+    }),
+    invalidate: jest.fn(async () => {
+      log.push('snapshot:invalidate');
+    }),
+  };
+  const onChange = jest.fn(() => {
+    log.push('onChange');
+  });
+  const deps: OperationDeps = {
+    httpAuth: mockServices.httpAuth.mock(),
+    permissions: permissions.service,
+    auditor: recordingAuditor(),
+    instances,
+    snapshots: snapshots as unknown as ProjectSnapshots,
+    onChange: options.onChange === false ? undefined : onChange,
+    portalDataOnly: options.portalDataOnly,
+  };
+  return {
+    run: createOperationRunner(deps),
+    client,
+    snapshot,
+    snapshots,
+    onChange,
+    authorize: permissions.authorize,
+  };
+}
+
+const promoteCall = (
+  fields: Partial<OperationCall<unknown>> = {},
+): OperationCall<unknown> => ({
+  credentials: jane,
+  params: { instance: 'main', project: 'shop', stage: 'prod' },
+  body: { freight: 'f1' },
+  ...fields,
+});
+
+/** Runs and returns what the run threw. */
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the run to fail');
+}
+
+beforeEach(() => {
+  log = [];
+  audits = [];
+});
+
+describe('createOperationRunner', () => {
+  it('runs the handler with the call, audits the success with the user, then drops the cache and tells pages', async () => {
+    const { run, client, snapshots, onChange } = setup();
+    const request = { ip: '10.0.0.1' } as express.Request;
+    let seen: Operation<unknown> | undefined;
+    const result = await run(
+      'freight-promote',
+      promoteCall({ request }),
+      async op => {
+        seen = op;
+        log.push('handler');
+        op.meta.promotion = 'prod.1';
+        return { status: 201, body: { name: 'prod.1' } };
+      },
+    );
+
+    expect(result).toEqual({ status: 201, body: { name: 'prod.1' } });
+    expect(seen).toMatchObject({
+      credentials: jane,
+      params: { instance: 'main', project: 'shop', stage: 'prod' },
+      body: { freight: 'f1' },
+      instance: 'main',
+      project: 'shop',
+    });
+    expect(seen!.reader).toBe(client);
+    expect(seen!.writer).toBe(client);
+    expect(seen!.stageRef('uat')).toBe('main/shop/uat');
+
+    expect(audits).toEqual([
+      {
+        eventId: 'freight-promote',
+        severityLevel: 'medium',
+        request,
+        meta: {
+          instance: 'main',
+          project: 'shop',
+          stage: 'prod',
+          actor: 'user:default/jane',
+        },
+        outcome: 'success',
+        outcomeMeta: {
+          instance: 'main',
+          project: 'shop',
+          stage: 'prod',
+          actor: 'user:default/jane',
+          promotion: 'prod.1',
+        },
+      },
+    ]);
+    expect(snapshots.invalidate).toHaveBeenCalledWith('main', 'shop');
+    expect(onChange).toHaveBeenCalledWith('main', 'shop');
+    expect(log).toEqual([
+      'audit:create',
+      'handler',
+      'snapshot:invalidate',
+      'onChange',
+      'audit:success',
+    ]);
+  });
+
+  it('audits a failure with the error and the meta so far, rethrows it, and changes nothing', async () => {
+    const { run, snapshots, onChange } = setup();
+    const conflict = new ConflictError('Promotion "prod.1" already running');
+    const error = await failureOf(
+      run('freight-promote', promoteCall(), async op => {
+        op.meta.freight = 'f1';
+        throw conflict;
+      }),
+    );
+
+    expect(error).toBe(conflict);
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({
+      eventId: 'freight-promote',
+      outcome: 'fail',
+      error: conflict,
+      outcomeMeta: { actor: 'user:default/jane', freight: 'f1' },
+    });
+    expect(snapshots.invalidate).not.toHaveBeenCalled();
+    expect(onChange).not.toHaveBeenCalled();
+    expect(log).toEqual(['audit:create', 'audit:fail']);
+  });
+
+  it('audits an unknown instance as a failure too', async () => {
+    const { run } = setup();
+    const handler = jest.fn();
+    const error = await failureOf(
+      run(
+        'freight-promote',
+        promoteCall({ params: { instance: 'other', project: 'shop' } }),
+        handler,
+      ),
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect(handler).not.toHaveBeenCalled();
+    expect(audits[0]).toMatchObject({
+      outcome: 'fail',
+      error,
+      meta: { instance: 'other', actor: 'user:default/jane' },
+    });
+  });
+
+  it('keeps the Kargo cache for portal-only changes, but still tells pages', async () => {
+    const { run, snapshots, onChange } = setup({ portalDataOnly: true });
+    await run('promotion-window-update', promoteCall(), async () => ({
+      status: 204,
+    }));
+    expect(snapshots.invalidate).not.toHaveBeenCalled();
+    expect(onChange).toHaveBeenCalledWith('main', 'shop');
+    expect(audits[0].outcome).toBe('success');
+  });
+
+  it('works without onChange', async () => {
+    const { run, snapshots } = setup({ onChange: false });
+    await expect(
+      run('stage-refresh', promoteCall(), async () => ({ status: 204 })),
+    ).resolves.toEqual({ status: 204 });
+    expect(snapshots.invalidate).toHaveBeenCalledWith('main', 'shop');
+  });
+
+  it('names a service caller service:<subject> in the audit', async () => {
+    const { run } = setup();
+    await run(
+      'stage-refresh',
+      promoteCall({
+        credentials: mockCredentials.service('plugin:scaffolder'),
+      }),
+      async () => ({ status: 204 }),
+    );
+    expect(audits[0].meta).toMatchObject({
+      actor: 'service:plugin:scaffolder',
+    });
+  });
+
+  describe('snapshot', () => {
+    it('reads the project once, with the reading client, and only when asked', async () => {
+      const { run, client, snapshot, snapshots } = setup();
+      await run('freight-promote', promoteCall(), async op => {
+        expect(snapshots.get).not.toHaveBeenCalled();
+        expect(await op.snapshot()).toBe(snapshot);
+        expect(await op.snapshot()).toBe(snapshot);
+        return { status: 200 };
+      });
+      expect(snapshots.get).toHaveBeenCalledTimes(1);
+      expect(snapshots.get).toHaveBeenCalledWith(client, 'shop');
+    });
+  });
+
+  describe('authorize', () => {
+    it('asks the permission for every resource, as the user', async () => {
+      const { run, authorize } = setup();
+      await run('freight-promote', promoteCall(), async op => {
+        await op.authorize(kargoFreightPromotePermission, [
+          op.stageRef('uat'),
+          op.stageRef('prod'),
+        ]);
+        return { status: 201 };
+      });
+      expect(authorize).toHaveBeenCalledWith(
+        [
+          {
+            permission: kargoFreightPromotePermission,
+            resourceRef: 'main/shop/uat',
+          },
+          {
+            permission: kargoFreightPromotePermission,
+            resourceRef: 'main/shop/prod',
+          },
+        ],
+        { credentials: jane },
+      );
+      expect(audits[0].outcome).toBe('success');
+    });
+
+    it('refuses with 403 naming the permission and only the denied resources', async () => {
+      const { run, snapshots, onChange } = setup({
+        denied: ['main/shop/prod', 'main/shop/prod-eu'],
+      });
+      const error = await failureOf(
+        run('freight-promote', promoteCall(), async op => {
+          await op.authorize(kargoFreightPromotePermission, [
+            op.stageRef('uat'),
+            op.stageRef('prod'),
+            op.stageRef('qa'),
+            op.stageRef('prod-eu'),
+          ]);
+          log.push('after authorize');
+          return { status: 201 };
+        }),
+      );
+      expect(error).toBeInstanceOf(NotAllowedError);
+      expect(error.message).toBe(
+        'Not allowed: kargo.freight.promote on main/shop/prod, main/shop/prod-eu',
+      );
+      expect(log).not.toContain('after authorize');
+      expect(audits[0]).toMatchObject({ outcome: 'fail', error });
+      expect(snapshots.invalidate).not.toHaveBeenCalled();
+      expect(onChange).not.toHaveBeenCalled();
+    });
+
+    it('decides a service itself: only the permissions its access restrictions name', async () => {
+      const { run, authorize } = setup();
+      const allowed = mockCredentials.service('external:ci', {
+        permissionNames: ['kargo.freight.promote'],
+      });
+      await run(
+        'freight-promote',
+        promoteCall({ credentials: allowed }),
+        async op => {
+          await op.authorize(kargoFreightPromotePermission, [
+            op.stageRef('prod'),
+          ]);
+          return { status: 201 };
+        },
+      );
+      const unrestricted = mockCredentials.service('external:ci');
+      const error = await failureOf(
+        run(
+          'freight-promote',
+          promoteCall({ credentials: unrestricted }),
+          async op => {
+            await op.authorize(kargoFreightPromotePermission, [
+              op.stageRef('prod'),
+            ]);
+            return { status: 201 };
+          },
+        ),
+      );
+      expect(error).toBeInstanceOf(NotAllowedError);
+      expect(authorize).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('on an instance that acts with the user’s own Kargo token (forwardUserToken)', () => {
+    it('refuses with 401 when no token was sent, before the handler', async () => {
+      const client = fakeClient('main', { forwardUserToken: true });
+      const { run, snapshots } = setup({ client });
+      const handler = jest.fn();
+      const error = await failureOf(
+        run('freight-promote', promoteCall(), handler),
+      );
+      expect(error).toBeInstanceOf(AuthenticationError);
+      expect(error.message).toBe(
+        'Kargo instance "main" acts with your own Kargo token; none was sent (x-kargo-token)',
+      );
+      expect(handler).not.toHaveBeenCalled();
+      expect(client.withToken).not.toHaveBeenCalled();
+      expect(audits[0]).toMatchObject({ outcome: 'fail', error });
+      expect(snapshots.invalidate).not.toHaveBeenCalled();
+    });
+
+    it("writes with the user's token and reads with the portal's", async () => {
+      const client = fakeClient('main', { forwardUserToken: true });
+      const { run } = setup({ client });
+      let op: Operation<unknown> | undefined;
+      await run(
+        'freight-promote',
+        promoteCall({ kargoToken: 'dana-kargo-token' }),
+        async o => {
+          op = o;
+          return { status: 201 };
+        },
+      );
+      expect(client.withToken).toHaveBeenCalledWith('dana-kargo-token');
+      expect(op!.reader).toBe(client);
+      expect((op!.writer as FakeClient).token).toBe('dana-kargo-token');
+      expect(op!.writer).toBe(
+        (client.withToken as jest.Mock).mock.results[0].value,
+      );
+    });
+  });
+
+  it("ignores a user's token on an instance that acts with its own", async () => {
+    const { run, client } = setup();
+    let op: Operation<unknown> | undefined;
+    await run(
+      'freight-promote',
+      promoteCall({ kargoToken: 'dana-kargo-token' }),
+      async o => {
+        op = o;
+        return { status: 201 };
+      },
+    );
+    expect(client.withToken).not.toHaveBeenCalled();
+    expect(op!.writer).toBe(client);
+  });
+});
+
+describe('checked', () => {
+  const op = (params: object, body: unknown): Operation<unknown> =>
+    ({
+      credentials: jane,
+      params,
+      body,
+      instance: 'main',
+      project: 'shop',
+      meta: {},
+    } as unknown as Operation<unknown>);
+
+  it('passes the parsed path and body on, with the rest of the operation', () => {
+    const original = op(
+      { instance: 'main', project: 'shop', freight: 'f1' },
+      { stage: 'prod' },
+    );
+    const result = checked(original, approveBody);
+    expect(result.params).toEqual({
+      instance: 'main',
+      project: 'shop',
+      freight: 'f1',
+    });
+    expect(result.body).toEqual({ stage: 'prod' });
+    expect(result.credentials).toBe(jane);
+    expect(result.meta).toBe(original.meta);
+  });
+
+  it('takes a missing body as empty', () => {
+    expect(
+      checked(op({ instance: 'main', project: 'shop' }, undefined), emptyBody)
+        .body,
+    ).toEqual({});
+  });
+
+  it('answers 400 naming the path field that is wrong', () => {
+    expect(() =>
+      checked(op({ instance: 'main', project: 'Shop_1' }, {}), emptyBody),
+    ).toThrow(
+      new InputError(
+        'Invalid path: project: must be a lowercase Kubernetes object name',
+      ),
+    );
+    expect(() =>
+      checked(op({ instance: 'main', project: 'Shop_1' }, {}), emptyBody),
+    ).toThrow(InputError);
+  });
+
+  it('answers 400 naming the body field that is wrong', () => {
+    const call = () =>
+      checked(
+        op({ instance: 'main', project: 'shop' }, { stage: 'Prod' }),
+        approveBody,
+      );
+    expect(call).toThrow(InputError);
+    expect(call).toThrow(
+      'Invalid request body: stage: must be a lowercase Kubernetes object name',
+    );
+    expect(() =>
+      checked(op({ instance: 'main', project: 'shop' }, {}), approveBody),
+    ).toThrow(/^Invalid request body: stage: /);
+  });
+});
+
+describe('callOf', () => {
+  function request(
+    headers: Record<string, string>,
+    fields: Partial<express.Request> = {},
+  ): express.Request {
+    return {
+      params: { instance: 'main', project: 'shop', stage: 'prod' },
+      header: (name: string) => headers[name.toLocaleLowerCase('en-US')],
+      ...fields,
+    } as unknown as express.Request;
+  }
+
+  it('reads the credentials (users and services), the path, the body and x-kargo-token', async () => {
+    const credentials = jest.fn(async () => jane);
+    const httpAuth = mockServices.httpAuth.mock({
+      credentials: credentials as HttpAuthService['credentials'],
+    });
+    const req = request(
+      { 'x-kargo-token': 'dana-kargo-token' },
+      { body: { freight: 'f1' } },
+    );
+    const call = await callOf(httpAuth, req);
+    expect(credentials).toHaveBeenCalledWith(req, {
+      allow: ['user', 'service'],
+    });
+    expect(call).toEqual({
+      credentials: jane,
+      params: { instance: 'main', project: 'shop', stage: 'prod' },
+      body: { freight: 'f1' },
+      kargoToken: 'dana-kargo-token',
+      request: req,
+    });
+  });
+
+  it('takes a missing body as empty and no token as none', async () => {
+    const httpAuth = mockServices.httpAuth.mock({
+      credentials: (async () => jane) as HttpAuthService['credentials'],
+    });
+    const call = await callOf(httpAuth, request({}));
+    expect(call.body).toEqual({});
+    expect(call.kargoToken).toBeUndefined();
+  });
+
+  it('lets a refusal of the credentials through (401 before anything else)', async () => {
+    const refused = new AuthenticationError('no credentials');
+    const httpAuth = mockServices.httpAuth.mock({
+      credentials: (async () => {
+        throw refused;
+      }) as HttpAuthService['credentials'],
+    });
+    await expect(callOf(httpAuth, request({}))).rejects.toBe(refused);
+  });
+});
+
+describe('authorizeProjectRead and actorOf', () => {
+  it('allows or refuses the project, naming the permission and the project', async () => {
+    const ref = { instance: 'main', project: 'shop' };
+    const allow = permissionsDenying();
+    await expect(
+      authorizeProjectRead(allow.service, jane, ref),
+    ).resolves.toBeUndefined();
+    expect(allow.authorize).toHaveBeenCalledWith(
+      [{ permission: kargoProjectReadPermission, resourceRef: 'main/shop' }],
+      { credentials: jane },
+    );
+    const deny = permissionsDenying('main/shop');
+    const error = await failureOf(
+      authorizeProjectRead(deny.service, jane, ref),
+    );
+    expect(error).toBeInstanceOf(NotAllowedError);
+    expect(error.message).toBe('Not allowed: kargo.project.read on main/shop');
+  });
+
+  it('names users by entity ref and services by subject', () => {
+    expect(actorOf(jane)).toBe('user:default/jane');
+    expect(actorOf(mockCredentials.service('plugin:catalog'))).toBe(
+      'service:plugin:catalog',
+    );
+  });
+});
