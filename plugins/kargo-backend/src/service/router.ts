@@ -110,34 +110,23 @@ export async function createRouter(
       freight: new FreightService(deps),
     }),
   );
+  /** For the portal's own data: Kargo's state stays cached; open pages hear of the change. */
+  const portalData = (kind: 'FreightMetadata' | 'PromotionWindow') => ({
+    ...deps,
+    portalDataOnly: true,
+    onChange: (instance: string, project: string) =>
+      options.signals.publish({ instance, project, kind }),
+  });
   router.use(
     createMetadataRouter({
       httpAuth,
-      metadata: new FreightMetadataService({
-        ...deps,
-        portalDataOnly: true,
-        onChange: (instance, project) =>
-          options.signals.publish({
-            instance,
-            project,
-            kind: 'FreightMetadata',
-          }),
-      }),
+      metadata: new FreightMetadataService(portalData('FreightMetadata')),
     }),
   );
   router.use(
     createFreezeRouter({
       httpAuth,
-      windows: new PromotionWindowService({
-        ...deps,
-        portalDataOnly: true,
-        onChange: (instance, project) =>
-          options.signals.publish({
-            instance,
-            project,
-            kind: 'PromotionWindow',
-          }),
-      }),
+      windows: new PromotionWindowService(portalData('PromotionWindow')),
     }),
   );
 

@@ -13,12 +13,11 @@ import { KargoStore } from '../../database';
 import {
   actorOf,
   authorizeProjectRead,
-  checked,
-  createOperationRunner,
   Operation,
   OperationCall,
   OperationDeps,
   OperationResult,
+  OperationService,
 } from '../operations/operation';
 import { objectName, parse, pathParams } from '../operations/schemas';
 import {
@@ -54,12 +53,11 @@ export interface PromotionWindowServiceOptions extends OperationDeps {
 }
 
 /** Freeze (promotion) windows of a project: list with each stage's state, create, end. */
-export class PromotionWindowService {
-  private readonly run: ReturnType<typeof createOperationRunner>;
+export class PromotionWindowService extends OperationService<PromotionWindowServiceOptions> {
   private readonly now: () => Date;
 
-  constructor(private readonly options: PromotionWindowServiceOptions) {
-    this.run = createOperationRunner(options);
+  constructor(options: PromotionWindowServiceOptions) {
+    super(options);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -96,52 +94,60 @@ export class PromotionWindowService {
 
   /** A window closes (or, an Allow window, opens) every stage it selects. */
   create(call: OperationCall<unknown>): Promise<OperationResult> {
-    return this.run('kargo-promotion-window-create', call, async raw => {
-      const op = checked(raw, windowInput);
-      await op.authorize(kargoFreezeManagePermission, [
-        kargoProjectResourceRef(op.instance, op.project),
-      ]);
-      const problems = windowProblems(op.body);
-      if (problems.length) {
-        throw new InputError(
-          `Invalid promotion window: ${problems.join('; ')}`,
-        );
-      }
-      await this.authorizeSelectedStages(op, op.body);
-      const window: PromotionWindowView = {
-        ...op.body,
-        createdBy: actorOf(op.credentials),
-        createdAt: this.now().toISOString(),
-      };
-      Object.assign(op.meta, { window: op.body.name, kind: op.body.kind });
-      await this.options.store.createPromotionWindow(op, window);
-      return { status: 201, body: window as any };
-    });
+    return this.run.checked(
+      'kargo-promotion-window-create',
+      call,
+      windowInput,
+      async op => {
+        await op.authorize(kargoFreezeManagePermission, [
+          kargoProjectResourceRef(op.instance, op.project),
+        ]);
+        const problems = windowProblems(op.body);
+        if (problems.length) {
+          throw new InputError(
+            `Invalid promotion window: ${problems.join('; ')}`,
+          );
+        }
+        await this.authorizeSelectedStages(op, op.body);
+        const window: PromotionWindowView = {
+          ...op.body,
+          createdBy: actorOf(op.credentials),
+          createdAt: this.now().toISOString(),
+        };
+        Object.assign(op.meta, { window: op.body.name, kind: op.body.kind });
+        await this.options.store.createPromotionWindow(op, window);
+        return { status: 201, body: window as any };
+      },
+    );
   }
 
   /** Ending a freeze opens the stages it closed. */
   delete(call: OperationCall<unknown>): Promise<OperationResult> {
-    return this.run('kargo-promotion-window-delete', call, async raw => {
-      const op = checked(raw, z.object({}).passthrough());
-      await op.authorize(kargoFreezeManagePermission, [
-        kargoProjectResourceRef(op.instance, op.project),
-      ]);
-      const name = parse(objectName, op.params.name, 'window name');
-      op.meta.window = name;
-      const window = (await this.options.store.listPromotionWindows(op)).find(
-        w => w.name === name,
-      );
-      if (window) await this.authorizeSelectedStages(op, window);
-      if (
-        !window ||
-        !(await this.options.store.deletePromotionWindow(op, name))
-      ) {
-        throw new NotFoundError(
-          `Project "${op.project}" has no promotion window named "${name}"`,
+    return this.run.checked(
+      'kargo-promotion-window-delete',
+      call,
+      z.object({}).passthrough(),
+      async op => {
+        await op.authorize(kargoFreezeManagePermission, [
+          kargoProjectResourceRef(op.instance, op.project),
+        ]);
+        const name = parse(objectName, op.params.name, 'window name');
+        op.meta.window = name;
+        const window = (await this.options.store.listPromotionWindows(op)).find(
+          w => w.name === name,
         );
-      }
-      return { status: 204 };
-    });
+        if (window) await this.authorizeSelectedStages(op, window);
+        if (
+          !window ||
+          !(await this.options.store.deletePromotionWindow(op, name))
+        ) {
+          throw new NotFoundError(
+            `Project "${op.project}" has no promotion window named "${name}"`,
+          );
+        }
+        return { status: 204 };
+      },
+    );
   }
 
   private async authorizeSelectedStages(

@@ -12,11 +12,10 @@ import { KargoStore } from '../../database';
 import {
   actorOf,
   authorizeProjectRead,
-  checked,
-  createOperationRunner,
   OperationCall,
   OperationDeps,
   OperationResult,
+  OperationService,
 } from '../operations/operation';
 import { requireFreight } from '../operations/preconditions';
 import { parse, pathParams } from '../operations/schemas';
@@ -83,12 +82,11 @@ export interface FreightMetadataServiceOptions extends OperationDeps {
  * The portal's freight metadata: bulk read for tools and the UI, versioned writes (409 when
  * someone wrote since), and the history of who wrote what.
  */
-export class FreightMetadataService {
-  private readonly run: ReturnType<typeof createOperationRunner>;
+export class FreightMetadataService extends OperationService<FreightMetadataServiceOptions> {
   private readonly now: () => Date;
 
-  constructor(private readonly options: FreightMetadataServiceOptions) {
-    this.run = createOperationRunner(options);
+  constructor(options: FreightMetadataServiceOptions) {
+    super(options);
     this.now = options.now ?? (() => new Date());
   }
 
@@ -116,45 +114,53 @@ export class FreightMetadataService {
   }
 
   update(call: OperationCall<unknown>): Promise<OperationResult> {
-    return this.run('kargo-freight-metadata-update', call, async raw => {
-      const op = checked(raw, metadataInput);
-      await op.authorize(kargoFreightMetadataUpdatePermission, [
-        kargoProjectResourceRef(op.instance, op.project),
-      ]);
-      const snapshot = await op.snapshot();
-      const freight = requireFreight(snapshot, op.project, op.params.freight!);
-      const name = freight.metadata!.name!;
-      const [current] = (
-        await this.options.store.getFreightMetadata(op, [name])
-      ).values();
-      if (
-        current?.verdict?.value === 'do-not-promote' &&
-        op.body.verdict?.value !== 'do-not-promote'
-      ) {
-        // Lifting "do not promote" opens the freight to every stage its warehouse feeds.
-        await authorizeProjectChange(
-          op,
-          kargoFreightMetadataUpdatePermission,
-          stagesFedBy(snapshot, [freight.origin?.name ?? '']),
+    return this.run.checked(
+      'kargo-freight-metadata-update',
+      call,
+      metadataInput,
+      async op => {
+        await op.authorize(kargoFreightMetadataUpdatePermission, [
+          kargoProjectResourceRef(op.instance, op.project),
+        ]);
+        const snapshot = await op.snapshot();
+        const freight = requireFreight(
+          snapshot,
+          op.project,
+          op.params.freight!,
         );
-        op.meta.verdictCleared = true;
-      }
-      const by = actorOf(op.credentials);
-      Object.assign(op.meta, { freight: name, version: op.body.version });
-      const saved = await this.options.store.putFreightMetadata(
-        op,
-        name,
-        op.body,
-        by,
-        this.now().toISOString(),
-      );
-      op.meta.newVersion = saved.version;
-      return {
-        status: 200,
-        body: saved as any,
-        headers: { etag: `"${saved.version}"` },
-      };
-    });
+        const name = freight.metadata!.name!;
+        const [current] = (
+          await this.options.store.getFreightMetadata(op, [name])
+        ).values();
+        if (
+          current?.verdict?.value === 'do-not-promote' &&
+          op.body.verdict?.value !== 'do-not-promote'
+        ) {
+          // Lifting "do not promote" opens the freight to every stage its warehouse feeds.
+          await authorizeProjectChange(
+            op,
+            kargoFreightMetadataUpdatePermission,
+            stagesFedBy(snapshot, [freight.origin?.name ?? '']),
+          );
+          op.meta.verdictCleared = true;
+        }
+        const by = actorOf(op.credentials);
+        Object.assign(op.meta, { freight: name, version: op.body.version });
+        const saved = await this.options.store.putFreightMetadata(
+          op,
+          name,
+          op.body,
+          by,
+          this.now().toISOString(),
+        );
+        op.meta.newVersion = saved.version;
+        return {
+          status: 200,
+          body: saved as any,
+          headers: { etag: `"${saved.version}"` },
+        };
+      },
+    );
   }
 
   private async readable(credentials: BackstageCredentials, ref: unknown) {

@@ -141,7 +141,7 @@ export function createOperationRunner(deps: OperationDeps) {
     return client.withToken(kargoToken);
   }
 
-  return async function run<B>(
+  async function run<B>(
     eventId: string,
     call: OperationCall<B>,
     handler: OperationHandler<B>,
@@ -190,7 +190,36 @@ export function createOperationRunner(deps: OperationDeps) {
       await audit.fail({ error: error as Error, meta });
       throw error;
     }
-  };
+  }
+
+  /** Runs the change, with the path and `body` checked first (inside the audited run). */
+  function runChecked<S extends z.ZodTypeAny>(
+    eventId: string,
+    call: OperationCall<unknown>,
+    body: S,
+    handler: OperationHandler<z.infer<S>>,
+  ): Promise<OperationResult> {
+    return run(eventId, call, op => handler(checked(op, body)));
+  }
+
+  return Object.assign(run, { checked: runChecked });
+}
+
+/** Runs changes; `run.checked` checks the path and body first. */
+export type OperationRunner = ReturnType<typeof createOperationRunner>;
+
+/** A change a service makes, whoever asks. */
+export type ServiceOperation = (
+  call: OperationCall<unknown>,
+) => Promise<OperationResult>;
+
+/** A service whose changes run as operations (audited, authorized, checked). */
+export abstract class OperationService<O extends OperationDeps> {
+  protected readonly run: OperationRunner;
+
+  constructor(protected readonly options: O) {
+    this.run = createOperationRunner(options);
+  }
 }
 
 /** The operation with its path and body checked (400 naming what is wrong, audited). */

@@ -15,11 +15,11 @@ import { IdempotencyKeys } from '../operations/IdempotencyKeys';
 import {
   actorOf,
   authorizeProjectRead,
-  createOperationRunner,
   Operation,
   OperationCall,
   OperationDeps,
   OperationResult,
+  OperationService,
 } from '../operations/operation';
 import * as check from '../operations/preconditions';
 import {
@@ -55,12 +55,11 @@ type StageOutcome = GateOutcome & { stage: string };
  * Promotions, whoever asks (the Kargo tab, the actions registry): authorize → check against the
  * project → promotion gates → idempotency → Kargo → audit, in that order.
  */
-export class PromotionService {
-  private readonly run: ReturnType<typeof createOperationRunner>;
+export class PromotionService extends OperationService<PromotionServiceOptions> {
   private readonly now: () => number;
 
-  constructor(private readonly options: PromotionServiceOptions) {
-    this.run = createOperationRunner(options);
+  constructor(options: PromotionServiceOptions) {
+    super(options);
     this.now = options.now ?? Date.now;
   }
 

@@ -11,7 +11,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { z } from 'zod/v3';
 import {
   authorizeProjectRead,
-  checked,
   createOperationRunner,
   Operation,
   OperationCall,
@@ -101,8 +100,7 @@ export function createCredentialsService(options: OperationDeps) {
     },
 
     create: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run('kargo-credentials-create', call, async raw => {
-        const op = checked(raw, create);
+      run.checked('kargo-credentials-create', call, create, async op => {
         await manage(op);
         const { name, type, repoUrl } = op.body;
         Object.assign(op.meta, { name, type, repoUrl });
@@ -114,8 +112,7 @@ export function createCredentialsService(options: OperationDeps) {
       }),
 
     update: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run('kargo-credentials-update', call, async raw => {
-        const op = checked(raw, update);
+      run.checked('kargo-credentials-update', call, update, async op => {
         await manage(op);
         const name = parse(objectName, op.params.name, 'credentials name');
         Object.assign(op.meta, {
@@ -160,14 +157,18 @@ export function createCredentialsService(options: OperationDeps) {
       }),
 
     delete: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run('kargo-credentials-delete', call, async raw => {
-        const op = checked(raw, z.object({}).passthrough());
-        await manage(op);
-        const name = parse(objectName, op.params.name, 'credentials name');
-        op.meta.name = name;
-        await op.writer.deleteRepoCredentials(op.project, name);
-        return { status: 204 };
-      }),
+      run.checked(
+        'kargo-credentials-delete',
+        call,
+        z.object({}).passthrough(),
+        async op => {
+          await manage(op);
+          const name = parse(objectName, op.params.name, 'credentials name');
+          op.meta.name = name;
+          await op.writer.deleteRepoCredentials(op.project, name);
+          return { status: 204 };
+        },
+      ),
   };
 }
 

@@ -22,7 +22,6 @@ import { KargoResourceOwners } from '../../permissions/KargoResourceOwners';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import {
   authorizeProjectRead,
-  checked,
   createOperationRunner,
   Operation,
   OperationCall,
@@ -218,8 +217,7 @@ export function createProjectSettingsService(
   ): Promise<OperationResult> {
     const eventId =
       change === 'grants' ? 'kargo-role-grant' : 'kargo-role-revoke';
-    return run(eventId, call, async raw => {
-      const op = checked(raw, subjects);
+    return run.checked(eventId, call, subjects, async op => {
       await op.authorize(kargoProjectManagePermission, [
         kargoProjectResourceRef(op.instance, op.project),
       ]);
@@ -259,55 +257,59 @@ export function createProjectSettingsService(
   const setAutoPromotion = (
     call: OperationCall<unknown>,
   ): Promise<OperationResult> =>
-    run('kargo-auto-promotion-update', call, async raw => {
-      const op = checked(raw, autoPromotion);
-      const name = parse(objectName, op.params.stage, 'stage');
-      // Auto-promotion promotes into the stage: it needs the stage, not only the project.
-      await authorizeProjectChange(op, kargoProjectManagePermission, [name]);
-      const stage = (await op.snapshot()).stages.find(
-        s => s.metadata?.name === name,
-      );
-      if (!stage) {
-        throw new NotFoundError(
-          `Project "${op.project}" has no stage "${name}"`,
+    run.checked(
+      'kargo-auto-promotion-update',
+      call,
+      autoPromotion,
+      async op => {
+        const name = parse(objectName, op.params.stage, 'stage');
+        // Auto-promotion promotes into the stage: it needs the stage, not only the project.
+        await authorizeProjectChange(op, kargoProjectManagePermission, [name]);
+        const stage = (await op.snapshot()).stages.find(
+          s => s.metadata?.name === name,
         );
-      }
-      Object.assign(op.meta, { stage: name, enabled: op.body.enabled });
-      const hold = (await store.listAutoPromotionHolds(op)).find(
-        h => h.stage === name,
-      );
-      if (hold) {
-        // A freeze holds auto-promotion off: the choice applies when the freeze ends.
-        await store.deleteAutoPromotionHold(op, name);
-        await store.putAutoPromotionHold(op, {
-          ...hold,
-          previous: op.body.enabled,
-        });
-        op.meta.heldByFreeze = true;
+        if (!stage) {
+          throw new NotFoundError(
+            `Project "${op.project}" has no stage "${name}"`,
+          );
+        }
+        Object.assign(op.meta, { stage: name, enabled: op.body.enabled });
+        const hold = (await store.listAutoPromotionHolds(op)).find(
+          h => h.stage === name,
+        );
+        if (hold) {
+          // A freeze holds auto-promotion off: the choice applies when the freeze ends.
+          await store.deleteAutoPromotionHold(op, name);
+          await store.putAutoPromotionHold(op, {
+            ...hold,
+            previous: op.body.enabled,
+          });
+          op.meta.heldByFreeze = true;
+          return {
+            status: 200,
+            body: { autoPromotionEnabled: op.body.enabled, heldByFreeze: true },
+          };
+        }
+        const config = (await op.reader
+          .getProjectConfig(op.project)
+          .catch(orNone)) ?? { spec: {} };
+        await updatePromotionPolicies(
+          op.writer,
+          op.project,
+          config,
+          withAutoPromotion(
+            config.spec?.promotionPolicies ?? [],
+            stage,
+            op.body.enabled,
+          ),
+        );
+        op.meta.kargoCall = 'PUT /v1beta1/resources (ProjectConfig)';
         return {
           status: 200,
-          body: { autoPromotionEnabled: op.body.enabled, heldByFreeze: true },
+          body: { autoPromotionEnabled: op.body.enabled, heldByFreeze: false },
         };
-      }
-      const config = (await op.reader
-        .getProjectConfig(op.project)
-        .catch(orNone)) ?? { spec: {} };
-      await updatePromotionPolicies(
-        op.writer,
-        op.project,
-        config,
-        withAutoPromotion(
-          config.spec?.promotionPolicies ?? [],
-          stage,
-          op.body.enabled,
-        ),
-      );
-      op.meta.kargoCall = 'PUT /v1beta1/resources (ProjectConfig)';
-      return {
-        status: 200,
-        body: { autoPromotionEnabled: op.body.enabled, heldByFreeze: false },
-      };
-    });
+      },
+    );
 
   return { get, changeGrants, setAutoPromotion };
 }

@@ -6,7 +6,6 @@ import {
 import semver from 'semver';
 import { z } from 'zod/v3';
 import {
-  checked,
   createOperationRunner,
   Operation,
   OperationCall,
@@ -178,8 +177,7 @@ export function createWarehouseService(options: OperationDeps) {
 
   return {
     update: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run('kargo-warehouse-update', call, async raw => {
-        const op = checked(raw, warehouseSpec);
+      run.checked('kargo-warehouse-update', call, warehouseSpec, async op => {
         const current = await warehouseOf(op, op.params.warehouse!);
         const updated: Warehouse = {
           apiVersion: 'kargo.akuity.io/v1alpha1',
@@ -198,8 +196,7 @@ export function createWarehouseService(options: OperationDeps) {
       }),
 
     assembleFreight: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run('kargo-freight-assemble', call, async raw => {
-        const op = checked(raw, manualFreight);
+      run.checked('kargo-freight-assemble', call, manualFreight, async op => {
         const warehouse = await warehouseOf(op, op.params.warehouse!);
         if (warehouse.spec?.freightCreationPolicy !== 'Manual') {
           throw new ConflictError(

@@ -5,10 +5,10 @@ import {
   kargoWarehouseRefreshPermission,
 } from '@kargo-backstage/plugin-kargo-common';
 import {
-  createOperationRunner,
   OperationCall,
   OperationDeps,
   OperationResult,
+  OperationService,
 } from '../operations/operation';
 import * as check from '../operations/preconditions';
 import { parse, pathParams } from '../operations/schemas';
@@ -16,13 +16,7 @@ import { parse, pathParams } from '../operations/schemas';
 type StageCall = OperationCall<unknown>;
 
 /** Refresh, re-verify and abort verification of stages; refresh of warehouses. */
-export class StageService {
-  private readonly run: ReturnType<typeof createOperationRunner>;
-
-  constructor(options: OperationDeps) {
-    this.run = createOperationRunner(options);
-  }
-
+export class StageService extends OperationService<OperationDeps> {
   refresh(call: StageCall): Promise<OperationResult> {
     return this.run('kargo-stage-refresh', call, async op => {
       const stage = parse(pathParams, op.params, 'path').stage!;
