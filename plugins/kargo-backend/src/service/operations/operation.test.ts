@@ -486,6 +486,48 @@ describe('createOperationRunner', () => {
   });
 });
 
+describe('run.checked', () => {
+  it('hands the handler the checked body', async () => {
+    const { run } = setup();
+    const handler = jest.fn(async () => ({ status: 200 }));
+    await run.checked(
+      'freight-approve',
+      promoteCall({ body: { stage: 'prod' } }),
+      approveBody,
+      handler,
+    );
+    expect(handler).toHaveBeenCalledWith(
+      expect.objectContaining({ body: { stage: 'prod' }, project: 'shop' }),
+    );
+    expect(audits[0].outcome).toBe('success');
+  });
+
+  it('refuses a bad body with 400 naming the field, audited as a failure, before the handler', async () => {
+    const { run, snapshots, onChange } = setup();
+    const handler = jest.fn();
+    const error = await failureOf(
+      run.checked(
+        'freight-approve',
+        promoteCall({ body: { stage: 'Prod' } }),
+        approveBody,
+        handler,
+      ),
+    );
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toBe(
+      'Invalid request body: stage: must be a lowercase Kubernetes object name',
+    );
+    expect(handler).not.toHaveBeenCalled();
+    expect(audits[0]).toMatchObject({
+      eventId: 'freight-approve',
+      outcome: 'fail',
+      error,
+    });
+    expect(snapshots.invalidate).not.toHaveBeenCalled();
+    expect(onChange).not.toHaveBeenCalled();
+  });
+});
+
 describe('checked', () => {
   const op = (params: object, body: unknown): Operation<unknown> =>
     ({
