@@ -10,3 +10,4 @@ export { createKargoFreightCreateAction } from './actions/freightCreate';
 export { createKargoPromoteAction } from './actions/promote';
 export { projectManifests } from './manifests/projectManifests';
 export type { KargoProjectSpec } from './manifests/projectManifests';
+export type { KargoActionOptions } from './actions/options';

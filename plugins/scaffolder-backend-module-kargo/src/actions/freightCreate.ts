@@ -1,16 +1,12 @@
-import {
-  AuditorService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { ConflictError, isErrorWithName } from '@backstage/errors';
 import {
   createTemplateAction,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
 import { Warehouse } from '@kargo-backstage/plugin-kargo-common';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { authorizeExistingProjectChange, stagesGovernedBy } from './access';
 import { audited } from './audited';
+import { KargoActionOptions } from './options';
 
 /** The warehouse freight goes to when the input names none. */
 const WRITEBACK_WAREHOUSE = 'image-writeback';
@@ -26,11 +22,9 @@ const WRITEBACK_WAREHOUSE = 'image-writeback';
  * warehouse that creates freight automatically is refused, not switched to manual.
  * @public
  */
-export function createKargoFreightCreateAction(options: {
-  instances: KargoInstances;
-  auditor: AuditorService;
-  permissions: PermissionsService;
-}): TemplateAction<any, any, any> {
+export function createKargoFreightCreateAction(
+  options: KargoActionOptions,
+): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:freight:create',
     description:

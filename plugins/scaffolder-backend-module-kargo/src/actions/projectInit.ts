@@ -1,7 +1,3 @@
-import {
-  AuditorService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, isErrorWithName } from '@backstage/errors';
 import {
   createTemplateAction,
@@ -16,7 +12,6 @@ import {
   kargoStageManagePermission,
   kargoStageResourceRef,
 } from '@kargo-backstage/plugin-kargo-common';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import {
   KargoProjectSpec,
   projectManifests,
@@ -32,6 +27,7 @@ import {
   writerFor,
 } from './access';
 import { audited } from './audited';
+import { KargoActionOptions } from './options';
 
 const name = (z: any) =>
   z
@@ -69,11 +65,9 @@ function ownerRef(value: string): string {
  * left as Kargo has it.
  * @public
  */
-export function createKargoProjectInitAction(options: {
-  instances: KargoInstances;
-  auditor: AuditorService;
-  permissions: PermissionsService;
-}): TemplateAction<any, any, any> {
+export function createKargoProjectInitAction(
+  options: KargoActionOptions,
+): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:project:init',
     description:

@@ -1,16 +1,12 @@
-import {
-  AuditorService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   createTemplateAction,
   TemplateAction,
 } from '@backstage/plugin-scaffolder-node';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { parseAllDocuments } from 'yaml';
 import { authorizeExistingProjectChange, stagesGovernedBy } from './access';
 import { audited } from './audited';
+import { KargoActionOptions } from './options';
 
 /**
  * The kinds `kargo:resources:apply` applies, by apiVersion: the resources that live in a
@@ -42,11 +38,9 @@ const allowedKinds = Object.entries(APPLICABLE_KINDS)
  * of another kind or namespace refuses the whole manifest before anything is applied.
  * @public
  */
-export function createKargoResourcesApplyAction(options: {
-  instances: KargoInstances;
-  auditor: AuditorService;
-  permissions: PermissionsService;
-}): TemplateAction<any, any, any> {
+export function createKargoResourcesApplyAction(
+  options: KargoActionOptions,
+): TemplateAction<any, any, any> {
   return createTemplateAction({
     id: 'kargo:resources:apply',
     description: 'Creates or updates Kargo resources from YAML manifests',
