@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export { newestFreight, startTestKargo } from './kargoSimulator';
+export { kargoForEachTest } from './kargoForEachTest';
+export type { KargoForEachTest } from './kargoForEachTest';
 export { simulatorInstance, simulatorInstances } from './simulatorInstances';
 export { denying, guestbook, startKargoBackend } from './testBackend';
 export type { AuditRecord } from './testBackend';
