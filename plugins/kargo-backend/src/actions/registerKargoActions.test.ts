@@ -2,32 +2,19 @@ import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import type {
-  KargoSimulator,
-  RunningKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
-import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { Server } from 'node:http';
 import request from 'supertest';
-import { denying, startKargoBackend, startTestKargo } from '../testUtils';
+import { denying, kargoForEachTest, newestFreight } from '../testUtils';
 
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
+const env = kargoForEachTest();
 let server: Server;
-
-beforeEach(async () => {
-  kargo = await startTestKargo();
-  sim = kargo.simulator;
-});
-afterEach(() => kargo.close());
 
 /** user:default/stranger may read but not promote. */
 const permissions = denying('kargo.freight.promote', 'user:default/stranger');
 
 async function registry() {
   const actions = actionsRegistryServiceMock();
-  server = await startKargoBackend({
-    kargo,
+  server = await env.backend({
     permissions,
     features: [
       createServiceFactory({
@@ -40,14 +27,7 @@ async function registry() {
   return actions;
 }
 
-const newest = () =>
-  sim.store
-    .list<Freight>('Freight', 'kargo-demo')
-    .sort((a, b) =>
-      b.metadata!.creationTimestamp!.localeCompare(
-        a.metadata!.creationTimestamp!,
-      ),
-    )[0];
+const newest = () => newestFreight(env.sim);
 
 describe('Kargo actions', () => {
   it('are listed with their schemas', async () => {
@@ -87,7 +67,7 @@ describe('Kargo actions', () => {
       stage: 'uat',
       freight: newest().alias!,
     };
-    const before = sim.store.list('Promotion', 'kargo-demo').length;
+    const before = env.sim.store.list('Promotion', 'kargo-demo').length;
     await expect(
       actions.invoke({
         id: 'test:promote',
@@ -97,14 +77,16 @@ describe('Kargo actions', () => {
     ).rejects.toThrow(
       'Not allowed: kargo.freight.promote on sim/kargo-demo/uat',
     );
-    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
+    expect(env.sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
     const { output } = await actions.invoke({
       id: 'test:promote',
       input,
       credentials: mockCredentials.user('user:default/dana'),
     });
     expect((output as any).promotion).toMatch(/^uat\./);
-    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before + 1);
+    expect(env.sim.store.list('Promotion', 'kargo-demo').length).toBe(
+      before + 1,
+    );
   });
 
   it('read the portal metadata of freight', async () => {

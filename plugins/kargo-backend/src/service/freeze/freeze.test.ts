@@ -1,48 +1,26 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { mockServices } from '@backstage/backend-test-utils';
 import type {
-  KargoSimulator,
-  RunningKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
-import type {
-  Freight,
   ProjectConfig,
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
 import {
-  AuditRecord,
   denying,
+  kargoForEachTest,
+  newestFreight,
   simulatorInstances,
-  startKargoBackend,
-  startTestKargo,
 } from '../../testUtils';
 import { DatabaseKargoStore } from '../../database';
 import { AutoPromotionFreezer } from './AutoPromotionFreezer';
 import { ConflictError } from '@backstage/errors';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-let audit: AuditRecord[];
-
-beforeEach(async () => {
-  kargo = await startTestKargo();
-  sim = kargo.simulator;
-  audit = [];
-});
-afterEach(() => kargo.close());
+const env = kargoForEachTest();
 
 const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
-const newest = () =>
-  sim.store
-    .list<Freight>('Freight', 'kargo-demo')
-    .sort((a, b) =>
-      b.metadata!.creationTimestamp!.localeCompare(
-        a.metadata!.creationTimestamp!,
-      ),
-    )[0].metadata!.name!;
-const mutations = () => kargo.requestLog.filter(r => !r.startsWith('GET '));
+const newest = () => newestFreight(env.sim).metadata!.name!;
+const mutations = () => env.kargo.requestLog.filter(r => !r.startsWith('GET '));
 const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 /** Everyone may do everything, except user:default/dev may not override a freeze. */
@@ -50,7 +28,7 @@ const permissions = denying('kargo.freeze.override', 'user:default/dev');
 
 describe('freeze windows', () => {
   it('close a stage: promote and promote downstream get 409 with the reason and the opening; an override is audited', async () => {
-    const server = await startKargoBackend({ kargo, permissions, audit });
+    const server = await env.backend({ permissions });
     const opensAt = inAnHour();
     const created = await request(server)
       .post(api('kargo-demo/promotion-windows'))
@@ -80,7 +58,7 @@ describe('freeze windows', () => {
     const uat = view.body.projects[0].stages.find((s: any) => s.name === 'uat');
     expect(uat.promotionWindow.open).toBe(false);
 
-    kargo.requestLog.length = 0;
+    env.kargo.requestLog.length = 0;
     const promote = await request(server)
       .post(api('kargo-demo/stages/uat/promotions'))
       .send({ freight: newest() });
@@ -118,7 +96,7 @@ describe('freeze windows', () => {
     expect(overridden.status).toBe(201);
     expect(mutations()).toHaveLength(1);
     expect(
-      audit.find(
+      env.audit.find(
         e => e.eventId === 'kargo-freight-promote' && e.status === 'succeeded',
       )?.meta,
     ).toMatchObject({ gatesPassed: ['freeze:deny:overridden'] });
@@ -128,7 +106,7 @@ describe('freeze windows', () => {
     );
     expect(ended.status).toBe(204);
     expect(
-      audit.filter(e => e.status === 'succeeded').map(e => e.eventId),
+      env.audit.filter(e => e.status === 'succeeded').map(e => e.eventId),
     ).toEqual([
       'kargo-promotion-window-create',
       'kargo-freight-promote',
@@ -141,7 +119,7 @@ describe('freeze windows', () => {
   });
 
   it('refuses windows that make no sense, and duplicates', async () => {
-    const server = await startKargoBackend({ kargo, permissions, audit });
+    const server = await env.backend({ permissions });
     const bad = await request(server)
       .post(api('kargo-demo/promotion-windows'))
       .send({
@@ -211,68 +189,10 @@ describe('freeze windows', () => {
 describe('AutoPromotionFreezer', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-  it('turns auto-promotion off while a stage is closed and restores it after, across a restart', async () => {
-    const knex = await databases.init('SQLITE_3');
-    const database = mockServices.database({ knex });
-    const logger = mockServices.logger.mock();
-    const instances = simulatorInstances(kargo, logger);
-    const ref = { instance: 'sim', project: 'kargo-demo' };
-    const store = await DatabaseKargoStore.create({ database });
-    await store.createPromotionWindow(ref, {
-      name: 'weekend',
-      kind: 'Deny',
-      stageSelector: { name: 'glob:te*' },
-      dtstart: '2026-11-27T18:00:00',
-      dtend: '2026-11-30T06:00:00',
-      rrule: 'FREQ=WEEKLY;BYDAY=FR',
-      timeZone: 'Europe/Berlin',
-      createdBy: 'user:default/rel',
-      createdAt: '2026-11-25T00:00:00Z',
-    });
-    const testStage = () =>
-      sim.store.get<Stage>('Stage', 'kargo-demo', 'test')!;
-    const policies = () =>
-      sim.store.get<ProjectConfig>('ProjectConfig', 'kargo-demo', 'kargo-demo')!
-        .spec!.promotionPolicies;
-    expect(sim.autoPromotionEnabled(testStage())).toBe(true);
-
-    const freezer = new AutoPromotionFreezer(store, instances, logger);
-    await freezer.run(new Date('2026-11-27T12:00:00Z')); // Friday 13:00 Berlin: open
-    expect(sim.autoPromotionEnabled(testStage())).toBe(true);
-
-    await freezer.run(new Date('2026-11-28T12:00:00Z')); // Saturday: frozen
-    expect(sim.autoPromotionEnabled(testStage())).toBe(false);
-    expect(policies()).toEqual([
-      { stageSelector: { name: 'test' }, autoPromotionEnabled: false },
-    ]);
-    expect(await store.listAutoPromotionHolds(ref)).toEqual([
-      { stage: 'test', previous: true, heldSince: '2026-11-28T12:00:00.000Z' },
-    ]);
-    await freezer.run(new Date('2026-11-29T12:00:00Z')); // still frozen: nothing changes
-    expect(await store.listAutoPromotionHolds(ref)).toHaveLength(1);
-
-    // New freight while frozen is not auto-promoted into test.
-    const before = sim.store.list('Promotion', 'kargo-demo').length;
-    sim.registry.publishImage('ghcr.io/example/guestbook', '1.30.0');
-    sim.discoverWarehouse('kargo-demo', 'guestbook');
-    sim.runUntilIdle();
-    expect(sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
-
-    // The backend restarts: a new store and freezer on the same database still restore.
-    const restarted = new AutoPromotionFreezer(
-      await DatabaseKargoStore.create({ database }),
-      instances,
-      logger,
-    );
-    await restarted.run(new Date('2026-11-30T05:30:00Z')); // Monday 06:30 Berlin: open
-    expect(sim.autoPromotionEnabled(testStage())).toBe(true);
-    expect(policies()).toEqual([
-      { stageSelector: { name: 'test' }, autoPromotionEnabled: true },
-    ]);
-    expect(await store.listAutoPromotionHolds(ref)).toEqual([]);
-  });
-
-  /** A project frozen on weekends ("glob:te*": the test stage), and its freezer. */
+  /**
+   * A project frozen on weekends ("glob:te*": the test stage), and its freezer with what it
+   * was built from (a restarted freezer reuses the database and instances).
+   */
   async function weekendFreeze(
     instances?: (i: KargoInstances) => KargoInstances,
   ) {
@@ -292,27 +212,69 @@ describe('AutoPromotionFreezer', () => {
       createdBy: 'user:default/rel',
       createdAt: '2026-11-25T00:00:00Z',
     });
-    const all = simulatorInstances(kargo, logger);
-    const freezer = new AutoPromotionFreezer(
-      store,
-      instances ? instances(all) : all,
-      logger,
-    );
-    return { store, ref, freezer, logger };
+    const all = simulatorInstances(env.kargo, logger);
+    const used = instances ? instances(all) : all;
+    const freezer = new AutoPromotionFreezer(store, used, logger);
+    return { store, ref, freezer, logger, database, instances: used };
   }
   const policies = () =>
-    sim.store.get<ProjectConfig>('ProjectConfig', 'kargo-demo', 'kargo-demo')!
-      .spec!.promotionPolicies;
+    env.sim.store.get<ProjectConfig>(
+      'ProjectConfig',
+      'kargo-demo',
+      'kargo-demo',
+    )!.spec!.promotionPolicies;
   const editPolicies = (
     edit: (p: NonNullable<ReturnType<typeof policies>>) => void,
   ) =>
-    sim.store.update<ProjectConfig>(
+    env.sim.store.update<ProjectConfig>(
       'ProjectConfig',
       'kargo-demo',
       'kargo-demo',
       c => edit(c.spec!.promotionPolicies!),
     );
   const saturday = new Date('2026-11-28T12:00:00Z');
+
+  it('turns auto-promotion off while a stage is closed and restores it after, across a restart', async () => {
+    const { store, ref, freezer, database, instances, logger } =
+      await weekendFreeze();
+    const testStage = () =>
+      env.sim.store.get<Stage>('Stage', 'kargo-demo', 'test')!;
+    expect(env.sim.autoPromotionEnabled(testStage())).toBe(true);
+
+    await freezer.run(new Date('2026-11-27T12:00:00Z')); // Friday 13:00 Berlin: open
+    expect(env.sim.autoPromotionEnabled(testStage())).toBe(true);
+
+    await freezer.run(new Date('2026-11-28T12:00:00Z')); // Saturday: frozen
+    expect(env.sim.autoPromotionEnabled(testStage())).toBe(false);
+    expect(policies()).toEqual([
+      { stageSelector: { name: 'test' }, autoPromotionEnabled: false },
+    ]);
+    expect(await store.listAutoPromotionHolds(ref)).toEqual([
+      { stage: 'test', previous: true, heldSince: '2026-11-28T12:00:00.000Z' },
+    ]);
+    await freezer.run(new Date('2026-11-29T12:00:00Z')); // still frozen: nothing changes
+    expect(await store.listAutoPromotionHolds(ref)).toHaveLength(1);
+
+    // New freight while frozen is not auto-promoted into test.
+    const before = env.sim.store.list('Promotion', 'kargo-demo').length;
+    env.sim.registry.publishImage('ghcr.io/example/guestbook', '1.30.0');
+    env.sim.discoverWarehouse('kargo-demo', 'guestbook');
+    env.sim.runUntilIdle();
+    expect(env.sim.store.list('Promotion', 'kargo-demo').length).toBe(before);
+
+    // The backend restarts: a new store and freezer on the same database still restore.
+    const restarted = new AutoPromotionFreezer(
+      await DatabaseKargoStore.create({ database }),
+      instances,
+      logger,
+    );
+    await restarted.run(new Date('2026-11-30T05:30:00Z')); // Monday 06:30 Berlin: open
+    expect(env.sim.autoPromotionEnabled(testStage())).toBe(true);
+    expect(policies()).toEqual([
+      { stageSelector: { name: 'test' }, autoPromotionEnabled: true },
+    ]);
+    expect(await store.listAutoPromotionHolds(ref)).toEqual([]);
+  });
 
   it('re-asserts a freeze: auto-promotion turned back on in Kargo is turned off again at the next run', async () => {
     const { store, ref, freezer } = await weekendFreeze();
@@ -366,7 +328,7 @@ describe('AutoPromotionFreezer', () => {
       checking.updateResources = async (manifest: string, options: any) => {
         const sent = JSON.parse(manifest);
         written.push(sent.metadata.resourceVersion);
-        const live = sim.store.get<ProjectConfig>(
+        const live = env.sim.store.get<ProjectConfig>(
           'ProjectConfig',
           sent.metadata.namespace,
           sent.metadata.name,
@@ -384,7 +346,7 @@ describe('AutoPromotionFreezer', () => {
       };
       return { get: () => checking } as unknown as KargoInstances;
     });
-    const before = sim.store.get<ProjectConfig>(
+    const before = env.sim.store.get<ProjectConfig>(
       'ProjectConfig',
       'kargo-demo',
       'kargo-demo',

@@ -1,33 +1,18 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import type {
-  KargoSimulator,
-  RunningKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import {
-  AuditRecord,
-  denying,
-  startKargoBackend,
-  startTestKargo,
-} from '../../testUtils';
+import { denying, kargoForEachTest } from '../../testUtils';
 
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-let audit: AuditRecord[];
+const env = kargoForEachTest();
 let signals: any[];
 
-beforeEach(async () => {
-  kargo = await startTestKargo();
-  sim = kargo.simulator;
-  audit = [];
+beforeEach(() => {
   signals = [];
 });
-afterEach(() => kargo.close());
 
 const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
 const freightNames = () =>
-  sim.store
+  env.sim.store
     .list<Freight>('Freight', 'kargo-demo')
     .sort((a, b) =>
       a.metadata!.creationTimestamp!.localeCompare(
@@ -44,12 +29,7 @@ const permissions = denying(
 
 describe('freight metadata', () => {
   it('writes with versions (409 on a stale one), reads in bulk and in the view, keeps history, audits and signals', async () => {
-    const server = await startKargoBackend({
-      kargo,
-      permissions,
-      audit,
-      signals,
-    });
+    const server = await env.backend({ permissions, signals });
     const [first, second, third] = freightNames();
     const put = (freight: string, body: object, user = 'user:default/dana') =>
       request(server)
@@ -115,7 +95,7 @@ describe('freight metadata', () => {
       verdict: { value: 'do-not-promote', reason: 'Breaks checkout' },
     });
     expect(
-      audit
+      env.audit
         .filter(e => e.eventId === 'kargo-freight-metadata-update')
         .map(e => e.status),
     ).toEqual([
@@ -167,7 +147,7 @@ describe('freight metadata', () => {
       /request\/body must have required property 'version'/,
     ],
   ])('refuses %s with 400 and stores nothing', async (_why, body, message) => {
-    const server = await startKargoBackend({ kargo, permissions, audit });
+    const server = await env.backend({ permissions });
     const [freight] = freightNames();
     const res = await request(server)
       .put(api(`kargo-demo/freight/${freight}/metadata`))
@@ -181,7 +161,7 @@ describe('freight metadata', () => {
   });
 
   it('needs kargo.freight.metadata.update, and the freight must exist', async () => {
-    const server = await startKargoBackend({ kargo, permissions, audit });
+    const server = await env.backend({ permissions });
     const [freight] = freightNames();
     const denied = await request(server)
       .put(api(`kargo-demo/freight/${freight}/metadata`))
@@ -202,12 +182,7 @@ describe('freight metadata', () => {
   });
 
   it('describes freight with the changelog enricher when a project is first looked at', async () => {
-    const server = await startKargoBackend({
-      kargo,
-      permissions,
-      audit,
-      signals,
-    });
+    const server = await env.backend({ permissions, signals });
     await request(server).get(
       '/api/kargo/entity-view?entityRef=component:default/guestbook',
     );

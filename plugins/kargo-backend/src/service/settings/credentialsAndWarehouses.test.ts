@@ -1,26 +1,12 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import type {
-  KargoSimulator,
-  RunningKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
 import type { Freight, Warehouse } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import {
-  AuditRecord,
-  denying,
-  startKargoBackend,
-  startTestKargo,
-} from '../../testUtils';
+import { denying, kargoForEachTest } from '../../testUtils';
 
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-let audit: AuditRecord[];
+const env = kargoForEachTest();
 let logged: string[];
 
-beforeEach(async () => {
-  kargo = await startTestKargo();
-  sim = kargo.simulator;
-  audit = [];
+beforeEach(() => {
   logged = [];
   const capture = (...args: unknown[]) => {
     logged.push(
@@ -33,7 +19,6 @@ beforeEach(async () => {
     jest.spyOn(console, level).mockImplementation(capture);
   }
 });
-afterEach(() => kargo.close());
 // The test backends stop after the last test, still logging at debug level: keep capturing.
 afterAll(() => jest.restoreAllMocks());
 
@@ -42,15 +27,13 @@ const dev = mockCredentials.user.header('user:default/dev');
 /** kargo.project.manage for everyone but user:default/dev. */
 const permissions = denying('kargo.project.manage', 'user:default/dev');
 const backend = () =>
-  startKargoBackend({
-    kargo,
+  env.backend({
     permissions,
-    audit,
     // Log everything, to check that no secret is ever written.
     features: [mockServices.rootLogger.factory({ level: 'debug' })],
   });
 const warehouse = () =>
-  sim.store.require<Warehouse>('Warehouse', 'kargo-demo', 'guestbook');
+  env.sim.store.require<Warehouse>('Warehouse', 'kargo-demo', 'guestbook');
 
 describe('repository credentials from the portal', () => {
   const SECRET = 'sekret-PASSWORD-123';
@@ -83,7 +66,7 @@ describe('repository credentials from the portal', () => {
       username: 'bot',
       description: 'push to the deploy repo',
     });
-    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+    expect(env.sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       SECRET,
     );
 
@@ -100,15 +83,15 @@ describe('repository credentials from the portal', () => {
       }),
     );
     expect(kept.status).toBe(200);
-    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+    expect(env.sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       SECRET,
     );
     // Kargo's PUT refuses an empty password: keeping the stored one is a PATCH, which still
     // replaces every other field (the description left out is removed).
     const repoCredentials =
       '/v1beta1/projects/kargo-demo/repo-credentials/deploy-repo';
-    expect(kargo.requestLog).toContain(`PATCH ${repoCredentials}`);
-    expect(kargo.requestLog).not.toContain(`PUT ${repoCredentials}`);
+    expect(env.kargo.requestLog).toContain(`PATCH ${repoCredentials}`);
+    expect(env.kargo.requestLog).not.toContain(`PUT ${repoCredentials}`);
     expect(kept.body).toMatchObject({ username: 'robot' });
     expect(kept.body.description).toBeUndefined();
     // The stored password never follows the credentials to another repository.
@@ -135,10 +118,10 @@ describe('repository credentials from the portal', () => {
         password: ROTATED,
       }),
     );
-    expect(sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
+    expect(env.sim.credentials.passwordOf('kargo-demo', 'deploy-repo')).toBe(
       ROTATED,
     );
-    expect(kargo.requestLog).toContain(`PUT ${repoCredentials}`);
+    expect(env.kargo.requestLog).toContain(`PUT ${repoCredentials}`);
 
     // Refused attempts carry the secret too.
     const denied = await send(
@@ -171,15 +154,15 @@ describe('repository credentials from the portal', () => {
     );
     expect(deleted.status).toBe(204);
     expect(
-      sim.credentials.passwordOf('kargo-demo', 'deploy-repo'),
+      env.sim.credentials.passwordOf('kargo-demo', 'deploy-repo'),
     ).toBeUndefined();
 
     expect(logged.length).toBeGreaterThan(0);
-    for (const text of [...answers, JSON.stringify(audit), ...logged]) {
+    for (const text of [...answers, JSON.stringify(env.audit), ...logged]) {
       expect(text).not.toContain(SECRET);
       expect(text).not.toContain(ROTATED);
     }
-    expect(audit.map(a => `${a.eventId} ${a.status}`)).toContain(
+    expect(env.audit.map(a => `${a.eventId} ${a.status}`)).toContain(
       'kargo-credentials-create succeeded',
     );
   });
@@ -256,7 +239,7 @@ describe('warehouses from the portal', () => {
     },
   };
   const newestTag = () =>
-    sim.store
+    env.sim.store
       .list<Freight>('Freight', 'kargo-demo')
       .sort((a, b) =>
         b.metadata!.creationTimestamp!.localeCompare(
@@ -275,11 +258,11 @@ describe('warehouses from the portal', () => {
     );
     expect(warehouse().spec.interval).toBe('5m0s'); // untouched fields stay
 
-    sim.registry.publishImage('ghcr.io/example/guestbook', '1.45.0');
-    sim.registry.publishImage('ghcr.io/example/guestbook', '1.39.0');
-    sim.discoverWarehouse('kargo-demo', 'guestbook');
+    env.sim.registry.publishImage('ghcr.io/example/guestbook', '1.45.0');
+    env.sim.registry.publishImage('ghcr.io/example/guestbook', '1.39.0');
+    env.sim.discoverWarehouse('kargo-demo', 'guestbook');
     expect(newestTag()).toBe('1.39.0');
-    expect(audit).toContainEqual(
+    expect(env.audit).toContainEqual(
       expect.objectContaining({
         eventId: 'kargo-warehouse-update',
         status: 'succeeded',
@@ -339,8 +322,8 @@ describe('warehouses from the portal', () => {
       .put(`${settings}/warehouses/guestbook`)
       .send({ freightCreationPolicy: 'Manual', subscriptions: [image(), git] })
       .expect(200);
-    sim.registry.publishImage('ghcr.io/example/guestbook', '1.50.0');
-    sim.discoverWarehouse('kargo-demo', 'guestbook');
+    env.sim.registry.publishImage('ghcr.io/example/guestbook', '1.50.0');
+    env.sim.discoverWarehouse('kargo-demo', 'guestbook');
     const discovered = (
       warehouse().status?.discoveredArtifacts as any
     ).images[0].references.map((r: any) => r.tag);
@@ -359,7 +342,7 @@ describe('warehouses from the portal', () => {
         images: [{ repoURL: 'ghcr.io/example/guestbook', tag: '1.50.0' }],
       });
     expect(created.status).toBe(201);
-    const freight = sim.store.require<Freight>(
+    const freight = env.sim.store.require<Freight>(
       'Freight',
       'kargo-demo',
       created.body.metadata.name,

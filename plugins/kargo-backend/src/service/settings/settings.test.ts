@@ -2,32 +2,14 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type {
-  KargoSimulator,
-  RunningKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
-import type {
   KargoProjectSettings,
   ProjectConfig,
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import {
-  AuditRecord,
-  guestbook,
-  startKargoBackend,
-  startTestKargo,
-} from '../../testUtils';
+import { guestbook, kargoForEachTest } from '../../testUtils';
 
-let kargo: RunningKargoSimulator;
-let sim: KargoSimulator;
-let audit: AuditRecord[];
-
-beforeEach(async () => {
-  kargo = await startTestKargo();
-  sim = kargo.simulator;
-  audit = [];
-});
-afterEach(() => kargo.close());
+const env = kargoForEachTest();
 
 const entities: Entity[] = [
   {
@@ -55,11 +37,11 @@ const entities: Entity[] = [
 ];
 
 const settings = '/api/kargo/instances/sim/projects/kargo-demo/settings';
-const mutations = () => kargo.requestLog.filter(r => !r.startsWith('GET '));
+const mutations = () => env.kargo.requestLog.filter(r => !r.startsWith('GET '));
 const role = (name: string) =>
-  sim.roles.list('kargo-demo').find(r => r.metadata.name === name);
+  env.sim.roles.list('kargo-demo').find(r => r.metadata.name === name);
 const policies = () =>
-  sim.store.get<ProjectConfig>('ProjectConfig', 'kargo-demo', 'kargo-demo')
+  env.sim.store.get<ProjectConfig>('ProjectConfig', 'kargo-demo', 'kargo-demo')
     ?.spec?.promotionPolicies ?? [];
 
 /** kargo.project.manage only for release managers; everything else allowed. */
@@ -71,10 +53,11 @@ const permissions = async (requests: any[], options?: any) =>
         ? AuthorizeResult.DENY
         : AuthorizeResult.ALLOW,
   })) as any;
+const backend = () => env.backend({ entities, permissions });
 
 describe('project settings', () => {
   it("show the project's roles, owners and each stage's auto-promotion with its freeze state", async () => {
-    const server = await startKargoBackend({ kargo, entities, permissions });
+    const server = await backend();
     await request(server)
       .post('/api/kargo/instances/sim/projects/kargo-demo/promotion-windows')
       .send({
@@ -97,7 +80,7 @@ describe('project settings', () => {
     ]);
     const byStage = Object.fromEntries(body.stages.map(s => [s.stage, s]));
     const autoIn = (name: string) =>
-      sim.store.require<Stage>('Stage', 'kargo-demo', name).status
+      env.sim.store.require<Stage>('Stage', 'kargo-demo', name).status
         ?.autoPromotionEnabled ?? false;
     for (const stage of ['test', 'uat', 'prod']) {
       expect(byStage[stage].autoPromotionEnabled).toBe(autoIn(stage));
@@ -110,12 +93,7 @@ describe('project settings', () => {
   });
 
   it('grant and revoke Kargo roles to portal groups and users as OIDC claims, audited', async () => {
-    const server = await startKargoBackend({
-      kargo,
-      entities,
-      permissions,
-      audit,
-    });
+    const server = await backend();
     const granted = await request(server)
       .post(`${settings}/roles/kargo-promoter/grants`)
       .send({
@@ -127,7 +105,7 @@ describe('project settings', () => {
       { name: 'email', values: ['dev@example.com'] },
       { name: 'sub', values: ['ops'] },
     ]);
-    expect(audit).toContainEqual(
+    expect(env.audit).toContainEqual(
       expect.objectContaining({
         eventId: 'kargo-role-grant',
         status: 'succeeded',
@@ -153,7 +131,7 @@ describe('project settings', () => {
   });
 
   it("turn a stage's auto-promotion on and off in the project's promotion policies", async () => {
-    const server = await startKargoBackend({ kargo, entities, permissions });
+    const server = await backend();
     const on = await request(server)
       .put(`${settings}/stages/uat/auto-promotion`)
       .send({ enabled: true });
@@ -162,9 +140,9 @@ describe('project settings', () => {
       stage: 'uat',
       autoPromotionEnabled: true,
     });
-    sim.tick();
+    env.sim.tick();
     expect(
-      sim.store.require<Stage>('Stage', 'kargo-demo', 'uat').status
+      env.sim.store.require<Stage>('Stage', 'kargo-demo', 'uat').status
         ?.autoPromotionEnabled,
     ).toBe(true);
 
@@ -172,9 +150,9 @@ describe('project settings', () => {
       .put(`${settings}/stages/uat/auto-promotion`)
       .send({ enabled: false })
       .expect(200);
-    sim.tick();
+    env.sim.tick();
     expect(
-      sim.store.require<Stage>('Stage', 'kargo-demo', 'uat').status
+      env.sim.store.require<Stage>('Stage', 'kargo-demo', 'uat').status
         ?.autoPromotionEnabled,
     ).toBe(false);
     const shown = await request(server).get(settings);
@@ -194,15 +172,15 @@ describe('project settings', () => {
   ] as const)(
     '%s %s %j → %d, nothing changed in Kargo',
     async (method, path, body, status) => {
-      const server = await startKargoBackend({ kargo, entities, permissions });
-      const before = sim.store.currentResourceVersion();
+      const server = await backend();
+      const before = env.sim.store.currentResourceVersion();
       const res = await request(server)
         [method](`${settings}/${path}`)
         .send(body);
       expect(res.status).toBe(status);
       expect(res.body.error.message).toBeTruthy();
       expect(mutations()).toEqual([]);
-      expect(sim.store.currentResourceVersion()).toBe(before);
+      expect(env.sim.store.currentResourceVersion()).toBe(before);
       expect(role('kargo-promoter')?.claims ?? []).toEqual([]);
     },
   );
@@ -214,12 +192,7 @@ describe('project settings', () => {
   ] as const)(
     'a user without kargo.project.manage: %s %s → 403, audited, nothing changed',
     async (method, path, body) => {
-      const server = await startKargoBackend({
-        kargo,
-        entities,
-        permissions,
-        audit,
-      });
+      const server = await backend();
       const res = await request(server)
         [method](`${settings}/${path}`)
         .set(
@@ -230,7 +203,7 @@ describe('project settings', () => {
       expect(res.status).toBe(403);
       expect(res.body.error.message).toContain('kargo.project.manage');
       expect(mutations()).toEqual([]);
-      expect(audit.map(a => a.status)).toEqual(['initiated', 'failed']);
+      expect(env.audit.map(a => a.status)).toEqual(['initiated', 'failed']);
       // Reading stays allowed.
       await request(server)
         .get(settings)
@@ -243,7 +216,7 @@ describe('project settings', () => {
   );
 
   it('refuses anonymous requests', async () => {
-    const server = await startKargoBackend({ kargo, entities, permissions });
+    const server = await backend();
     const res = await request(server)
       .put(`${settings}/stages/uat/auto-promotion`)
       .set('authorization', mockCredentials.none.header())
