@@ -1,22 +1,15 @@
 import { CacheManager } from '@backstage/backend-defaults/cache';
 import { ConfigReader } from '@backstage/config';
-import {
-  KargoSimulator,
-  ManualClock,
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
+import type { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
-import { simulatorInstances } from '../testUtils';
+import { simulatorInstances, startTestKargo } from '../testUtils';
 import { ProjectSnapshots } from './ProjectSnapshots';
 
 let kargo: RunningKargoSimulator;
 let client: KargoClient;
 
 beforeAll(async () => {
-  kargo = await startKargoSimulator({
-    simulator: new KargoSimulator({ clock: new ManualClock() }),
-  });
+  kargo = await startTestKargo();
   client = simulatorInstances(kargo).get('sim');
 });
 afterAll(() => kargo.close());

@@ -9,12 +9,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import {
-  KargoSimulator,
-  ManualClock,
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
+import type { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
 import type {
   Freight,
   KargoProjectView,
@@ -22,24 +17,25 @@ import type {
 } from '@kargo-backstage/plugin-kargo-common';
 import { kargoFreightEnrichersExtensionPoint } from '@kargo-backstage/plugin-kargo-node';
 import request from 'supertest';
-import { AuditRecord, guestbook, startKargoBackend } from '../testUtils';
+import {
+  AuditRecord,
+  guestbook,
+  simulatorInstance,
+  startKargoBackend,
+  startTestKargo,
+} from '../testUtils';
 import { kargoPlugin } from '../plugin';
 
 jest.setTimeout(20_000);
 
 const running: RunningKargoSimulator[] = [];
 async function kargoAt(serverVersion?: string) {
-  const sim = new KargoSimulator({
-    clock: new ManualClock(),
+  const kargo = await startTestKargo({
     projects: ['kargo-demo'],
-  });
-  const kargo = await startKargoSimulator({
-    simulator: sim,
-    keepaliveMs: 60_000,
     serverVersion,
   });
   running.push(kargo);
-  return { sim, kargo };
+  return { sim: kargo.simulator, kargo };
 }
 afterEach(async () => {
   await Promise.all(running.splice(0).map(k => k.close()));
@@ -120,9 +116,8 @@ describe('Kargo versions in the backend', () => {
     const server = await backendWith({
       kargo: {
         instances: [current, old, ancient].map((k, i) => ({
+          ...simulatorInstance(k.kargo),
           name: ['current', 'old', 'ancient'][i],
-          url: k.kargo.url,
-          token: 'kargo-simulator-admin-token',
         })),
       },
       entities: [guestbookOn('current'), guestbookOn('ancient')],
@@ -178,9 +173,7 @@ describe('Kargo versions in the backend', () => {
     });
     const server = await backendWith({
       kargo: {
-        instances: [
-          { name: 'sim', url: kargo.url, token: 'kargo-simulator-admin-token' },
-        ],
+        instances: [simulatorInstance(kargo)],
         // Freight has no watch before v1.11: it is listed again, here often.
         watch: { pollSeconds: 0.05 },
       },

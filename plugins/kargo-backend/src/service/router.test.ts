@@ -11,9 +11,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
   generateLargeProject,
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import type {
   Freight,
@@ -23,6 +21,7 @@ import type {
 } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
 import { kargoPlugin } from '../plugin';
+import { startTestKargo } from '../testUtils';
 
 const component = (
   name: string,
@@ -54,12 +53,9 @@ let sim: KargoSimulator;
 const publish = jest.fn();
 
 beforeAll(async () => {
-  sim = new KargoSimulator({
-    clock: new ManualClock(),
-    projects: ['kargo-demo', 'microservices'],
-  });
+  kargo = await startTestKargo({ projects: ['kargo-demo', 'microservices'] });
+  sim = kargo.simulator;
   generateLargeProject(sim);
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
 });
 afterAll(() => kargo.close());
 beforeEach(() => {

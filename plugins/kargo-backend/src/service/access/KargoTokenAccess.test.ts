@@ -1,30 +1,19 @@
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  KargoSimulator,
-  ManualClock,
-  RunningKargoSimulator,
-  startKargoSimulator,
-} from '@kargo-backstage/kargo-simulator';
+import { mockServices } from '@backstage/backend-test-utils';
+import type { RunningKargoSimulator } from '@kargo-backstage/kargo-simulator';
 import type {
   KargoProjectView,
   KargoTokenAction,
 } from '@kargo-backstage/plugin-kargo-common';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import request from 'supertest';
-import { kargoPlugin } from '../../plugin';
+import { startKargoBackend, startTestKargo } from '../../testUtils';
 import { KargoTokenAccess, serviceAccountOf } from './KargoTokenAccess';
 
 const ADMIN = 'kargo-simulator-admin-token';
 let kargo: RunningKargoSimulator;
 
 beforeAll(async () => {
-  const sim = new KargoSimulator({
-    clock: new ManualClock(),
-    projects: ['kargo-demo', 'microservices'],
-  });
-  kargo = await startKargoSimulator({ simulator: sim, keepaliveMs: 60_000 });
+  kargo = await startTestKargo({ projects: ['kargo-demo', 'microservices'] });
 });
 afterAll(() => kargo.close());
 
@@ -146,35 +135,7 @@ describe('the portal', () => {
       '/projects/kargo-demo/roles/kargo-promoter',
       'portal',
     );
-    const { server } = await startTestBackend({
-      features: [
-        kargoPlugin,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: {
-                name: 'guestbook',
-                namespace: 'default',
-                annotations: { 'kargo.akuity.io/project': 'kargo-demo' },
-              },
-              spec: {
-                type: 'service',
-                owner: 'guests',
-                lifecycle: 'production',
-              },
-            },
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            kargo: { instances: [{ name: 'sim', url: kargo.url, token }] },
-          },
-        }),
-        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      ],
-    });
+    const server = await startKargoBackend({ kargo, instance: { token } });
     const view = await request(server).get(
       '/api/kargo/entity-view?entityRef=component:default/guestbook',
     );

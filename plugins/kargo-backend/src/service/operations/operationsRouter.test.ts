@@ -3,21 +3,22 @@ import {
   KargoSimulator,
   ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight, Promotion } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
-import { AuditRecord, startKargoBackend } from '../../testUtils';
+import {
+  AuditRecord,
+  startKargoBackend,
+  startTestKargo,
+} from '../../testUtils';
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
 const auditEvents: AuditRecord[] = [];
 
 async function startKargo(clock = new ManualClock()) {
-  sim = new KargoSimulator({ clock });
-  kargo = await startKargoSimulator({
-    simulator: sim,
-    keepaliveMs: 60_000,
+  kargo = await startTestKargo({
+    clock,
     tokens: [
       { token: 'kargo-simulator-admin-token', role: 'admin', actor: 'admin' },
       {
@@ -34,6 +35,7 @@ async function startKargo(clock = new ManualClock()) {
       },
     ],
   });
+  sim = kargo.simulator;
 }
 
 beforeEach(async () => {
