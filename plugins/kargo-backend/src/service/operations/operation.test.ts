@@ -400,32 +400,22 @@ describe('createOperationRunner', () => {
 
     it('decides a service itself: only the permissions its access restrictions name', async () => {
       const { run, authorize } = setup();
-      const allowed = mockCredentials.service('external:ci', {
-        permissionNames: ['kargo.freight.promote'],
-      });
-      await run(
-        'freight-promote',
-        promoteCall({ credentials: allowed }),
-        async op => {
+      /** A promotion into prod by `credentials`: the handler authorizes the prod stage. */
+      const promoteToProd = (
+        credentials: OperationCall<unknown>['credentials'],
+      ) =>
+        run('freight-promote', promoteCall({ credentials }), async op => {
           await op.authorize(kargoFreightPromotePermission, [
             op.stageRef('prod'),
           ]);
           return { status: 201 };
-        },
-      );
+        });
+      const allowed = mockCredentials.service('external:ci', {
+        permissionNames: ['kargo.freight.promote'],
+      });
+      await promoteToProd(allowed);
       const unrestricted = mockCredentials.service('external:ci');
-      const error = await failureOf(
-        run(
-          'freight-promote',
-          promoteCall({ credentials: unrestricted }),
-          async op => {
-            await op.authorize(kargoFreightPromotePermission, [
-              op.stageRef('prod'),
-            ]);
-            return { status: 201 };
-          },
-        ),
-      );
+      const error = await failureOf(promoteToProd(unrestricted));
       expect(error).toBeInstanceOf(NotAllowedError);
       expect(authorize).not.toHaveBeenCalled();
     });
