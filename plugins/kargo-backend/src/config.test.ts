@@ -34,7 +34,7 @@ describe('readKargoBackendConfig', () => {
   });
 
   it('takes each setting on its own, the rest defaulted', () => {
-    expect(read({ cache: { ttlSeconds: 0 } }).cacheTtlMs).toBe(0);
+    expect(read({ cache: { ttlSeconds: 1 } }).cacheTtlMs).toBe(1_000);
     expect(read({ watch: { pollSeconds: 2.5 } })).toEqual({
       cacheTtlMs: 30_000,
       leaseMs: 10_000,
@@ -46,6 +46,15 @@ describe('readKargoBackendConfig', () => {
 
   it('takes a lease of exactly 1 second', () => {
     expect(read({ watch: { leaseSeconds: 1 } }).leaseMs).toBe(1_000);
+  });
+
+  it('refuses a cache time or a poll interval under 1 second (0 would poll without pause)', () => {
+    expect(() => read({ cache: { ttlSeconds: 0 } })).toThrow(
+      'kargo.cache.ttlSeconds must be at least 1, got 0',
+    );
+    expect(() => read({ watch: { pollSeconds: -1 } })).toThrow(
+      'kargo.watch.pollSeconds must be at least 1, got -1',
+    );
   });
 
   it('refuses a lease under 1 second, naming the key and the value', () => {

@@ -14,20 +14,19 @@ export interface KargoBackendConfig {
 
 /** Reads the settings; a bad one stops the backend with the key named. */
 export function readKargoBackendConfig(config: Config): KargoBackendConfig {
-  const leaseSeconds =
-    config.getOptionalNumber('kargo.watch.leaseSeconds') ?? 10;
-  if (!(leaseSeconds >= 1)) {
-    // Shorter leases would pass the watches back and forth between replicas.
-    throw new Error(
-      `kargo.watch.leaseSeconds must be at least 1, got ${leaseSeconds}`,
-    );
-  }
+  const seconds = (key: string, fallback: number) => {
+    const value = config.getOptionalNumber(key) ?? fallback;
+    if (!(value >= 1)) {
+      throw new Error(`${key} must be at least 1, got ${value}`);
+    }
+    return value * 1000;
+  };
   return {
-    cacheTtlMs:
-      (config.getOptionalNumber('kargo.cache.ttlSeconds') ?? 30) * 1000,
-    leaseMs: leaseSeconds * 1000,
-    pollIntervalMs:
-      (config.getOptionalNumber('kargo.watch.pollSeconds') ?? 30) * 1000,
+    cacheTtlMs: seconds('kargo.cache.ttlSeconds', 30),
+    // Shorter leases would pass the watches back and forth between replicas.
+    leaseMs: seconds('kargo.watch.leaseSeconds', 10),
+    // Zero would poll without pause.
+    pollIntervalMs: seconds('kargo.watch.pollSeconds', 30),
     groupsClaim: config.getOptionalString('kargo.groupsClaim') ?? 'groups',
   };
 }

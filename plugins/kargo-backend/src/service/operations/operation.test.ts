@@ -310,6 +310,19 @@ describe('createOperationRunner', () => {
     expect(audits[0].outcome).toBe('success');
   });
 
+  it('answers a made change as done when the cache drop after it fails, and records that', async () => {
+    const { run, snapshots, onChange } = setup();
+    snapshots.invalidate.mockRejectedValueOnce(new Error('cache down'));
+    await expect(
+      run('stage-refresh', promoteCall(), async () => ({ status: 204 })),
+    ).resolves.toEqual({ status: 204 });
+    expect(audits[0].outcome).toBe('success');
+    expect(audits[0].outcomeMeta).toMatchObject({
+      afterChange: 'failed: cache down',
+    });
+    expect(onChange).not.toHaveBeenCalled();
+  });
+
   it('works without onChange', async () => {
     const { run, snapshots } = setup({ onChange: false });
     await expect(

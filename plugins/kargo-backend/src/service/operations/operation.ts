@@ -180,10 +180,15 @@ export function createOperationRunner(deps: OperationDeps) {
         },
         meta,
       });
-      if (!deps.portalDataOnly) {
-        await snapshots.invalidate(params.instance, project);
+      try {
+        if (!deps.portalDataOnly) {
+          await snapshots.invalidate(params.instance, project);
+        }
+        await deps.onChange?.(params.instance, project);
+      } catch (error) {
+        // The change is made: it is no failure, but the record says what did not follow it.
+        meta.afterChange = `failed: ${(error as Error).message}`;
       }
-      await deps.onChange?.(params.instance, project);
       await audit.success({ meta });
       return result;
     } catch (error) {
