@@ -48,13 +48,14 @@ describe('readKargoBackendConfig', () => {
     expect(read({ watch: { leaseSeconds: 1 } }).leaseMs).toBe(1_000);
   });
 
-  it('refuses a cache time or a poll interval under 1 second (0 would poll without pause)', () => {
+  it('refuses a cache time or a poll interval of 0 or less (0 would poll without pause)', () => {
     expect(() => read({ cache: { ttlSeconds: 0 } })).toThrow(
-      'kargo.cache.ttlSeconds must be at least 1, got 0',
+      'kargo.cache.ttlSeconds must be more than 0, got 0',
     );
     expect(() => read({ watch: { pollSeconds: -1 } })).toThrow(
-      'kargo.watch.pollSeconds must be at least 1, got -1',
+      'kargo.watch.pollSeconds must be more than 0, got -1',
     );
+    expect(read({ watch: { pollSeconds: 0.05 } }).pollIntervalMs).toBe(50);
   });
 
   it('refuses a lease under 1 second, naming the key and the value', () => {

@@ -14,19 +14,23 @@ export interface KargoBackendConfig {
 
 /** Reads the settings; a bad one stops the backend with the key named. */
 export function readKargoBackendConfig(config: Config): KargoBackendConfig {
-  const seconds = (key: string, fallback: number) => {
+  const seconds = (key: string, fallback: number, least: number) => {
     const value = config.getOptionalNumber(key) ?? fallback;
-    if (!(value >= 1)) {
-      throw new Error(`${key} must be at least 1, got ${value}`);
+    // Zero would poll without pause, or cache for no time.
+    if (!(least > 0 ? value >= least : value > 0)) {
+      throw new Error(
+        `${key} must be ${
+          least > 0 ? `at least ${least}` : 'more than 0'
+        }, got ${value}`,
+      );
     }
     return value * 1000;
   };
   return {
-    cacheTtlMs: seconds('kargo.cache.ttlSeconds', 30),
+    cacheTtlMs: seconds('kargo.cache.ttlSeconds', 30, 0),
     // Shorter leases would pass the watches back and forth between replicas.
-    leaseMs: seconds('kargo.watch.leaseSeconds', 10),
-    // Zero would poll without pause.
-    pollIntervalMs: seconds('kargo.watch.pollSeconds', 30),
+    leaseMs: seconds('kargo.watch.leaseSeconds', 10, 1),
+    pollIntervalMs: seconds('kargo.watch.pollSeconds', 30, 0),
     groupsClaim: config.getOptionalString('kargo.groupsClaim') ?? 'groups',
   };
 }

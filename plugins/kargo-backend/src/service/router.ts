@@ -23,9 +23,9 @@ import { FreightMetadataService } from './metadata/FreightMetadataService';
 import { createFreezeRouter } from './freeze/freezeRouter';
 import { PromotionWindowService } from './freeze/PromotionWindowService';
 import { createSettingsRouter } from './settings/settingsRouter';
-import { createCredentialsService } from './settings/CredentialsService';
-import { createProjectSettingsService } from './settings/ProjectSettingsService';
-import { createWarehouseService } from './settings/WarehouseService';
+import { CredentialsService } from './settings/CredentialsService';
+import { ProjectSettingsService } from './settings/ProjectSettingsService';
+import { WarehouseService } from './settings/WarehouseService';
 import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
 import { KargoTokenAccess } from './access/KargoTokenAccess';
 
@@ -133,9 +133,9 @@ export async function createRouter(
   router.use(
     createSettingsRouter({
       httpAuth,
-      settings: createProjectSettingsService(deps),
-      credentials: createCredentialsService(deps),
-      warehouses: createWarehouseService(deps),
+      settings: new ProjectSettingsService(deps),
+      credentials: new CredentialsService(deps),
+      warehouses: new WarehouseService(deps),
     }),
   );
 

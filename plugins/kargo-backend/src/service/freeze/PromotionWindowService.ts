@@ -12,14 +12,12 @@ import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
 import {
   actorOf,
-  authorizeProjectRead,
   Operation,
   OperationCall,
   OperationDeps,
-  OperationResult,
   OperationService,
 } from '../operations/operation';
-import { objectName, parse, pathParams } from '../operations/schemas';
+import { objectName, parse } from '../operations/schemas';
 import {
   evaluatePromotionSchedule,
   selectsStage,
@@ -69,8 +67,7 @@ export class PromotionWindowService extends OperationService<PromotionWindowServ
     items: PromotionWindowView[];
     stages: Record<string, PromotionWindowState>;
   }> {
-    const params = parse(pathParams, ref, 'path');
-    await authorizeProjectRead(this.options.permissions, credentials, params);
+    const params = await this.readable(credentials, ref);
     const client = this.options.instances.get(params.instance);
     const [windows, snapshot] = await Promise.all([
       this.options.store.listPromotionWindows(params),
@@ -93,7 +90,7 @@ export class PromotionWindowService extends OperationService<PromotionWindowServ
   }
 
   /** A window closes (or, an Allow window, opens) every stage it selects. */
-  create(call: OperationCall<unknown>): Promise<OperationResult> {
+  create(call: OperationCall<unknown>) {
     return this.run.checked(
       'kargo-promotion-window-create',
       call,
@@ -122,7 +119,7 @@ export class PromotionWindowService extends OperationService<PromotionWindowServ
   }
 
   /** Ending a freeze opens the stages it closed. */
-  delete(call: OperationCall<unknown>): Promise<OperationResult> {
+  delete(call: OperationCall<unknown>) {
     return this.run.checked(
       'kargo-promotion-window-delete',
       call,

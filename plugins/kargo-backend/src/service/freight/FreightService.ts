@@ -3,18 +3,13 @@ import {
   kargoFreightApprovePermission,
   kargoProjectResourceRef,
 } from '@kargo-backstage/plugin-kargo-common';
-import {
-  OperationCall,
-  OperationDeps,
-  OperationResult,
-  OperationService,
-} from '../operations/operation';
+import { OperationCall, OperationService } from '../operations/operation';
 import * as check from '../operations/preconditions';
 import { aliasBody, approveBody } from '../operations/schemas';
 
 /** Approving freight for a stage and naming it with an alias. */
-export class FreightService extends OperationService<OperationDeps> {
-  approve(call: OperationCall<unknown>): Promise<OperationResult> {
+export class FreightService extends OperationService {
+  approve(call: OperationCall<unknown>) {
     return this.run.checked(
       'kargo-freight-approve',
       call,
@@ -43,7 +38,7 @@ export class FreightService extends OperationService<OperationDeps> {
     );
   }
 
-  updateAlias(call: OperationCall<unknown>): Promise<OperationResult> {
+  updateAlias(call: OperationCall<unknown>) {
     return this.run.checked(
       'kargo-freight-alias-update',
       call,

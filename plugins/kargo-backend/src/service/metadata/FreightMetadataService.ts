@@ -11,14 +11,12 @@ import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
 import {
   actorOf,
-  authorizeProjectRead,
   OperationCall,
   OperationDeps,
-  OperationResult,
   OperationService,
 } from '../operations/operation';
 import { requireFreight } from '../operations/preconditions';
-import { parse, pathParams } from '../operations/schemas';
+import { parse } from '../operations/schemas';
 import { authorizeProjectChange, stagesFedBy } from '../operations/stageScope';
 
 const metadataInput = z
@@ -113,7 +111,7 @@ export class FreightMetadataService extends OperationService<FreightMetadataServ
     );
   }
 
-  update(call: OperationCall<unknown>): Promise<OperationResult> {
+  update(call: OperationCall<unknown>) {
     return this.run.checked(
       'kargo-freight-metadata-update',
       call,
@@ -161,12 +159,5 @@ export class FreightMetadataService extends OperationService<FreightMetadataServ
         };
       },
     );
-  }
-
-  private async readable(credentials: BackstageCredentials, ref: unknown) {
-    const params = parse(pathParams, ref, 'path');
-    await authorizeProjectRead(this.options.permissions, credentials, params);
-    this.options.instances.get(params.instance);
-    return params;
   }
 }

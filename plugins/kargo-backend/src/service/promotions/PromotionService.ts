@@ -14,11 +14,9 @@ import { FREEZE_GATE } from '../gates/freezeGate';
 import { IdempotencyKeys } from '../operations/IdempotencyKeys';
 import {
   actorOf,
-  authorizeProjectRead,
   Operation,
   OperationCall,
   OperationDeps,
-  OperationResult,
   OperationService,
 } from '../operations/operation';
 import * as check from '../operations/preconditions';
@@ -64,7 +62,7 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
   }
 
   /** Promotes freight into a stage: Kargo's Promotion, or a PromotionRequest (after v1.11.2). */
-  promote(call: PromoteCall): Promise<OperationResult> {
+  promote(call: PromoteCall) {
     return this.run('kargo-freight-promote', call, async op => {
       const input = this.input(op);
       const stageName = input.stage;
@@ -109,7 +107,7 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
   }
 
   /** Promotes freight verified in a stage into every stage downstream of it. */
-  promoteDownstream(call: PromoteCall): Promise<OperationResult> {
+  promoteDownstream(call: PromoteCall) {
     return this.run('kargo-freight-promote-downstream', call, async op => {
       const input = this.input(op);
       const snapshot = await op.snapshot();
@@ -156,7 +154,7 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
   }
 
   /** Aborts a running promotion (kargo.promotion.abort on its stage). */
-  abort(call: OperationCall<unknown>): Promise<OperationResult> {
+  abort(call: OperationCall<unknown>) {
     return this.run('kargo-promotion-abort', call, async op => {
       const params = parse(pathParams, op.params, 'path');
       const promotion = check.requirePromotion(
@@ -183,8 +181,7 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
     credentials: BackstageCredentials,
     ref: { instance: string; project: string; stage: string; freight: string },
   ): Promise<StageOutcome[]> {
-    const params = parse(pathParams, ref, 'path');
-    await authorizeProjectRead(this.options.permissions, credentials, params);
+    const params = await this.readable(credentials, ref);
     const reader = this.options.instances.get(params.instance);
     const snapshot = await this.options.snapshots.get(reader, ref.project);
     const stage = check.requireStage(snapshot, ref.project, ref.stage);
@@ -282,7 +279,7 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
     key: string | undefined,
     request: { stages: string[]; freight: string; downstreamOf?: string },
     promote: () => Promise<unknown>,
-  ): Promise<OperationResult> {
+  ) {
     const result = await this.options.idempotency.run(
       {
         user: actorOf(op.credentials),

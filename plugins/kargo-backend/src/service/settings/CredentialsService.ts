@@ -10,14 +10,12 @@ import { validRe2 } from '../freeze/stageSelector';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { z } from 'zod/v3';
 import {
-  authorizeProjectRead,
-  createOperationRunner,
   Operation,
   OperationCall,
   OperationDeps,
-  OperationResult,
+  OperationService,
 } from '../operations/operation';
-import { objectName, parse, pathParams } from '../operations/schemas';
+import { objectName, parse } from '../operations/schemas';
 
 const fields = {
   type: z.enum(['git', 'helm', 'image']),
@@ -69,39 +67,35 @@ export function credentialsView(secret: KargoSecret): KargoRepoCredentialsView {
  * A project's repository credentials: list, create, update, delete. Secrets are write-only:
  * no answer, audit record or log line of the portal carries a password.
  */
-export function createCredentialsService(options: OperationDeps) {
-  // Credentials are not part of the pipeline views.
-  const run = createOperationRunner({ ...options, portalDataOnly: true });
-  // Credentials serve every warehouse and every promotion's git steps: all stages.
-  const manage = async (op: Operation<unknown>) =>
-    authorizeProjectChange(
-      op,
-      kargoProjectManagePermission,
-      allStages(await op.snapshot()),
+export class CredentialsService extends OperationService {
+  constructor(options: OperationDeps) {
+    // Credentials are not part of the pipeline views.
+    super({ ...options, portalDataOnly: true });
+  }
+
+  /** Needs kargo.project.settings.read: they name repositories and users. */
+  async list(
+    credentials: BackstageCredentials,
+    ref: { instance: string; project: string },
+  ): Promise<KargoRepoCredentialsView[]> {
+    const params = await this.readable(
+      credentials,
+      ref,
+      kargoProjectSettingsReadPermission,
     );
+    const list = await this.options.instances
+      .get(params.instance)
+      .listRepoCredentials(params.project);
+    return (list.items ?? []).map(credentialsView);
+  }
 
-  return {
-    /** Needs kargo.project.settings.read: they name repositories and users. */
-    async list(
-      credentials: BackstageCredentials,
-      ref: { instance: string; project: string },
-    ): Promise<KargoRepoCredentialsView[]> {
-      const params = parse(pathParams, ref, 'path');
-      await authorizeProjectRead(
-        options.permissions,
-        credentials,
-        params,
-        kargoProjectSettingsReadPermission,
-      );
-      const list = await options.instances
-        .get(params.instance)
-        .listRepoCredentials(params.project);
-      return (list.items ?? []).map(credentialsView);
-    },
-
-    create: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run.checked('kargo-credentials-create', call, create, async op => {
-        await manage(op);
+  create(call: OperationCall<unknown>) {
+    return this.run.checked(
+      'kargo-credentials-create',
+      call,
+      create,
+      async op => {
+        await this.manage(op);
         const { name, type, repoUrl } = op.body;
         Object.assign(op.meta, { name, type, repoUrl });
         const created = await op.writer.createRepoCredentials(
@@ -109,11 +103,17 @@ export function createCredentialsService(options: OperationDeps) {
           op.body,
         );
         return { status: 201, body: credentialsView(created) as any };
-      }),
+      },
+    );
+  }
 
-    update: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run.checked('kargo-credentials-update', call, update, async op => {
-        await manage(op);
+  update(call: OperationCall<unknown>) {
+    return this.run.checked(
+      'kargo-credentials-update',
+      call,
+      update,
+      async op => {
+        await this.manage(op);
         const name = parse(objectName, op.params.name, 'credentials name');
         Object.assign(op.meta, {
           name,
@@ -154,23 +154,31 @@ export function createCredentialsService(options: OperationDeps) {
               description: rest.description ?? '',
             });
         return { status: 200, body: credentialsView(updated) as any };
-      }),
+      },
+    );
+  }
 
-    delete: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run.checked(
-        'kargo-credentials-delete',
-        call,
-        z.object({}).passthrough(),
-        async op => {
-          await manage(op);
-          const name = parse(objectName, op.params.name, 'credentials name');
-          op.meta.name = name;
-          await op.writer.deleteRepoCredentials(op.project, name);
-          return { status: 204 };
-        },
-      ),
-  };
+  delete(call: OperationCall<unknown>) {
+    return this.run.checked(
+      'kargo-credentials-delete',
+      call,
+      z.object({}).passthrough(),
+      async op => {
+        await this.manage(op);
+        const name = parse(objectName, op.params.name, 'credentials name');
+        op.meta.name = name;
+        await op.writer.deleteRepoCredentials(op.project, name);
+        return { status: 204 };
+      },
+    );
+  }
+
+  // Credentials serve every warehouse and every promotion's git steps: all stages.
+  private async manage(op: Operation<unknown>) {
+    await authorizeProjectChange(
+      op,
+      kargoProjectManagePermission,
+      allStages(await op.snapshot()),
+    );
+  }
 }
-
-/** @public */
-export type CredentialsService = ReturnType<typeof createCredentialsService>;

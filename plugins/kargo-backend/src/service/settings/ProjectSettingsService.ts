@@ -21,14 +21,12 @@ import { KargoTokenAccess } from '../access/KargoTokenAccess';
 import { KargoResourceOwners } from '../../permissions/KargoResourceOwners';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import {
-  authorizeProjectRead,
-  createOperationRunner,
   Operation,
   OperationCall,
   OperationDeps,
-  OperationResult,
+  OperationService,
 } from '../operations/operation';
-import { objectName, parse, pathParams } from '../operations/schemas';
+import { objectName, parse } from '../operations/schemas';
 import { allStages, authorizeProjectChange } from '../operations/stageScope';
 
 /** Kargo's own role that may do anything in a project. */
@@ -82,26 +80,18 @@ const roleName = z
  * claims), and each stage's auto-promotion (ProjectConfig promotion policies) with its freeze
  * state. Changes need kargo.project.manage and go through Kargo's API.
  */
-export function createProjectSettingsService(
-  options: ProjectSettingsServiceOptions,
-) {
-  const { store, catalog, owners, groupsClaim } = options;
-  const now = options.now ?? (() => new Date());
-  const run = createOperationRunner(options);
-
+export class ProjectSettingsService extends OperationService<ProjectSettingsServiceOptions> {
   /** Roles carry their claims (e-mails, groups): not for every reader of the pipeline. */
-  async function get(
+  async get(
     caller: BackstageCredentials,
     ref: { instance: string; project: string },
   ): Promise<KargoProjectSettings> {
-    const params = parse(pathParams, ref, 'path');
-    await authorizeProjectRead(
-      options.permissions,
+    const params = await this.readable(
       caller,
-      params,
+      ref,
       kargoProjectSettingsReadPermission,
     );
-    const client = options.instances.get(params.instance);
+    const client = this.options.instances.get(params.instance);
     const [
       roles,
       config,
@@ -114,24 +104,24 @@ export function createProjectSettingsService(
     ] = await Promise.all([
       client.listRoles(params.project),
       client.getProjectConfig(params.project).catch(orNone),
-      options.snapshots.get(client, params.project),
-      store.listPromotionWindows(params),
-      store.listAutoPromotionHolds(params),
-      owners.projects([
+      this.options.snapshots.get(client, params.project),
+      this.options.store.listPromotionWindows(params),
+      this.options.store.listAutoPromotionHolds(params),
+      this.options.owners.projects([
         kargoProjectResourceRef(params.instance, params.project),
       ]),
       client.listRepoCredentials(params.project).then(
         list => ({ items: (list.items ?? []).map(credentialsView) }),
         (error: Error) => ({ items: [], error: error.message }),
       ),
-      options.tokenAccess?.forProject(client, params.project),
+      this.options.tokenAccess?.forProject(client, params.project),
     ]);
     const policies = config?.spec?.promotionPolicies ?? [];
-    const at = now();
+    const at = this.options.now?.() ?? new Date();
     const body: KargoProjectSettings = {
       instance: params.instance,
       project: params.project,
-      groupsClaim,
+      groupsClaim: this.options.groupsClaim,
       owners: resource?.owners ?? [],
       warehouses: snapshot.warehouses.map(w => ({
         name: w.metadata?.name ?? '',
@@ -176,7 +166,7 @@ export function createProjectSettingsService(
   }
 
   /** Portal groups and users as the OIDC claims Kargo matches. */
-  async function claimsOf(
+  private async claimsOf(
     op: Operation<{ subjects: string[] }>,
   ): Promise<Array<{ name: string; values: string[] }>> {
     const claims = new Map<string, Set<string>>();
@@ -191,11 +181,12 @@ export function createProjectSettingsService(
       } catch {
         throw new InputError(`"${subject}" is not an entity reference`);
       }
-      const entity: Entity | undefined = await catalog.getEntityByRef(ref, {
-        credentials: op.credentials,
-      });
+      const entity: Entity | undefined =
+        await this.options.catalog.getEntityByRef(ref, {
+          credentials: op.credentials,
+        });
       if (entity && isGroupEntity(entity)) {
-        add(groupsClaim, entity.metadata.name);
+        add(this.options.groupsClaim, entity.metadata.name);
       } else if (entity && isUserEntity(entity)) {
         // Kargo matches users by their email, or by their subject without one.
         const email = entity.spec.profile?.email;
@@ -211,13 +202,10 @@ export function createProjectSettingsService(
   }
 
   /** Grants (or revokes) a Kargo role to portal groups and users, as the claims Kargo matches. */
-  function changeGrants(
-    call: OperationCall<unknown>,
-    change: 'grants' | 'revocations',
-  ): Promise<OperationResult> {
+  changeGrants(call: OperationCall<unknown>, change: 'grants' | 'revocations') {
     const eventId =
       change === 'grants' ? 'kargo-role-grant' : 'kargo-role-revoke';
-    return run.checked(eventId, call, subjects, async op => {
+    return this.run.checked(eventId, call, subjects, async op => {
       await op.authorize(kargoProjectManagePermission, [
         kargoProjectResourceRef(op.instance, op.project),
       ]);
@@ -243,7 +231,7 @@ export function createProjectSettingsService(
           `Project "${op.project}" has no Kargo role "${role}"`,
         );
       }
-      const claims = await claimsOf(op);
+      const claims = await this.claimsOf(op);
       Object.assign(op.meta, { role, subjects: op.body.subjects, claims });
       const updated =
         change === 'grants'
@@ -254,10 +242,8 @@ export function createProjectSettingsService(
     });
   }
 
-  const setAutoPromotion = (
-    call: OperationCall<unknown>,
-  ): Promise<OperationResult> =>
-    run.checked(
+  setAutoPromotion(call: OperationCall<unknown>) {
+    return this.run.checked(
       'kargo-auto-promotion-update',
       call,
       autoPromotion,
@@ -274,13 +260,13 @@ export function createProjectSettingsService(
           );
         }
         Object.assign(op.meta, { stage: name, enabled: op.body.enabled });
-        const hold = (await store.listAutoPromotionHolds(op)).find(
+        const hold = (await this.options.store.listAutoPromotionHolds(op)).find(
           h => h.stage === name,
         );
         if (hold) {
           // A freeze holds auto-promotion off: the choice applies when the freeze ends.
-          await store.deleteAutoPromotionHold(op, name);
-          await store.putAutoPromotionHold(op, {
+          await this.options.store.deleteAutoPromotionHold(op, name);
+          await this.options.store.putAutoPromotionHold(op, {
             ...hold,
             previous: op.body.enabled,
           });
@@ -310,11 +296,5 @@ export function createProjectSettingsService(
         };
       },
     );
-
-  return { get, changeGrants, setAutoPromotion };
+  }
 }
-
-/** @public */
-export type ProjectSettingsService = ReturnType<
-  typeof createProjectSettingsService
->;

@@ -6,11 +6,9 @@ import {
 import semver from 'semver';
 import { z } from 'zod/v3';
 import {
-  createOperationRunner,
   Operation,
   OperationCall,
-  OperationDeps,
-  OperationResult,
+  OperationService,
 } from '../operations/operation';
 import { isRegex } from './CredentialsService';
 import { authorizeProjectChange, stagesFedBy } from '../operations/stageScope';
@@ -154,10 +152,8 @@ interface Discovered {
  * settings (validated here, then by Kargo), and assemble freight by hand from what a Manual
  * warehouse discovered.
  */
-export function createWarehouseService(options: OperationDeps) {
-  const run = createOperationRunner(options);
-
-  async function warehouseOf(op: Operation<unknown>, name: string) {
+export class WarehouseService extends OperationService {
+  private async warehouseOf(op: Operation<unknown>, name: string) {
     const snapshot = await op.snapshot();
     // What a warehouse lets through reaches every stage it feeds.
     await authorizeProjectChange(
@@ -175,10 +171,13 @@ export function createWarehouseService(options: OperationDeps) {
     return found;
   }
 
-  return {
-    update: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run.checked('kargo-warehouse-update', call, warehouseSpec, async op => {
-        const current = await warehouseOf(op, op.params.warehouse!);
+  update(call: OperationCall<unknown>) {
+    return this.run.checked(
+      'kargo-warehouse-update',
+      call,
+      warehouseSpec,
+      async op => {
+        const current = await this.warehouseOf(op, op.params.warehouse!);
         const updated: Warehouse = {
           apiVersion: 'kargo.akuity.io/v1alpha1',
           kind: 'Warehouse',
@@ -193,11 +192,17 @@ export function createWarehouseService(options: OperationDeps) {
         await op.writer.updateResources(JSON.stringify(updated));
         op.meta.kargoCall = 'PUT /v1beta1/resources (Warehouse)';
         return { status: 200, body: updated as any };
-      }),
+      },
+    );
+  }
 
-    assembleFreight: (call: OperationCall<unknown>): Promise<OperationResult> =>
-      run.checked('kargo-freight-assemble', call, manualFreight, async op => {
-        const warehouse = await warehouseOf(op, op.params.warehouse!);
+  assembleFreight(call: OperationCall<unknown>) {
+    return this.run.checked(
+      'kargo-freight-assemble',
+      call,
+      manualFreight,
+      async op => {
+        const warehouse = await this.warehouseOf(op, op.params.warehouse!);
         if (warehouse.spec?.freightCreationPolicy !== 'Manual') {
           throw new ConflictError(
             `Warehouse "${
@@ -258,9 +263,7 @@ export function createWarehouseService(options: OperationDeps) {
         const created = result.results?.[0] as any;
         op.meta.freight = created?.createdResourceManifest?.metadata?.name;
         return { status: 201, body: created?.createdResourceManifest };
-      }),
-  };
+      },
+    );
+  }
 }
-
-/** @public */
-export type WarehouseService = ReturnType<typeof createWarehouseService>;

@@ -4,20 +4,15 @@ import {
   kargoStageReverifyPermission,
   kargoWarehouseRefreshPermission,
 } from '@kargo-backstage/plugin-kargo-common';
-import {
-  OperationCall,
-  OperationDeps,
-  OperationResult,
-  OperationService,
-} from '../operations/operation';
+import { OperationCall, OperationService } from '../operations/operation';
 import * as check from '../operations/preconditions';
 import { parse, pathParams } from '../operations/schemas';
 
 type StageCall = OperationCall<unknown>;
 
 /** Refresh, re-verify and abort verification of stages; refresh of warehouses. */
-export class StageService extends OperationService<OperationDeps> {
-  refresh(call: StageCall): Promise<OperationResult> {
+export class StageService extends OperationService {
+  refresh(call: StageCall) {
     return this.run('kargo-stage-refresh', call, async op => {
       const stage = parse(pathParams, op.params, 'path').stage!;
       await op.authorize(kargoStageRefreshPermission, [op.stageRef(stage)]);
@@ -28,7 +23,7 @@ export class StageService extends OperationService<OperationDeps> {
     });
   }
 
-  refreshWarehouse(call: StageCall): Promise<OperationResult> {
+  refreshWarehouse(call: StageCall) {
     return this.run('kargo-warehouse-refresh', call, async op => {
       const name = parse(pathParams, op.params, 'path').warehouse!;
       await op.authorize(kargoWarehouseRefreshPermission, [
@@ -42,10 +37,7 @@ export class StageService extends OperationService<OperationDeps> {
   }
 
   /** Verifies the stage's current freight again, or aborts the running verification. */
-  verification(
-    call: StageCall,
-    mode: 'reverify' | 'abort',
-  ): Promise<OperationResult> {
+  verification(call: StageCall, mode: 'reverify' | 'abort') {
     const eventId =
       mode === 'reverify' ? 'kargo-stage-reverify' : 'kargo-verification-abort';
     return this.run(eventId, call, async op => {
