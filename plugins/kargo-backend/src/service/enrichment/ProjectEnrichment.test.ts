@@ -97,14 +97,7 @@ function setup() {
     await settle();
   }
 
-  return {
-    projectEnrichment,
-    reads,
-    enrichments,
-    signals,
-    logger,
-    finishRun,
-  };
+  return { projectEnrichment, reads, enrichments, signals, logger, finishRun };
 }
 
 describe('ProjectEnrichment', () => {

@@ -193,6 +193,19 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the run to fail');
 }
 
+/** Runs a promotion and returns the operation its handler was given. */
+async function operationOf(
+  run: ReturnType<typeof setup>['run'],
+  call: OperationCall<unknown>,
+): Promise<Operation<unknown>> {
+  let op: Operation<unknown> | undefined;
+  await run('freight-promote', call, async o => {
+    op = o;
+    return { status: 201 };
+  });
+  return op!;
+}
+
 beforeEach(() => {
   log = [];
   audits = [];
@@ -455,19 +468,14 @@ describe('createOperationRunner', () => {
     it("writes with the user's token and reads with the portal's", async () => {
       const client = fakeClient('main', { forwardUserToken: true });
       const { run } = setup({ client });
-      let op: Operation<unknown> | undefined;
-      await run(
-        'freight-promote',
+      const op = await operationOf(
+        run,
         promoteCall({ kargoToken: 'dana-kargo-token' }),
-        async o => {
-          op = o;
-          return { status: 201 };
-        },
       );
       expect(client.withToken).toHaveBeenCalledWith('dana-kargo-token');
-      expect(op!.reader).toBe(client);
-      expect((op!.writer as FakeClient).token).toBe('dana-kargo-token');
-      expect(op!.writer).toBe(
+      expect(op.reader).toBe(client);
+      expect((op.writer as FakeClient).token).toBe('dana-kargo-token');
+      expect(op.writer).toBe(
         (client.withToken as jest.Mock).mock.results[0].value,
       );
     });
@@ -475,17 +483,12 @@ describe('createOperationRunner', () => {
 
   it("ignores a user's token on an instance that acts with its own", async () => {
     const { run, client } = setup();
-    let op: Operation<unknown> | undefined;
-    await run(
-      'freight-promote',
+    const op = await operationOf(
+      run,
       promoteCall({ kargoToken: 'dana-kargo-token' }),
-      async o => {
-        op = o;
-        return { status: 201 };
-      },
     );
     expect(client.withToken).not.toHaveBeenCalled();
-    expect(op!.writer).toBe(client);
+    expect(op.writer).toBe(client);
   });
 });
 
