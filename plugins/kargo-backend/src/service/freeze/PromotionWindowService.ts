@@ -11,12 +11,11 @@ import {
 import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
 import {
-  actorOf,
-  Operation,
-  OperationCall,
   OperationDeps,
   OperationService,
-} from '../operations/operation';
+} from '../operations/OperationService';
+import type { Operation, OperationCall } from '../operations/types';
+import { actorOf } from '../operations/operation';
 import { objectName, parse } from '../operations/schemas';
 import {
   evaluatePromotionSchedule,

@@ -3,7 +3,8 @@ import {
   kargoFreightApprovePermission,
   kargoProjectResourceRef,
 } from '@kargo-backstage/plugin-kargo-common';
-import { OperationCall, OperationService } from '../operations/operation';
+import { OperationService } from '../operations/OperationService';
+import type { OperationCall } from '../operations/types';
 import * as check from '../operations/preconditions';
 import { aliasBody, approveBody } from '../operations/schemas';
 

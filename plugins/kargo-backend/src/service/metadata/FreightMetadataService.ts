@@ -10,11 +10,11 @@ import {
 import { z } from 'zod/v3';
 import { KargoStore } from '../../database';
 import {
-  actorOf,
-  OperationCall,
   OperationDeps,
   OperationService,
-} from '../operations/operation';
+} from '../operations/OperationService';
+import type { OperationCall } from '../operations/types';
+import { actorOf } from '../operations/operation';
 import { requireFreight } from '../operations/preconditions';
 import { parse } from '../operations/schemas';
 import { authorizeProjectChange, stagesFedBy } from '../operations/stageScope';

@@ -1,7 +1,5 @@
 import {
-  AuditorService,
   BackstageCredentials,
-  HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { AuthenticationError, NotAllowedError } from '@backstage/errors';
@@ -10,53 +8,32 @@ import {
   AuthorizeResult,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { JsonObject, JsonValue } from '@backstage/types';
+import { JsonObject } from '@backstage/types';
 import {
   kargoProjectResourceRef,
   kargoStageResourceRef,
 } from '@kargo-backstage/plugin-kargo-common';
 import { authorizeKargo } from '@kargo-backstage/plugin-kargo-node';
-import express from 'express';
 import { z } from 'zod/v3';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
-import { ProjectSnapshots } from '../ProjectSnapshots';
 import { ProjectSnapshot } from '../views/buildProjectView';
 import { parse, pathParams } from './schemas';
+import {
+  Operation,
+  OperationCall,
+  OperationDeps,
+  OperationHandler,
+  OperationResult,
+} from './types';
 
-export interface OperationDeps {
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  auditor: AuditorService;
-  instances: KargoInstances;
-  snapshots: ProjectSnapshots;
-  /** Called after a change succeeded, e.g. to tell open pages. */
-  onChange?(instance: string, project: string): Promise<void> | void;
-  /** The routes change only the portal's data, not Kargo's: keep the Kargo cache. */
-  portalDataOnly?: boolean;
-}
-
-/** What every operation handler gets: the checked request and the project as last read. */
-export interface Operation<B> {
-  credentials: BackstageCredentials;
-  params: z.infer<typeof pathParams>;
-  body: B;
-  instance: string;
-  project: string;
-  /** Reads (snapshots) always use the service token. */
-  reader: KargoClient;
-  /** The client that makes the change: the user's own token when forwarded. */
-  writer: KargoClient;
-  snapshot: () => Promise<ProjectSnapshot>;
-  /** Throws 403 unless the user holds `permission` on every resource. */
-  authorize(
-    permission: ResourcePermission,
-    resourceRefs: string[],
-  ): Promise<void>;
-  stageRef(stage: string): string;
-  /** Fills the audit event's meta as the operation learns more. */
-  meta: JsonObject;
-}
+export type {
+  Operation,
+  OperationCall,
+  OperationDeps,
+  OperationHandler,
+  OperationResult,
+} from './types';
+export { callOf, sendResult } from './http';
 
 /** Throws 403 unless the caller holds `permission` (kargo.project.read) on the project. */
 export async function authorizeProjectRead(
@@ -86,27 +63,6 @@ export function actorOf(credentials: BackstageCredentials): string {
   };
   return principal.userEntityRef ?? `service:${principal.subject}`;
 }
-
-export interface OperationResult {
-  status: number;
-  body?: JsonValue;
-  headers?: Record<string, string>;
-}
-
-/** One change asked for, by HTTP or by an action: who, where, what. */
-export interface OperationCall<B> {
-  credentials: BackstageCredentials;
-  params: z.infer<typeof pathParams>;
-  body: B;
-  /** The user's own Kargo token, for instances that act with it (forwardUserToken). */
-  kargoToken?: string;
-  /** The HTTP request when there is one: the auditor reads where it came from. */
-  request?: express.Request;
-}
-
-export type OperationHandler<B> = (
-  op: Operation<B>,
-) => Promise<OperationResult>;
 
 /**
  * Runs changes: whatever asks (a route, an action), each one is audited with the Backstage user
@@ -218,37 +174,6 @@ export type ServiceOperation = (
   call: OperationCall<unknown>,
 ) => Promise<OperationResult>;
 
-/** A service whose changes run as operations (audited, authorized, checked). */
-export abstract class OperationService<
-  O extends OperationDeps = OperationDeps,
-> {
-  protected readonly run: OperationRunner;
-
-  constructor(protected readonly options: O) {
-    this.run = createOperationRunner(options);
-  }
-
-  /**
-   * The project's path, checked, once the caller may read it (`permission`, 403 otherwise) on
-   * an instance that is configured (404 otherwise).
-   */
-  protected async readable(
-    credentials: BackstageCredentials,
-    ref: unknown,
-    permission: ResourcePermission = kargoProjectReadPermission,
-  ): Promise<z.infer<typeof pathParams>> {
-    const params = parse(pathParams, ref, 'path');
-    await authorizeProjectRead(
-      this.options.permissions,
-      credentials,
-      params,
-      permission,
-    );
-    this.options.instances.get(params.instance);
-    return params;
-  }
-}
-
 /** The operation with its path and body checked (400 naming what is wrong, audited). */
 export function checked<S extends z.ZodTypeAny>(
   op: Operation<unknown>,
@@ -259,30 +184,4 @@ export function checked<S extends z.ZodTypeAny>(
     params: parse(pathParams, op.params, 'path'),
     body: parse(bodySchema, op.body ?? {}, 'request body'),
   };
-}
-
-/**
- * The HTTP request as a call for a service: who asks (401 before anything is audited), the
- * path, the body and the user's Kargo token.
- */
-export async function callOf(
-  httpAuth: HttpAuthService,
-  req: express.Request,
-): Promise<OperationCall<any>> {
-  return {
-    credentials: await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    }),
-    params: req.params as z.infer<typeof pathParams>,
-    body: req.body ?? {},
-    kargoToken: req.header('x-kargo-token'),
-    request: req,
-  };
-}
-
-/** Sends an operation's result as the HTTP answer. */
-export function sendResult(res: express.Response, result: OperationResult) {
-  res.set(result.headers ?? {});
-  if (result.body === undefined) res.status(result.status).end();
-  else res.status(result.status).json(result.body);
 }

@@ -13,12 +13,11 @@ import { GateOutcome, PromotionGates } from '../gates/PromotionGates';
 import { FREEZE_GATE } from '../gates/freezeGate';
 import { IdempotencyKeys } from '../operations/IdempotencyKeys';
 import {
-  actorOf,
-  Operation,
-  OperationCall,
   OperationDeps,
   OperationService,
-} from '../operations/operation';
+} from '../operations/OperationService';
+import type { Operation, OperationCall } from '../operations/types';
+import { actorOf } from '../operations/operation';
 import * as check from '../operations/preconditions';
 import {
   idempotencyKey,

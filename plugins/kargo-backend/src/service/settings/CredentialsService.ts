@@ -10,11 +10,10 @@ import { validRe2 } from '../freeze/stageSelector';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { z } from 'zod/v3';
 import {
-  Operation,
-  OperationCall,
   OperationDeps,
   OperationService,
-} from '../operations/operation';
+} from '../operations/OperationService';
+import type { Operation, OperationCall } from '../operations/types';
 import { objectName, parse } from '../operations/schemas';
 
 const fields = {

@@ -21,11 +21,10 @@ import { KargoTokenAccess } from '../access/KargoTokenAccess';
 import { KargoResourceOwners } from '../../permissions/KargoResourceOwners';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import {
-  Operation,
-  OperationCall,
   OperationDeps,
   OperationService,
-} from '../operations/operation';
+} from '../operations/OperationService';
+import type { Operation, OperationCall } from '../operations/types';
 import { objectName, parse } from '../operations/schemas';
 import { allStages, authorizeProjectChange } from '../operations/stageScope';
 

@@ -5,11 +5,8 @@ import {
 } from '@kargo-backstage/plugin-kargo-common';
 import semver from 'semver';
 import { z } from 'zod/v3';
-import {
-  Operation,
-  OperationCall,
-  OperationService,
-} from '../operations/operation';
+import { OperationService } from '../operations/OperationService';
+import type { Operation, OperationCall } from '../operations/types';
 import { isRegex } from './CredentialsService';
 import { authorizeProjectChange, stagesFedBy } from '../operations/stageScope';
 

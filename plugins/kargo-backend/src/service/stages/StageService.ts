@@ -4,7 +4,8 @@ import {
   kargoStageReverifyPermission,
   kargoWarehouseRefreshPermission,
 } from '@kargo-backstage/plugin-kargo-common';
-import { OperationCall, OperationService } from '../operations/operation';
+import { OperationService } from '../operations/OperationService';
+import type { OperationCall } from '../operations/types';
 import * as check from '../operations/preconditions';
 import { parse, pathParams } from '../operations/schemas';
 
