@@ -12,7 +12,7 @@ import {
 } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { createKargoProjectInitAction } from '../actions/projectInit';
-import { actionContext, allowing } from './actionContext';
+import { actionContext, allowing, denying } from './actionContext';
 
 /** dana's own Kargo token, for instances that forward the user's token. */
 export const DANA_KARGO_TOKEN = 'dana-own-kargo-token';
@@ -38,6 +38,32 @@ export function instancesFor(
   );
 }
 
+/** The checkout project the tests create with kargo:project:init. */
+export const checkoutSpec = {
+  instance: 'sim',
+  project: 'checkout',
+  gitRepo: 'https://github.com/example/checkout-deploy.git',
+  warehouses: [
+    {
+      name: 'checkout',
+      image: {
+        repoURL: 'ghcr.io/example/checkout',
+        semverConstraint: '^1.0.0',
+      },
+    },
+  ],
+  stages: [
+    { name: 'test' },
+    { name: 'uat', from: ['test'], verification: 'smoke-test' },
+    {
+      name: 'prod',
+      from: ['uat'],
+      pullRequest: true,
+      argocdApp: 'checkout-${stage}',
+    },
+  ],
+};
+
 export interface AuditedEvent {
   eventId: string;
   status: string;
@@ -58,6 +84,12 @@ export interface KargoActionTest {
   mutations(): string[];
   /** Everything Kargo has in a project, to compare before and after. */
   projectState(project: string): unknown;
+  /** Configures the simulator's instance again, with `extra`, for the actions built after. */
+  configureInstance(extra: Record<string, unknown>): void;
+  /** Denies the listed permissions (see denying) to the actions built after; returns the fake. */
+  deny(...denials: Parameters<typeof denying>): ReturnType<typeof denying>;
+  /** Creates the checkout project (checkoutSpec) with kargo:project:init, as dana. */
+  initCheckout(): Promise<void>;
 }
 
 /**
@@ -105,6 +137,17 @@ export function kargoActionTest(
       ),
       roles: t.sim.roles.list(project),
     }),
+    configureInstance: extra => {
+      t.instances = instancesFor(t.kargo, extra);
+    },
+    deny: (...denials) => {
+      const permissions = denying(...denials);
+      t.permissions = permissions;
+      return permissions;
+    },
+    initCheckout: async () => {
+      await createKargoProjectInitAction(t).handler(context(checkoutSpec).ctx);
+    },
   } as KargoActionTest;
   beforeEach(async () => {
     t.kargo = await startTestKargo({
@@ -133,33 +176,19 @@ export function context(input: Record<string, unknown>, isDryRun = false) {
   return actionContext(input, { isDryRun });
 }
 
-/** The checkout project the tests create with kargo:project:init. */
-export const checkoutSpec = {
-  instance: 'sim',
-  project: 'checkout',
-  gitRepo: 'https://github.com/example/checkout-deploy.git',
-  warehouses: [
-    {
-      name: 'checkout',
-      image: {
-        repoURL: 'ghcr.io/example/checkout',
-        semverConstraint: '^1.0.0',
-      },
-    },
-  ],
-  stages: [
-    { name: 'test' },
-    { name: 'uat', from: ['test'], verification: 'smoke-test' },
-    {
-      name: 'prod',
-      from: ['uat'],
-      pullRequest: true,
-      argocdApp: 'checkout-${stage}',
-    },
-  ],
-};
-
-/** Creates the checkout project (checkoutSpec) with kargo:project:init, as dana. */
-export async function initCheckout(t: KargoActionTest) {
-  await createKargoProjectInitAction(t).handler(context(checkoutSpec).ctx);
-}
+/**
+ * A Stage `name` in `namespace` that takes freight directly from the image-writeback
+ * warehouse kargo:freight:create writes to, as YAML for sim.applyManifests.
+ */
+export const writebackStage = (namespace: string, name: string) => `
+apiVersion: kargo.akuity.io/v1alpha1
+kind: Stage
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  requestedFreight:
+    - origin: { kind: Warehouse, name: image-writeback }
+      sources: { direct: true }
+  promotionTemplate:
+    spec:
+      steps: [{ uses: git-clone, config: {} }]
+`;

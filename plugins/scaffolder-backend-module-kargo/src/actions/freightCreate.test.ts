@@ -1,12 +1,10 @@
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
-import { denying } from '../__testUtils__/actionContext';
-import { runExample } from '../__testUtils__/examples';
 import {
   context,
-  initCheckout,
-  instancesFor,
   kargoActionTest,
-} from '../__testUtils__/kargoActionTest';
+  runExample,
+  writebackStage,
+} from '../__testUtils__';
 import { createKargoFreightCreateAction } from './freightCreate';
 import { createKargoProjectInitAction } from './projectInit';
 import { createKargoResourcesApplyAction } from './resourcesApply';
@@ -33,7 +31,7 @@ function expectWritebackFreight(
 
 describe('kargo:freight:create', () => {
   it('creates promotable freight for an image no warehouse subscribes to', async () => {
-    await initCheckout(t);
+    await t.initCheckout();
     const action = createKargoFreightCreateAction(t);
     const { ctx, outputs } = context({
       project: 'checkout',
@@ -110,7 +108,7 @@ describe('kargo:freight:create acts for the user who runs it', () => {
   };
 
   it('needs kargo.project.manage on the project', async () => {
-    t.permissions = denying({ permission: 'kargo.project.manage' });
+    t.deny({ permission: 'kargo.project.manage' });
     const before = t.projectState('kargo-demo');
     await expect(
       createKargoFreightCreateAction(t).handler(context(input).ctx),
@@ -130,22 +128,8 @@ spec:
   subscriptions:
     - image: { repoURL: ghcr.io/example/hotfix }
 ---
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Stage
-metadata: { name: prod-hotfix, namespace: kargo-demo }
-spec:
-  requestedFreight:
-    - origin: { kind: Warehouse, name: image-writeback }
-      sources: { direct: true }
-  promotionTemplate:
-    spec:
-      steps:
-        - uses: git-clone
-          config:
-            repoURL: https://github.com/example/guestbook-deploy.git
-            checkout: [{ branch: main, path: ./src }]
-`);
-    t.permissions = denying({
+${writebackStage('kargo-demo', 'prod-hotfix')}`);
+    t.deny({
       permission: 'kargo.stage.manage',
       resourceRef: 'sim/kargo-demo/prod-hotfix',
     });
@@ -171,7 +155,7 @@ spec:
   });
 
   it('fails without the user token secret where the instance forwards it', async () => {
-    t.instances = instancesFor(t.kargo, { forwardUserToken: true });
+    t.configureInstance({ forwardUserToken: true });
     await expect(
       createKargoFreightCreateAction(t).handler(context(input).ctx),
     ).rejects.toThrow(/no secret "kargoToken"/);

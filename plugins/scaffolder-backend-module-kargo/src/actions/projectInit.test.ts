@@ -5,16 +5,12 @@ import {
 import {
   actionContext,
   allowing,
-  denying,
-} from '../__testUtils__/actionContext';
-import { runExample } from '../__testUtils__/examples';
-import {
   checkoutSpec,
   context,
   DANA_KARGO_TOKEN,
-  instancesFor,
   kargoActionTest,
-} from '../__testUtils__/kargoActionTest';
+  runExample,
+} from '../__testUtils__';
 import { createKargoProjectInitAction } from './projectInit';
 
 const t = kargoActionTest();
@@ -168,7 +164,7 @@ describe('kargo:project:init acts for the user who runs it', () => {
   };
 
   it("refuses an ordinary user an existing project and changes nothing in it (the template's takeover)", async () => {
-    t.permissions = denying({
+    t.deny({
       permission: 'kargo.project.manage',
       resourceRef: 'sim/kargo-demo',
     });
@@ -193,7 +189,7 @@ describe('kargo:project:init acts for the user who runs it', () => {
   });
 
   it('says in a dry run that it would be refused, changing nothing', async () => {
-    t.permissions = denying({
+    t.deny({
       permission: 'kargo.project.manage',
       resourceRef: 'sim/kargo-demo',
     });
@@ -208,7 +204,7 @@ describe('kargo:project:init acts for the user who runs it', () => {
   });
 
   it('needs kargo.stage.manage on the stages an update governs, and kargo.project.admin.grant to grant kargo-admin', async () => {
-    t.permissions = denying(
+    t.deny(
       { permission: 'kargo.stage.manage', resourceRef: 'sim/kargo-demo/prod' },
       { permission: 'kargo.project.admin.grant' },
     );
@@ -233,7 +229,7 @@ describe('kargo:project:init acts for the user who runs it', () => {
   });
 
   it('creates a new project for a user allowed to create, naming the user and the owner as its portal owners', async () => {
-    t.permissions = denying({ permission: 'kargo.project.manage' });
+    t.deny({ permission: 'kargo.project.manage' });
     const action = createKargoProjectInitAction(t);
     await action.handler(
       actionContext(
@@ -268,7 +264,7 @@ describe('kargo:project:init acts for the user who runs it', () => {
   });
 
   it('refuses a new project to a user without kargo.project.create, creating nothing', async () => {
-    t.permissions = denying({ permission: 'kargo.project.create' });
+    t.deny({ permission: 'kargo.project.create' });
     const action = createKargoProjectInitAction(t);
     await expect(action.handler(context(checkoutSpec).ctx)).rejects.toThrow(
       /^Not allowed: kargo.project.create$/,
@@ -328,7 +324,7 @@ describe('kargo:project:init acts for the user who runs it', () => {
   });
 
   it("acts with the user's own Kargo token where the instance forwards it, and fails without one", async () => {
-    t.instances = instancesFor(t.kargo, { forwardUserToken: true });
+    t.configureInstance({ forwardUserToken: true });
     const action = createKargoProjectInitAction(t);
     await expect(action.handler(context(checkoutSpec).ctx)).rejects.toThrow(
       /acts with the user's own Kargo token .*no secret "kargoToken"/,

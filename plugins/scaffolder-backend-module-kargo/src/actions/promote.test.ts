@@ -10,16 +10,15 @@ import request from 'supertest';
 import {
   actionContext,
   allowing,
-  denying,
-} from '../__testUtils__/actionContext';
-import {
   DANA_KARGO_TOKEN,
+  denying,
   instancesFor,
   kargoActionTest,
-} from '../__testUtils__/kargoActionTest';
+  runExample,
+  writebackStage,
+} from '../__testUtils__';
 import { createKargoPromoteAction } from './promote';
 import { createKargoFreightCreateAction } from './freightCreate';
-import { runExample } from '../__testUtils__/examples';
 
 // dana may promote in kargo-demo with her own Kargo token.
 const t = kargoActionTest({
@@ -263,18 +262,7 @@ describe('kargo:promote example', () => {
       kind: 'Project',
       metadata: { name: 'checkout' },
     });
-    t.sim.applyManifests(`
-apiVersion: kargo.akuity.io/v1alpha1
-kind: Stage
-metadata: { name: test, namespace: checkout }
-spec:
-  requestedFreight:
-    - origin: { kind: Warehouse, name: image-writeback }
-      sources: { direct: true }
-  promotionTemplate:
-    spec:
-      steps: [{ uses: git-clone, config: {} }]
-`);
+    t.sim.applyManifests(writebackStage('checkout', 'test'));
     const [{ freight }] = await runExample(createKargoFreightCreateAction(t));
     const { action } = await kargoBackend({ instance });
     expect(action.examples).toHaveLength(1); // another example needs its test here

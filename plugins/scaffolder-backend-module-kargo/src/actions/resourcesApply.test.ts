@@ -1,11 +1,4 @@
-import { denying } from '../__testUtils__/actionContext';
-import { runExample } from '../__testUtils__/examples';
-import {
-  context,
-  initCheckout,
-  instancesFor,
-  kargoActionTest,
-} from '../__testUtils__/kargoActionTest';
+import { context, kargoActionTest, runExample } from '../__testUtils__';
 import { createKargoProjectInitAction } from './projectInit';
 import { createKargoResourcesApplyAction } from './resourcesApply';
 
@@ -13,7 +6,7 @@ const t = kargoActionTest();
 
 describe('kargo:resources:apply', () => {
   it('creates and updates manifests in the project, refusing other namespaces', async () => {
-    await initCheckout(t);
+    await t.initCheckout();
     const action = createKargoResourcesApplyAction(t);
     const manifests = `apiVersion: argoproj.io/v1alpha1
 kind: AnalysisTemplate
@@ -121,7 +114,7 @@ spec:
   );
 
   it('needs kargo.project.manage on the project', async () => {
-    t.permissions = denying({
+    t.deny({
       permission: 'kargo.project.manage',
       resourceRef: 'sim/kargo-demo',
     });
@@ -133,7 +126,7 @@ spec:
   });
 
   it('needs kargo.stage.manage on every stage the manifests govern', async () => {
-    t.permissions = denying({
+    t.deny({
       permission: 'kargo.stage.manage',
       resourceRef: 'sim/kargo-demo/prod',
     });
@@ -165,7 +158,7 @@ spec:
   });
 
   it('refuses in a dry run what the real run would be refused, changing nothing', async () => {
-    t.permissions = denying({ permission: 'kargo.project.manage' });
+    t.deny({ permission: 'kargo.project.manage' });
     await expect(
       createKargoResourcesApplyAction(t).handler(
         context({ project: 'kargo-demo', manifests: stage('hotfix') }, true)
@@ -176,7 +169,7 @@ spec:
   });
 
   it('fails without the user token secret where the instance forwards it', async () => {
-    t.instances = instancesFor(t.kargo, { forwardUserToken: true });
+    t.configureInstance({ forwardUserToken: true });
     await expect(apply(stage('hotfix'))).rejects.toThrow(
       /no secret "kargoToken"/,
     );
