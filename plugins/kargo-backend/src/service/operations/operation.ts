@@ -26,13 +26,7 @@ import {
   OperationResult,
 } from './types';
 
-export type {
-  Operation,
-  OperationCall,
-  OperationDeps,
-  OperationHandler,
-  OperationResult,
-} from './types';
+export type * from './types';
 export { callOf, sendResult } from './http';
 
 /** Throws 403 unless the caller holds `permission` (kargo.project.read) on the project. */
