@@ -5,18 +5,20 @@
  *
  * Run with `yarn bench`; results go to bench/RESULTS.md.
  */
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import knexFactory from 'knex';
 import { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import {
+  owned,
+  silentSignals,
+} from '../packages/backend/src/__testUtils__/portalFixtures';
 import { DatabaseKargoStore } from '../plugins/kargo-backend/src/database';
 import { SimulatorProcess, startSimulatorProcess } from './simulatorProcess';
 
@@ -70,25 +72,14 @@ function remoteClient() {
     });
 }
 
-const component = (name: string, project: string) => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: { 'kargo.akuity.io/project': project },
-  },
-  spec: { type: 'service', owner: 'guests' },
-});
-
 async function backend(kargo: SimulatorProcess, ttlSeconds: number) {
   const { server } = await startTestBackend({
     features: [
       kargoPlugin,
       catalogServiceMock.factory({
         entities: [
-          component('large', 'large'),
-          component('guestbook', 'kargo-demo'),
+          owned('large', 'large', 'guests'),
+          owned('guestbook', 'kargo-demo', 'guests'),
         ],
       }),
       mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
@@ -106,11 +97,7 @@ async function backend(kargo: SimulatorProcess, ttlSeconds: number) {
           },
         },
       }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({ publish: async () => {} }),
-      }),
+      silentSignals,
     ],
   });
   const { port } = server.address() as AddressInfo;

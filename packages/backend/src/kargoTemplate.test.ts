@@ -2,11 +2,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -15,7 +11,6 @@ import {
   AuthorizeResult,
 } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type {
   KargoSimulator,
   RunningKargoSimulator,
@@ -36,6 +31,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
 import { scaffolderModuleLocalPublish } from './localPublishModule';
+import { as, silentSignals } from './__testUtils__/portalFixtures';
 
 jest.setTimeout(60_000);
 
@@ -153,11 +149,7 @@ async function runTemplate(options: {
           },
         },
       }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({ publish: async () => {} }),
-      }),
+      silentSignals,
       createServiceFactory({
         service: coreServices.auditor,
         deps: {},
@@ -170,7 +162,7 @@ async function runTemplate(options: {
       }),
     ],
   });
-  const user = mockCredentials.user.header(options.user);
+  const user = as(options.user);
   const created = await request(server)
     .post('/api/scaffolder/v2/tasks')
     .set('authorization', user)

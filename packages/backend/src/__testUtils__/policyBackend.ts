@@ -18,7 +18,6 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import permissionPlugin from '@backstage/plugin-permission-backend';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import type {
   KargoSimulator,
   RunningKargoSimulator,
@@ -27,23 +26,9 @@ import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
 import { simulatorInstance } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { permissionModuleKargoPolicy } from '../kargoPermissionPolicy';
+import { silentSignals } from './portalFixtures';
 
-/** A catalog Component that names a Kargo project, owned by `owner`. */
-export const owned = (
-  name: string,
-  project: string,
-  owner: string,
-): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name,
-    namespace: 'default',
-    annotations: { 'kargo.akuity.io/project': project },
-  },
-  spec: { type: 'service', owner, lifecycle: 'production' },
-  relations: [{ type: 'ownedBy', targetRef: owner }],
-});
+export { as, owned } from './portalFixtures';
 
 /** A project's freight in the simulator, oldest first. */
 export const freightOf = (sim: KargoSimulator, project: string): Freight[] =>
@@ -54,9 +39,6 @@ export const freightOf = (sim: KargoSimulator, project: string): Freight[] =>
         b.metadata!.creationTimestamp!,
       ),
     );
-
-/** The signed-in user's header (mock tokens). */
-export const as = (user: string) => mockCredentials.user.header(user);
 
 const EXTERNAL_PREFIX = 'Bearer test-external:';
 /**
@@ -163,11 +145,7 @@ export async function startPolicyBackend(options: PolicyBackendOptions) {
             audit.push(event);
           }, deps),
       }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({ publish: async () => {} }),
-      }),
+      silentSignals,
     ],
   });
 }

@@ -8,10 +8,11 @@ import {
   RunningKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import { startTestKargo } from '@kargo-backstage/plugin-kargo-backend/testUtils';
-import type { Freight, Promotion } from '@kargo-backstage/plugin-kargo-common';
+import type { Promotion } from '@kargo-backstage/plugin-kargo-common';
 import request from 'supertest';
 import {
   as,
+  freightOf,
   owned,
   setProjectOwners,
   startPolicyBackend,
@@ -24,15 +25,7 @@ let audit: Array<Record<string, any>>;
 
 const dev = as('user:default/dev');
 const api = (path: string) => `/api/kargo/instances/sim/projects/${path}`;
-const newest = () =>
-  sim.store
-    .list<Freight>('Freight', 'kargo-demo')
-    .sort((a, b) =>
-      a.metadata!.creationTimestamp!.localeCompare(
-        b.metadata!.creationTimestamp!,
-      ),
-    )
-    .at(-1)!.metadata!.name!;
+const newest = () => freightOf(sim, 'kargo-demo').at(-1)!.metadata!.name!;
 const promotions = () => sim.store.list<Promotion>('Promotion', 'kargo-demo');
 
 beforeEach(async () => {
