@@ -2,42 +2,27 @@ import { mockServices } from '@backstage/backend-test-utils';
 import {
   DEFAULT_TOKENS,
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import type { Freight, Stage } from '@kargo-backstage/plugin-kargo-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { ADMIN, clientOf, startSimulator } from './__testUtils__/simulator';
 import { watchDemoStages } from './__testUtils__/watchDemoStages';
 import { KargoClient } from './KargoClient';
 
-const ADMIN = DEFAULT_TOKENS[0].token;
 const logger = mockServices.logger.mock();
 
 let kargo: RunningKargoSimulator;
 let sim: KargoSimulator;
 
-function clientFor(
+const clientFor = (
   overrides: Partial<{ url: string; token: string; timeoutMs: number }> = {},
-) {
-  return new KargoClient(
-    {
-      name: 'sim',
-      url: kargo.url,
-      token: ADMIN,
-      timeoutMs: 2000,
-      ...overrides,
-    },
-    { logger, retryDelayMs: 10 },
-  );
-}
+) => clientOf(kargo, overrides);
 
 beforeEach(async () => {
-  kargo = await startKargoSimulator({
-    clock: new ManualClock(),
+  kargo = await startSimulator({
     projects: ['kargo-demo', 'microservices'],
-    keepaliveMs: 100,
     tokens: [
       ...DEFAULT_TOKENS,
       // Kargo's system-level kargo-viewer, as an OIDC user.

@@ -1,11 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import {
-  DEFAULT_TOKENS,
+import type {
   KargoSimulator,
-  ManualClock,
   RunningKargoSimulator,
-  startKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import {
   isPromotionRequest,
@@ -14,30 +11,24 @@ import {
 } from '@kargo-backstage/plugin-kargo-common';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { ADMIN, clientOf, startSimulator } from './__testUtils__/simulator';
 import { watchDemoStages } from './__testUtils__/watchDemoStages';
 import { KargoClient } from './KargoClient';
 import { KargoInstances } from './KargoInstances';
 import { kargoServerInfo } from './kargoServer';
 import { WatchReplay } from './watchReplay';
 
-const ADMIN = DEFAULT_TOKENS[0].token;
 const logger = mockServices.logger.mock();
 const running: RunningKargoSimulator[] = [];
 
 async function kargoAt(serverVersion?: string) {
-  const kargo = await startKargoSimulator({
-    clock: new ManualClock(),
+  const kargo = await startSimulator({
     projects: ['kargo-demo'],
-    keepaliveMs: 100,
     serverVersion,
   });
   const sim = kargo.simulator;
   running.push(kargo);
-  const client = new KargoClient(
-    { name: 'sim', url: kargo.url, token: ADMIN, timeoutMs: 2000 },
-    { logger, retryDelayMs: 10 },
-  );
-  return { kargo, sim, client };
+  return { kargo, sim, client: clientOf(kargo) };
 }
 afterEach(async () => {
   await Promise.all(running.splice(0).map(k => k.close()));
