@@ -54,7 +54,17 @@ export class KargoBackendClient implements KargoApi {
   private async client(): Promise<KargoBackendApiClient> {
     return createKargoBackendClient({
       baseUrl: await this.options.discoveryApi.getBaseUrl('kargo'),
-      fetch: request => this.options.fetchApi.fetch(request),
+      // Backstage's fetch middleware rebuilds the request from what it is given, which a
+      // Request whose body was read cannot be: it gets the URL and the parts instead.
+      fetch: async request =>
+        this.options.fetchApi.fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: ['GET', 'HEAD'].includes(request.method)
+            ? undefined
+            : (await request.text()) || undefined,
+          signal: request.signal,
+        }),
       onError: response => ResponseError.fromResponse(response),
     });
   }
