@@ -1,6 +1,5 @@
 import {
   AuditorService,
-  HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
@@ -29,14 +28,12 @@ import { ProjectSnapshot } from '../views/buildProjectView';
 import {
   actorOf,
   authorizeProjectRead,
-  callOf,
-  checked,
   createOperationRunner,
   Operation,
   OperationCall,
   OperationDeps,
 } from './operation';
-import { approveBody, emptyBody } from './schemas';
+import { approveBody } from './schemas';
 
 const jane = mockCredentials.user('user:default/jane');
 
@@ -531,123 +528,6 @@ describe('run.checked', () => {
     });
     expect(snapshots.invalidate).not.toHaveBeenCalled();
     expect(onChange).not.toHaveBeenCalled();
-  });
-});
-
-describe('checked', () => {
-  const op = (params: object, body: unknown): Operation<unknown> =>
-    ({
-      credentials: jane,
-      params,
-      body,
-      instance: 'main',
-      project: 'shop',
-      meta: {},
-    } as unknown as Operation<unknown>);
-
-  it('passes the parsed path and body on, with the rest of the operation', () => {
-    const original = op(
-      { instance: 'main', project: 'shop', freight: 'f1' },
-      { stage: 'prod' },
-    );
-    const result = checked(original, approveBody);
-    expect(result.params).toEqual({
-      instance: 'main',
-      project: 'shop',
-      freight: 'f1',
-    });
-    expect(result.body).toEqual({ stage: 'prod' });
-    expect(result.credentials).toBe(jane);
-    expect(result.meta).toBe(original.meta);
-  });
-
-  it('takes a missing body as empty', () => {
-    expect(
-      checked(op({ instance: 'main', project: 'shop' }, undefined), emptyBody)
-        .body,
-    ).toEqual({});
-  });
-
-  it('answers 400 naming the path field that is wrong', () => {
-    expect(() =>
-      checked(op({ instance: 'main', project: 'Shop_1' }, {}), emptyBody),
-    ).toThrow(
-      new InputError(
-        'Invalid path: project: must be a lowercase Kubernetes object name',
-      ),
-    );
-    expect(() =>
-      checked(op({ instance: 'main', project: 'Shop_1' }, {}), emptyBody),
-    ).toThrow(InputError);
-  });
-
-  it('answers 400 naming the body field that is wrong', () => {
-    const call = () =>
-      checked(
-        op({ instance: 'main', project: 'shop' }, { stage: 'Prod' }),
-        approveBody,
-      );
-    expect(call).toThrow(InputError);
-    expect(call).toThrow(
-      'Invalid request body: stage: must be a lowercase Kubernetes object name',
-    );
-    expect(() =>
-      checked(op({ instance: 'main', project: 'shop' }, {}), approveBody),
-    ).toThrow(/^Invalid request body: stage: /);
-  });
-});
-
-describe('callOf', () => {
-  function request(
-    headers: Record<string, string>,
-    fields: Partial<express.Request> = {},
-  ): express.Request {
-    return {
-      params: { instance: 'main', project: 'shop', stage: 'prod' },
-      header: (name: string) => headers[name.toLocaleLowerCase('en-US')],
-      ...fields,
-    } as unknown as express.Request;
-  }
-
-  it('reads the credentials (users and services), the path, the body and x-kargo-token', async () => {
-    const credentials = jest.fn(async () => jane);
-    const httpAuth = mockServices.httpAuth.mock({
-      credentials: credentials as HttpAuthService['credentials'],
-    });
-    const req = request(
-      { 'x-kargo-token': 'dana-kargo-token' },
-      { body: { freight: 'f1' } },
-    );
-    const call = await callOf(httpAuth, req);
-    expect(credentials).toHaveBeenCalledWith(req, {
-      allow: ['user', 'service'],
-    });
-    expect(call).toEqual({
-      credentials: jane,
-      params: { instance: 'main', project: 'shop', stage: 'prod' },
-      body: { freight: 'f1' },
-      kargoToken: 'dana-kargo-token',
-      request: req,
-    });
-  });
-
-  it('takes a missing body as empty and no token as none', async () => {
-    const httpAuth = mockServices.httpAuth.mock({
-      credentials: (async () => jane) as HttpAuthService['credentials'],
-    });
-    const call = await callOf(httpAuth, request({}));
-    expect(call.body).toEqual({});
-    expect(call.kargoToken).toBeUndefined();
-  });
-
-  it('lets a refusal of the credentials through (401 before anything else)', async () => {
-    const refused = new AuthenticationError('no credentials');
-    const httpAuth = mockServices.httpAuth.mock({
-      credentials: (async () => {
-        throw refused;
-      }) as HttpAuthService['credentials'],
-    });
-    await expect(callOf(httpAuth, request({}))).rejects.toBe(refused);
   });
 });
 
