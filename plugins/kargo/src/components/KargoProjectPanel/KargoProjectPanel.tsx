@@ -19,6 +19,7 @@ import Typography from '@material-ui/core/Typography';
 import SettingsIcon from '@material-ui/icons/Settings';
 import { lazy, Suspense, useState } from 'react';
 import { useProjectUpdates } from '../../hooks/useProjectUpdates';
+import { FlexRow } from '../FlexRow';
 import { FreightDrawer } from '../FreightDrawer';
 import { FreightTimeline } from '../FreightTimeline';
 import { PipelineGraph } from '../PipelineGraph';
@@ -90,11 +91,10 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
   );
 
   const toolbar = (
-    <Box
-      display="flex"
+    <FlexRow
+      wrap
       alignItems="center"
-      flexWrap="wrap"
-      style={{ gap: 16 }}
+      gap={16}
       mb={2}
       role="toolbar"
       aria-label={`Freight and pipeline of ${view.project}`}
@@ -137,7 +137,7 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
         </FormControl>
       )}
       <WarehouseRefreshButtons view={view} />
-    </Box>
+    </FlexRow>
   );
 
   return (

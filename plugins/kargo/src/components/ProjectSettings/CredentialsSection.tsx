@@ -1,17 +1,15 @@
 import { useApi } from '@backstage/core-plugin-api';
-import Box from '@material-ui/core/Box';
 import MenuItem from '@material-ui/core/MenuItem';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { kargoApiRef } from '../../api';
+import { FlexRow } from '../FlexRow';
 import { KargoActionButton } from '../KargoActions';
+import { RowField, useRowDrafts } from './RowField';
+import { SettingsTable } from './SettingsTable';
 import { manageProject, SectionProps } from './types';
 
 const EMPTY = {
@@ -30,7 +28,7 @@ export function CredentialsSection(props: SectionProps) {
   const { settings, projectRef, reload } = props;
   const api = useApi(kargoApiRef);
   const [form, setForm] = useState(EMPTY);
-  const [passwords, setPasswords] = useState<Record<string, string>>({});
+  const password = useRowDrafts();
   const manage = {
     ...manageProject(props),
     kargoDenied: settings.kargoAccess?.denied.manageCredentials,
@@ -54,81 +52,64 @@ export function CredentialsSection(props: SectionProps) {
           Kargo did not list the credentials: {settings.credentialsError}
         </Alert>
       )}
-      <Table size="small" aria-label="Repository credentials">
-        <TableHead>
-          <TableRow>
-            <TableCell>Name</TableCell>
-            <TableCell>Type</TableCell>
-            <TableCell>Repository</TableCell>
-            <TableCell>Username</TableCell>
-            <TableCell>Password</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {settings.credentials.map(c => (
-            <TableRow key={c.name}>
-              <TableCell>{c.name}</TableCell>
-              <TableCell>{c.type}</TableCell>
-              <TableCell>
-                <code>{c.repoUrl}</code>
-                {c.repoUrlIsRegex && ' (pattern)'}
-              </TableCell>
-              <TableCell>{c.username}</TableCell>
-              <TableCell>
-                <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-                  <TextField
-                    id={`kargo-credentials-${c.name}-password`}
-                    size="small"
-                    type="password"
-                    autoComplete="new-password"
-                    label={`New password for ${c.name}`}
-                    value={passwords[c.name] ?? ''}
-                    onChange={e =>
-                      setPasswords({ ...passwords, [c.name]: e.target.value })
-                    }
-                  />
-                  <KargoActionButton
-                    {...manage}
-                    unavailableReason={
-                      passwords[c.name] ? undefined : 'Type the new password'
-                    }
-                    successMessage={`Password of ${c.name} replaced`}
-                    onClick={async () => {
-                      await api.saveRepoCredentials(
-                        projectRef,
-                        { ...c, password: passwords[c.name] },
-                        'update',
-                      );
-                      setPasswords({ ...passwords, [c.name]: '' });
-                      reload();
-                    }}
-                  >
-                    Replace
-                  </KargoActionButton>
-                  <KargoActionButton
-                    {...manage}
-                    color="secondary"
-                    successMessage={`Credentials ${c.name} deleted`}
-                    onClick={async () => {
-                      await api.deleteRepoCredentials(projectRef, c.name);
-                      reload();
-                    }}
-                  >
-                    Delete {c.name}
-                  </KargoActionButton>
-                </Box>
-              </TableCell>
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-      <Box
-        display="flex"
-        flexWrap="wrap"
-        alignItems="center"
-        mt={1}
-        style={{ gap: 8 }}
+      <SettingsTable
+        label="Repository credentials"
+        columns={['Name', 'Type', 'Repository', 'Username', 'Password']}
+        items={settings.credentials}
       >
+        {c => (
+          <>
+            <TableCell>{c.name}</TableCell>
+            <TableCell>{c.type}</TableCell>
+            <TableCell>
+              <code>{c.repoUrl}</code>
+              {c.repoUrlIsRegex && ' (pattern)'}
+            </TableCell>
+            <TableCell>{c.username}</TableCell>
+            <TableCell>
+              <RowField
+                id={`kargo-credentials-${c.name}-password`}
+                type="password"
+                autoComplete="new-password"
+                label={`New password for ${c.name}`}
+                value={password.draft(c.name)}
+                onChange={v => password.setDraft(c.name, v)}
+              >
+                <KargoActionButton
+                  {...manage}
+                  unavailableReason={
+                    password.draft(c.name) ? undefined : 'Type the new password'
+                  }
+                  successMessage={`Password of ${c.name} replaced`}
+                  onClick={async () => {
+                    await api.saveRepoCredentials(
+                      projectRef,
+                      { ...c, password: password.draft(c.name) },
+                      'update',
+                    );
+                    password.setDraft(c.name, '');
+                    reload();
+                  }}
+                >
+                  Replace
+                </KargoActionButton>
+                <KargoActionButton
+                  {...manage}
+                  color="secondary"
+                  successMessage={`Credentials ${c.name} deleted`}
+                  onClick={async () => {
+                    await api.deleteRepoCredentials(projectRef, c.name);
+                    reload();
+                  }}
+                >
+                  Delete {c.name}
+                </KargoActionButton>
+              </RowField>
+            </TableCell>
+          </>
+        )}
+      </SettingsTable>
+      <FlexRow wrap alignItems="center" mt={1} gap={8}>
         {field('name', 'Name')}
         <TextField
           id="kargo-credentials-new-type"
@@ -163,7 +144,7 @@ export function CredentialsSection(props: SectionProps) {
         >
           Add credentials
         </KargoActionButton>
-      </Box>
+      </FlexRow>
     </section>
   );
 }

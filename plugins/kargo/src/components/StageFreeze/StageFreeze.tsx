@@ -8,12 +8,12 @@ import type {
   PromotionWindowState,
   StageView,
 } from '@kargo-backstage/plugin-kargo-common';
-import Box from '@material-ui/core/Box';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useState } from 'react';
 import { kargoApiRef } from '../../api';
+import { FlexRow } from '../FlexRow';
 import { KargoActionButton } from '../KargoActions';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -70,7 +70,7 @@ export function StageFreeze(props: {
         <Typography color="textSecondary">Open for promotion.</Typography>
       )}
       {state && !state.open && (
-        <Box display="flex" flexWrap="wrap" style={{ gap: 8 }} marginY={1}>
+        <FlexRow wrap gap={8} marginY={1}>
           {state.closedBy
             .filter(w => w.kind === 'Deny')
             .map(w => (
@@ -84,7 +84,7 @@ export function StageFreeze(props: {
                 End {w.name}
               </KargoActionButton>
             ))}
-        </Box>
+        </FlexRow>
       )}
       {cannotHold && (
         <Alert severity="info">
@@ -92,13 +92,7 @@ export function StageFreeze(props: {
           auto-promotion off: {cannotHold}
         </Alert>
       )}
-      <Box
-        display="flex"
-        alignItems="flex-end"
-        flexWrap="wrap"
-        style={{ gap: 8 }}
-        marginY={1}
-      >
+      <FlexRow wrap alignItems="flex-end" gap={8} marginY={1}>
         <TextField
           id={`freeze-until-${stage.name}`}
           label="Freeze until"
@@ -134,7 +128,7 @@ export function StageFreeze(props: {
         >
           Freeze now
         </KargoActionButton>
-      </Box>
+      </FlexRow>
     </div>
   );
 }

@@ -1,0 +1,2 @@
+export { FlexRow } from './FlexRow';
+export type { FlexRowProps } from './FlexRow';
