@@ -14,6 +14,26 @@ import { PromoteDialog } from './PromoteDialog';
 
 const promoteButton = () => screen.getByRole('button', { name: 'Promote' });
 
+/** The dialog for cart-dev, with no freight picked yet. */
+function renderCartDev(options: Parameters<typeof renderWithKargo>[1]) {
+  const view = shopView();
+  return renderWithKargo(
+    <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
+    options,
+  );
+}
+
+/** A gate's deny for cart-dev; an overridable one is overridden with kargo.freeze.override. */
+const deny = (gate: string, reason: string, overridable = false) => ({
+  gate,
+  stage: 'cart-dev',
+  result: 'deny' as const,
+  reason,
+  overridable,
+  ...(overridable && { overridePermission: 'kargo.freeze.override' }),
+  needsConfirmation: false,
+});
+
 function rows() {
   const table = screen.getByRole('table', { name: 'What changes' });
   return within(table)
@@ -158,11 +178,7 @@ describe('PromoteDialog', () => {
   });
 
   it('tells a user the policy refuses, and keeps Promote disabled', async () => {
-    const view = shopView();
-    await renderWithKargo(
-      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
-      { authorize: AuthorizeResult.DENY },
-    );
+    await renderCartDev({ authorize: AuthorizeResult.DENY });
     expect(
       await screen.findByText(/You are not allowed to promote into cart-dev/),
     ).toBeInTheDocument();
@@ -182,15 +198,11 @@ describe('PromoteDialog', () => {
       enrichments: {},
     };
     const getPromotionGates = jest.fn(async () => [
-      {
-        gate: 'freeze',
-        stage: 'cart-dev',
-        result: 'deny' as const,
-        reason: 'Stage "cart-dev" is frozen by promotion window "rehearsal"',
-        overridable: true,
-        overridePermission: 'kargo.freeze.override',
-        needsConfirmation: false,
-      },
+      deny(
+        'freeze',
+        'Stage "cart-dev" is frozen by promotion window "rehearsal"',
+        true,
+      ),
       {
         gate: 'do-not-promote-verdict',
         stage: 'cart-dev',
@@ -242,29 +254,17 @@ describe('PromoteDialog', () => {
   });
 
   it('offers no freeze override to a user without kargo.freeze.override', async () => {
-    const view = shopView();
-    await renderWithKargo(
-      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
-      {
-        api: {
-          getPromotionGates: async () => [
-            {
-              gate: 'freeze',
-              stage: 'cart-dev',
-              result: 'deny' as const,
-              reason: 'Frozen for the release',
-              overridable: true,
-              overridePermission: 'kargo.freeze.override',
-              needsConfirmation: false,
-            },
-          ],
-        },
-        authorize: r =>
-          r.permission.name === 'kargo.freeze.override'
-            ? AuthorizeResult.DENY
-            : AuthorizeResult.ALLOW,
+    await renderCartDev({
+      api: {
+        getPromotionGates: async () => [
+          deny('freeze', 'Frozen for the release', true),
+        ],
       },
-    );
+      authorize: r =>
+        r.permission.name === 'kargo.freeze.override'
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    });
     expect(
       await screen.findByText('Frozen for the release'),
     ).toBeInTheDocument();
@@ -275,33 +275,14 @@ describe('PromoteDialog', () => {
   });
 
   it('offers what the outcome flags allow, whatever the gate is called', async () => {
-    const view = shopView();
-    await renderWithKargo(
-      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
-      {
-        api: {
-          getPromotionGates: async () => [
-            {
-              gate: 'freeze',
-              stage: 'cart-dev',
-              result: 'deny' as const,
-              reason: 'The freeze gate failed: database down',
-              overridable: false,
-              needsConfirmation: false,
-            },
-            {
-              gate: 'change-board',
-              stage: 'cart-dev',
-              result: 'deny' as const,
-              reason: 'No change ticket',
-              overridable: true,
-              overridePermission: 'kargo.freeze.override',
-              needsConfirmation: false,
-            },
-          ],
-        },
+    await renderCartDev({
+      api: {
+        getPromotionGates: async () => [
+          deny('freeze', 'The freeze gate failed: database down'),
+          deny('change-board', 'No change ticket', true),
+        ],
       },
-    );
+    });
     expect(
       await screen.findByLabelText(
         'Override the change-board gate (recorded in the audit log)',
@@ -320,21 +301,17 @@ describe('PromoteDialog', () => {
   });
 
   it('shows a failed gate preview as an error and keeps Promote disabled', async () => {
-    const view = shopView();
-    await renderWithKargo(
-      <PromoteDialog view={view} stage={view.stages[0]} onClose={jest.fn()} />,
-      {
-        api: {
-          getPromotionGates: async () => {
-            throw Object.assign(new Error('Request failed with 503'), {
-              body: {
-                error: { message: 'Kargo instance "sim" is unreachable' },
-              },
-            });
-          },
+    await renderCartDev({
+      api: {
+        getPromotionGates: async () => {
+          throw Object.assign(new Error('Request failed with 503'), {
+            body: {
+              error: { message: 'Kargo instance "sim" is unreachable' },
+            },
+          });
         },
       },
-    );
+    });
     expect(
       await screen.findByText(
         'Could not ask the promotion gates: Kargo instance "sim" is unreachable',
