@@ -5,18 +5,11 @@ import {
   Table,
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
-import {
-  getKargoAnnotations,
-  KARGO_PROJECT_ANNOTATION,
-  KargoProjectView,
-} from '@kargo-backstage/plugin-kargo-common';
+import { KargoProjectView } from '@kargo-backstage/plugin-kargo-common';
 import Typography from '@material-ui/core/Typography';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { useKargoEntityView } from '../../hooks/useKargoEntityView';
+import { KargoAnnotated } from '../KargoAnnotated';
 import { KargoStatus } from '../KargoStatus';
 import { freezeLabel } from '../StageFreeze';
 
@@ -46,13 +39,11 @@ function rows(project: KargoProjectView) {
  * @public
  */
 export function EntityKargoCard() {
-  const { entity } = useEntity();
-  const annotations = getKargoAnnotations(entity);
-  if (!annotations)
-    return (
-      <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />
-    );
-  return <KargoCardBody entityRef={stringifyEntityRef(entity)} />;
+  return (
+    <KargoAnnotated>
+      {entity => <KargoCardBody entityRef={stringifyEntityRef(entity)} />}
+    </KargoAnnotated>
+  );
 }
 
 function KargoCardBody(props: { entityRef: string }) {

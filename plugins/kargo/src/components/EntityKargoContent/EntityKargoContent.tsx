@@ -5,17 +5,12 @@ import {
 } from '@backstage/core-components';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
-  MissingAnnotationEmptyState,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
-import {
-  getKargoAnnotations,
-  KARGO_PROJECT_ANNOTATION,
   KargoProjectError,
   KargoProjectView,
 } from '@kargo-backstage/plugin-kargo-common';
 import Grid from '@material-ui/core/Grid';
 import { useKargoEntityView } from '../../hooks/useKargoEntityView';
+import { KargoAnnotated } from '../KargoAnnotated';
 import { KargoProjectPanel } from '../KargoProjectPanel';
 
 const isError = (
@@ -27,14 +22,11 @@ const isError = (
  * @public
  */
 export function EntityKargoContent() {
-  const { entity } = useEntity();
-  const annotations = getKargoAnnotations(entity);
-  if (!annotations) {
-    return (
-      <MissingAnnotationEmptyState annotation={KARGO_PROJECT_ANNOTATION} />
-    );
-  }
-  return <KargoProjects entity={entity} />;
+  return (
+    <KargoAnnotated>
+      {entity => <KargoProjects entity={entity} />}
+    </KargoAnnotated>
+  );
 }
 
 function KargoProjects(props: { entity: Entity }) {

@@ -1,0 +1,1 @@
+export { KargoAnnotated } from './KargoAnnotated';
