@@ -13,18 +13,13 @@ import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { screen } from '@testing-library/react';
 import { kargoApiRef } from './api';
 import kargoPlugin from './alpha';
-import { shopView, testKargoApi } from './components/__testUtils__/testViews';
+import {
+  shopView,
+  storefront,
+  testKargoApi,
+} from './components/__testUtils__/testViews';
 
-const storefront = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'storefront',
-    namespace: 'default',
-    annotations: { 'kargo.akuity.io/project': 'shop' },
-  },
-  spec: { type: 'website', owner: 'guests' },
-};
+const entity = storefront('shop');
 
 describe('the new-frontend-system plugin', () => {
   it('provides the Kargo tab, filtered to annotated entities, and renders it in an app', async () => {
@@ -35,13 +30,11 @@ describe('the new-frontend-system plugin', () => {
     const filter = tester.get(
       EntityContentBlueprint.dataRefs.filterFunction,
     ) as unknown as (entity: object) => boolean;
-    expect(filter(storefront)).toBe(true);
-    expect(filter({ ...storefront, metadata: { name: 'x' } })).toBe(false);
+    expect(filter(entity)).toBe(true);
+    expect(filter({ ...entity, metadata: { name: 'x' } })).toBe(false);
 
     await renderInTestApp(
-      <EntityProvider entity={storefront}>
-        {tester.reactElement()}
-      </EntityProvider>,
+      <EntityProvider entity={entity}>{tester.reactElement()}</EntityProvider>,
       {
         apis: [
           [
@@ -70,6 +63,6 @@ describe('the new-frontend-system plugin', () => {
     const filter = card.get(
       EntityCardBlueprint.dataRefs.filterFunction,
     ) as unknown as (entity: object) => boolean;
-    expect(filter(storefront)).toBe(true);
+    expect(filter(entity)).toBe(true);
   });
 });

@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
@@ -8,7 +7,7 @@ import {
 } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { kargoApiRef } from '../../api';
-import { shopView, testKargoApi } from '../__testUtils__/testViews';
+import { shopView, storefront, testKargoApi } from '../__testUtils__/testViews';
 import { EntityKargoCard } from './EntityKargoCard';
 
 describe('EntityKargoCard', () => {
@@ -16,14 +15,7 @@ describe('EntityKargoCard', () => {
     const api = testKargoApi({
       getEntityView: async () => ({ entityRef: 'x', projects: [shopView()] }),
     });
-    const entity: Entity = {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: 'storefront',
-        annotations: { 'kargo.akuity.io/project': 'shop' },
-      },
-    };
+    const entity = storefront('shop');
     await renderInTestApp(
       <TestApiProvider
         apis={[

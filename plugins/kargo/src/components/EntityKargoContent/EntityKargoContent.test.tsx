@@ -8,15 +8,9 @@ import {
 } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { KargoApi, kargoApiRef } from '../../api';
-import { shopView, testKargoApi } from '../__testUtils__/testViews';
+import { openFreightDrawer } from '../__testUtils__/testApis';
+import { shopView, storefront, testKargoApi } from '../__testUtils__/testViews';
 import { EntityKargoContent } from './EntityKargoContent';
-
-const entity = (annotations?: Record<string, string>): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: { name: 'storefront', namespace: 'default', annotations },
-  spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
-});
 
 function renderContent(e: Entity, getEntityView: KargoApi['getEntityView']) {
   const api = testKargoApi({ getEntityView });
@@ -35,7 +29,7 @@ function renderContent(e: Entity, getEntityView: KargoApi['getEntityView']) {
 }
 
 describe('EntityKargoContent', () => {
-  const annotated = entity({ 'kargo.akuity.io/project': 'shop,gone' });
+  const annotated = storefront('shop,gone');
 
   it('shows each project, and a failing one as an error naming its instance', async () => {
     const getEntityView = jest.fn(async () => ({
@@ -95,18 +89,11 @@ describe('EntityKargoContent', () => {
     fireEvent.click(
       screen.getByRole('button', { name: 'Close', hidden: true }),
     );
-    fireEvent.click(
-      within(
-        screen.getByRole('listitem', { name: 'Freight daring-dingo 2.3.0' }),
-      ).getByRole('button'),
-    );
-    expect(
-      await screen.findByText('Freight daring-dingo · 2.3.0'),
-    ).toBeInTheDocument();
+    await openFreightDrawer('daring-dingo', '2.3.0');
   });
 
   it('explains the missing annotation with the YAML to add', async () => {
-    await renderContent(entity(), jest.fn());
+    await renderContent(storefront(), jest.fn());
     expect(
       (await screen.findAllByText(/kargo\.akuity\.io\/project/)).length,
     ).toBeGreaterThan(0);

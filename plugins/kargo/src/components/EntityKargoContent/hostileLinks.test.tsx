@@ -1,23 +1,13 @@
 /* eslint-disable no-script-url -- hostile URLs are what these tests feed in */
-import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import type { KargoProjectView } from '@kargo-backstage/plugin-kargo-common';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { renderWithKargo } from '../__testUtils__/testApis';
-import { shopView } from '../__testUtils__/testViews';
+import { openFreightDrawer, renderWithKargo } from '../__testUtils__/testApis';
+import { shopView, storefront } from '../__testUtils__/testViews';
 import { FreightDrawer } from '../FreightDrawer';
 import { EntityKargoContent } from './EntityKargoContent';
 
-const entity: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'storefront',
-    namespace: 'default',
-    annotations: { 'kargo.akuity.io/project': 'shop' },
-  },
-  spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
-};
+const entity = storefront('shop');
 
 /** The shop, with every URL Kargo, people and enrichers provide made hostile (and a few safe ones). */
 function hostileView(): KargoProjectView {
@@ -105,14 +95,7 @@ describe('hostile links in the Kargo tab', () => {
     expectOnlySafeAnchors();
 
     // the freight drawer: notes, links, the changelog enrichment, the commit
-    fireEvent.click(
-      within(
-        screen.getByRole('listitem', { name: 'Freight daring-dingo 2.3.0' }),
-      ).getByRole('button'),
-    );
-    expect(
-      await screen.findByText('Freight daring-dingo · 2.3.0'),
-    ).toBeInTheDocument();
+    await openFreightDrawer('daring-dingo', '2.3.0');
     // the notes: unsafe links are their text, within the paragraph
     expect(await screen.findByText('see the chat')).toBeInTheDocument();
     expect(screen.getByText('x y z')).toBeInTheDocument();

@@ -8,6 +8,7 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { ReactElement } from 'react';
 import { KargoApi, kargoApiRef } from '../../api';
 import { testKargoApi } from './testViews';
@@ -40,4 +41,16 @@ export function renderWithKargo(
       {ui}
     </TestApiProvider>,
   );
+}
+
+/** Opens a freight's drawer from its timeline card (`Freight <alias> <version>`) and waits for it. */
+export async function openFreightDrawer(alias: string, version: string) {
+  fireEvent.click(
+    within(
+      screen.getByRole('listitem', { name: `Freight ${alias} ${version}` }),
+    ).getByRole('button'),
+  );
+  expect(
+    await screen.findByText(`Freight ${alias} · ${version}`),
+  ).toBeInTheDocument();
 }

@@ -1,3 +1,4 @@
+import type { Entity } from '@backstage/catalog-model';
 import type { KargoApi } from '../../api';
 import type {
   FreightView,
@@ -190,6 +191,20 @@ export function shopView(): KargoProjectView {
       },
     ],
     fetchedAt: '2026-11-02T10:00:00Z',
+  };
+}
+
+/** The catalog's storefront service, naming the Kargo project(s) `project` when given. */
+export function storefront(project?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name: 'storefront',
+      namespace: 'default',
+      annotations: project ? { 'kargo.akuity.io/project': project } : undefined,
+    },
+    spec: { type: 'service', owner: 'guests', lifecycle: 'production' },
   };
 }
 
