@@ -14,6 +14,36 @@ export function errorMessage(error: unknown): string {
   return e.body?.error?.message || e.message || String(error);
 }
 
+/**
+ * Runs Kargo actions: `busy` while one runs; then its success message (if any) or the
+ * backend's error as an alert.
+ */
+export function useKargoAction() {
+  const alertApi = useApi(alertApiRef);
+  const [busy, setBusy] = useState(false);
+  const run = async (
+    action: () => Promise<unknown> | void,
+    successMessage?: string,
+  ) => {
+    setBusy(true);
+    try {
+      await action();
+      if (successMessage) {
+        alertApi.post({
+          message: successMessage,
+          severity: 'success',
+          display: 'transient',
+        });
+      }
+    } catch (error) {
+      alertApi.post({ message: errorMessage(error), severity: 'error' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, run };
+}
+
 export interface KargoActionButtonProps {
   permission: ResourcePermission;
   /** The stages or project acted on; the button needs the permission on all. */
@@ -42,26 +72,7 @@ export interface KargoActionButtonProps {
 export function KargoActionButton(props: KargoActionButtonProps) {
   const { permission, resourceRefs, unavailableReason, kargoDenied } = props;
   const { loading, allowed } = useKargoPermission(permission, resourceRefs);
-  const alertApi = useApi(alertApiRef);
-  const [busy, setBusy] = useState(false);
-
-  const run = async () => {
-    setBusy(true);
-    try {
-      await props.onClick();
-      if (props.successMessage) {
-        alertApi.post({
-          message: props.successMessage,
-          severity: 'success',
-          display: 'transient',
-        });
-      }
-    } catch (error) {
-      alertApi.post({ message: errorMessage(error), severity: 'error' });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, run } = useKargoAction();
 
   const reason =
     !loading && !allowed
@@ -79,7 +90,7 @@ export function KargoActionButton(props: KargoActionButtonProps) {
         Boolean(kargoDenied) ||
         Boolean(unavailableReason)
       }
-      onClick={run}
+      onClick={() => run(props.onClick, props.successMessage)}
     >
       {props.children}
     </Button>

@@ -1,4 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import {
   kargoProjectResourceRef,
   kargoWarehouseRefreshPermission,
@@ -13,7 +13,7 @@ import ArrowDropDownIcon from '@material-ui/icons/ArrowDropDown';
 import { useState } from 'react';
 import { kargoApiRef } from '../../api';
 import { useKargoPermission } from '../../hooks/useKargoPermission';
-import { errorMessage, KargoActionButton } from './KargoActionButton';
+import { KargoActionButton, useKargoAction } from './KargoActionButton';
 
 /**
  * "Refresh <warehouse>": ask a warehouse to look for new artifacts now. One warehouse gets a
@@ -44,40 +44,30 @@ export function WarehouseRefreshButtons(props: { view: KargoProjectView }) {
 function WarehouseRefreshMenu(props: { view: KargoProjectView }) {
   const { view } = props;
   const kargoApi = useApi(kargoApiRef);
-  const alertApi = useApi(alertApiRef);
   const { loading, allowed } = useKargoPermission(
     kargoWarehouseRefreshPermission,
     [kargoProjectResourceRef(view.instance, view.project)],
   );
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useKargoAction();
   const menuId = `${view.instance}-${view.project}-refresh-warehouses`;
 
-  const refresh = async (names: string[]) => {
+  const refresh = (names: string[]) => {
     setAnchor(null);
-    setBusy(true);
-    try {
-      await Promise.all(
-        names.map(name =>
-          kargoApi.refreshWarehouse(
-            { instance: view.instance, project: view.project },
-            name,
+    return run(
+      () =>
+        Promise.all(
+          names.map(name =>
+            kargoApi.refreshWarehouse(
+              { instance: view.instance, project: view.project },
+              name,
+            ),
           ),
         ),
-      );
-      alertApi.post({
-        message:
-          names.length === 1
-            ? `Warehouse ${names[0]} is looking for new artifacts`
-            : `${names.length} warehouses are looking for new artifacts`,
-        severity: 'success',
-        display: 'transient',
-      });
-    } catch (error) {
-      alertApi.post({ message: errorMessage(error), severity: 'error' });
-    } finally {
-      setBusy(false);
-    }
+      names.length === 1
+        ? `Warehouse ${names[0]} is looking for new artifacts`
+        : `${names.length} warehouses are looking for new artifacts`,
+    );
   };
 
   const denied = !loading && !allowed;
