@@ -1,21 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test } from '@playwright/test';
-
-/** Signs in (as the guest by default) and waits for the backend's Kargo plugin to answer. */
-async function open(page: Page, path: string, signIn = 'Enter') {
-  for (let i = 0; i < 60; i++) {
-    const health = await page.request
-      .get('http://localhost:7007/api/kargo/health')
-      .catch(() => undefined);
-    if (health?.ok()) break;
-    await page.waitForTimeout(1000);
-  }
-  await page.goto(path);
-  // Every test starts in a fresh browser context: sign in.
-  await page
-    .getByRole('button', { name: signIn, exact: true })
-    .click({ timeout: 60_000 });
-}
+import { open } from './signIn';
 
 const GUESTBOOK_KARGO = '/catalog/default/component/guestbook/kargo';
 

@@ -1,6 +1,7 @@
 import { expect, Locator, Page, test } from '@playwright/test';
 import fs from 'node:fs';
 import path from 'node:path';
+import { open } from './signIn';
 
 /*
  * The Kargo tab's layout at the window widths people use: the header's controls inside the
@@ -14,21 +15,6 @@ const VIEWPORTS = [
 ];
 /** The smallest node text accepted in the pipeline graph, in screen pixels. */
 const MIN_TEXT_PX = 11;
-
-/** Signs in as the guest and waits for the backend's Kargo plugin to answer. */
-async function open(page: Page, path_: string) {
-  for (let i = 0; i < 60; i++) {
-    const health = await page.request
-      .get('http://localhost:7007/api/kargo/health')
-      .catch(() => undefined);
-    if (health?.ok()) break;
-    await page.waitForTimeout(1000);
-  }
-  await page.goto(path_);
-  await page
-    .getByRole('button', { name: 'Enter', exact: true })
-    .click({ timeout: 60_000 });
-}
 
 async function box(locator: Locator) {
   const b = await locator.boundingBox();
