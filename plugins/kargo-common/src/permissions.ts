@@ -1,4 +1,5 @@
 import {
+  BasicPermission,
   createPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
@@ -192,8 +193,16 @@ export const kargoProjectPermissions = [
   kargoProjectAdminGrantPermission,
 ];
 
-/** Every permission the Kargo plugins define. @public */
-export const kargoPermissions = [
+/**
+ * Every permission the Kargo plugins define. Typed as written: an inferred union's order varies
+ * with the compiler's, and the API report with it.
+ * @public
+ */
+export const kargoPermissions: Array<
+  | BasicPermission
+  | ResourcePermission<'kargo-stage'>
+  | ResourcePermission<'kargo-project'>
+> = [
   kargoProjectCreatePermission,
   ...kargoStagePermissions,
   ...kargoProjectPermissions,
