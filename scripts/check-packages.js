@@ -69,7 +69,10 @@ for (const dir of plugins) {
       for (const entry of Object.keys(pkg.exports)) {
         if (entry === './package.json') continue;
         const base = entry === '.' ? 'index' : entry.slice(2);
-        expect(`dist/${base}.esm.js`);
+        // Frontend and common packages build ES modules, backend ones CommonJS.
+        if (!files.includes(`dist/${base}.esm.js`)) {
+          expect(`dist/${base}.cjs.js`);
+        }
         expect(`dist/${base}.d.ts`);
       }
     } else {
