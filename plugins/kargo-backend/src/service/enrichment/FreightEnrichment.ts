@@ -28,6 +28,7 @@ export class FreightEnrichment {
     known: Freight[],
   ): Promise<number> {
     let stored = 0;
+    const predecessorOf = predecessors(known);
     for (const enricher of this.enrichers) {
       const names = freight.map(f => f.metadata!.name!);
       const done = await this.store.enrichedFreight(ref, enricher.name, names);
@@ -37,7 +38,7 @@ export class FreightEnrichment {
           const content = await enricher.enrich({
             ...ref,
             freight: f,
-            previous: previousOf(f, known),
+            previous: predecessorOf(f),
           });
           if (!content) continue;
           await this.store.putEnrichment(
@@ -59,13 +60,40 @@ export class FreightEnrichment {
   }
 }
 
+/**
+ * Finds for any freight the newest freight of the same origin created before it. Sorted once
+ * per origin, then each lookup is a binary search: O(n log n) for a project's freight, where
+ * filtering and sorting all of it per freight was quadratic.
+ */
+export function predecessors(
+  known: Freight[],
+): (freight: Freight) => Freight | undefined {
+  const byOrigin = new Map<string, Freight[]>();
+  for (const k of known) {
+    const key = originKey(k.origin);
+    const line = byOrigin.get(key);
+    if (line) line.push(k);
+    else byOrigin.set(key, [k]);
+  }
+  for (const line of byOrigin.values()) {
+    line.sort((a, b) => created(a).localeCompare(created(b)));
+  }
+  return freight => {
+    const line = byOrigin.get(originKey(freight.origin)) ?? [];
+    const at = created(freight);
+    // The last of the line created strictly before `at`.
+    let low = 0;
+    let high = line.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (created(line[mid]) < at) low = mid + 1;
+      else high = mid;
+    }
+    return line[low - 1];
+  };
+}
+
 /** The newest freight of the same origin created before this one. */
 export function previousOf(freight: Freight, known: Freight[]) {
-  return known
-    .filter(
-      k =>
-        originKey(k.origin) === originKey(freight.origin) &&
-        created(k) < created(freight),
-    )
-    .sort((a, b) => created(b).localeCompare(created(a)))[0];
+  return predecessors(known)(freight);
 }
