@@ -6,7 +6,7 @@ import { OperationCall, OperationResult } from './types';
 
 /**
  * The HTTP request as a call for a service: who asks (401 before anything is audited), the
- * path, the body and the user's Kargo token.
+ * path, the body, the user's Kargo token and the Idempotency-Key.
  */
 export async function callOf(
   httpAuth: HttpAuthService,
@@ -19,6 +19,7 @@ export async function callOf(
     params: req.params as z.infer<typeof pathParams>,
     body: req.body ?? {},
     kargoToken: req.header('x-kargo-token'),
+    idempotencyKey: req.header('idempotency-key'),
     request: req,
   };
 }

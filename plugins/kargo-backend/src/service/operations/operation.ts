@@ -163,11 +163,6 @@ export function createOperationRunner(deps: OperationDeps) {
 /** Runs changes; `run.checked` checks the path and body first. */
 export type OperationRunner = ReturnType<typeof createOperationRunner>;
 
-/** A change a service makes, whoever asks. */
-export type ServiceOperation = (
-  call: OperationCall<unknown>,
-) => Promise<OperationResult>;
-
 /** The operation with its path and body checked (400 naming what is wrong, audited). */
 export function checked<S extends z.ZodTypeAny>(
   op: Operation<unknown>,

@@ -48,13 +48,9 @@ export function createOperationsRouter(
     [`${stagePath}/promotions`, promotions.promote],
     [`${stagePath}/promotions/downstream`, promotions.promoteDownstream],
   ] as const) {
-    router.post(path, async (req, res) => {
-      const asked = await call(req);
-      const body = { ...asked.body };
-      const key = req.header('idempotency-key');
-      if (key !== undefined) body.idempotencyKey = key;
-      sendResult(res, await promote.call(promotions, { ...asked, body }));
-    });
+    router.post(path, async (req, res) =>
+      sendResult(res, await promote.call(promotions, await call(req))),
+    );
   }
 
   router.post(`${freightPath}/approve`, async (req, res) =>

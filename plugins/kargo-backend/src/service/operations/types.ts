@@ -68,6 +68,8 @@ export interface OperationCall<B> {
   body: B;
   /** The user's own Kargo token, for instances that act with it (forwardUserToken). */
   kargoToken?: string;
+  /** The caller's Idempotency-Key, for changes that make something (promotions). */
+  idempotencyKey?: string;
   /** The HTTP request when there is one: the auditor reads where it came from. */
   request?: express.Request;
 }

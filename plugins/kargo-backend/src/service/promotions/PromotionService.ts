@@ -25,18 +25,15 @@ import {
   pathParams,
   promoteBody,
 } from '../operations/schemas';
-import { z } from 'zod/v3';
 
 /** How far Kargo's clock may be behind ours when looking for what a lost request created. */
 const CLOCK_SKEW_MS = 30_000;
 
-export type PromoteInput = z.infer<typeof promoteBody> & {
-  /** A retry with the same key gets the first answer, never a second Promotion. */
-  idempotencyKey?: string;
-};
-
-/** A promotion asked for: into `params.stage`, or downstream of it. */
-export type PromoteCall = OperationCall<PromoteInput>;
+/**
+ * A promotion asked for: into `params.stage`, or downstream of it. A retry with the same
+ * `idempotencyKey` gets the first answer, never a second Promotion.
+ */
+export type PromoteCall = OperationCall<unknown>;
 
 export interface PromotionServiceOptions extends OperationDeps {
   idempotency: IdempotencyKeys;
@@ -63,7 +60,7 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
   /** Promotes freight into a stage: Kargo's Promotion, or a PromotionRequest (after v1.11.2). */
   promote(call: PromoteCall) {
     return this.run('kargo-freight-promote', call, async op => {
-      const input = this.input(op);
+      const input = this.input(op, call.idempotencyKey);
       const stageName = input.stage;
       await op.authorize(kargoFreightPromotePermission, [
         op.stageRef(stageName),
@@ -108,7 +105,7 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
   /** Promotes freight verified in a stage into every stage downstream of it. */
   promoteDownstream(call: PromoteCall) {
     return this.run('kargo-freight-promote-downstream', call, async op => {
-      const input = this.input(op);
+      const input = this.input(op, call.idempotencyKey);
       const snapshot = await op.snapshot();
       check.requireStage(snapshot, op.project, input.stage);
       const freight = check.requireFreight(
@@ -194,12 +191,11 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
   }
 
   /** The checked input of a promote call: stage, body and Idempotency-Key. */
-  private input(op: Operation<PromoteInput>) {
-    const { idempotencyKey: key, ...body } = op.body;
+  private input(op: Operation<unknown>, key: string | undefined) {
     return {
       stage: parse(pathParams, op.params, 'path').stage!,
       key: parse(idempotencyKey, key, 'Idempotency-Key header'),
-      body: parse(promoteBody, body, 'request body'),
+      body: parse(promoteBody, op.body ?? {}, 'request body'),
     };
   }
 
