@@ -32,6 +32,7 @@ import { WatchLeases } from './service/watch/WatchLeases';
 import { createRouter } from './service/router';
 import { PromotionService } from './service/promotions/PromotionService';
 import { EntityViews } from './service/views/EntityViews';
+import { KargoTokenAccess } from './service/access/KargoTokenAccess';
 import os from 'node:os';
 
 /**
@@ -148,8 +149,11 @@ export const kargoPlugin = createBackendPlugin({
           store,
           gates: new PromotionGates([createFreezeGate(store), ...gates]),
         });
+        // What the portal's Kargo token may do, learnt from Kargo once for the views and settings.
+        const tokenAccess = new KargoTokenAccess(logger);
         const entityViews = new EntityViews({
           logger,
+          tokenAccess,
           permissions: deps.permissions,
           catalog: deps.catalog,
           instances,
@@ -160,6 +164,7 @@ export const kargoPlugin = createBackendPlugin({
         httpRouter.use(
           await createRouter({
             logger,
+            tokenAccess,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             auditor: deps.auditor,
