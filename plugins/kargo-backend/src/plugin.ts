@@ -32,6 +32,7 @@ import { WatchLeases } from './service/watch/WatchLeases';
 import { createRouter } from './service/router';
 import { PromotionService } from './service/promotions/PromotionService';
 import { EntityViews } from './service/views/EntityViews';
+import { FreightMetadataService } from './service/metadata/FreightMetadataService';
 import { KargoTokenAccess } from './service/access/KargoTokenAccess';
 import os from 'node:os';
 
@@ -161,6 +162,18 @@ export const kargoPlugin = createBackendPlugin({
           watchers,
           portalData,
         });
+        const metadata = new FreightMetadataService({
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          instances,
+          snapshots,
+          store,
+          // The portal's own data: Kargo's state stays cached; open pages hear of the change.
+          portalDataOnly: true,
+          onChange: (instance, project) =>
+            signals.publish({ instance, project, kind: 'FreightMetadata' }),
+        });
         httpRouter.use(
           await createRouter({
             logger,
@@ -179,6 +192,7 @@ export const kargoPlugin = createBackendPlugin({
             watchers,
             promotions,
             entityViews,
+            metadata,
           }),
         );
         // Load balancers and uptime probes call this without a Backstage token.
@@ -188,8 +202,7 @@ export const kargoPlugin = createBackendPlugin({
           actionsRegistry: deps.actionsRegistry,
           entityViews,
           promotions,
-          store,
-          permissions: deps.permissions,
+          metadata,
         });
       },
     });

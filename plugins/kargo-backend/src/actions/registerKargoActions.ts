@@ -1,8 +1,6 @@
-import { PermissionsService } from '@backstage/backend-plugin-api';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import type { Promotion } from '@kargo-backstage/plugin-kargo-common';
-import { KargoStore } from '../database';
-import { authorizeProjectRead } from '../service/operations/operation';
+import { FreightMetadataService } from '../service/metadata/FreightMetadataService';
 import { PromotionService } from '../service/promotions/PromotionService';
 import { EntityViews } from '../service/views/EntityViews';
 
@@ -15,10 +13,9 @@ export function registerKargoActions(options: {
   actionsRegistry: ActionsRegistryService;
   entityViews: EntityViews;
   promotions: PromotionService;
-  store: KargoStore;
-  permissions: PermissionsService;
+  metadata: FreightMetadataService;
 }) {
-  const { actionsRegistry, entityViews, promotions, store } = options;
+  const { actionsRegistry, entityViews, promotions, metadata } = options;
 
   actionsRegistry.register({
     name: 'get-entity-pipeline',
@@ -137,9 +134,12 @@ export function registerKargoActions(options: {
       output: z => z.object({ items: z.array(z.record(z.any())) }),
     },
     action: async ({ input, credentials }) => {
-      await authorizeProjectRead(options.permissions, credentials, input);
-      const found = await store.getFreightMetadata(input, input.freight);
-      return { output: { items: [...found.values()] as any[] } };
+      const items = await metadata.get(
+        credentials,
+        { instance: input.instance, project: input.project },
+        { freight: input.freight },
+      );
+      return { output: { items: items as any[] } };
     },
   });
 

@@ -51,6 +51,8 @@ export interface RouterOptions {
   promotions: PromotionService;
   /** Entity views, shared with the actions registry. */
   entityViews: EntityViews;
+  /** The portal's freight metadata, shared with the actions registry. */
+  metadata: FreightMetadataService;
 }
 
 export async function createRouter(
@@ -111,18 +113,13 @@ export async function createRouter(
     }),
   );
   /** For the portal's own data: Kargo's state stays cached; open pages hear of the change. */
-  const portalData = (kind: 'FreightMetadata' | 'PromotionWindow') => ({
+  const portalData = (kind: 'PromotionWindow') => ({
     ...deps,
     portalDataOnly: true,
     onChange: (instance: string, project: string) =>
       options.signals.publish({ instance, project, kind }),
   });
-  router.use(
-    createMetadataRouter({
-      httpAuth,
-      metadata: new FreightMetadataService(portalData('FreightMetadata')),
-    }),
-  );
+  router.use(createMetadataRouter({ httpAuth, metadata: options.metadata }));
   router.use(
     createFreezeRouter({
       httpAuth,
