@@ -9,15 +9,21 @@ export const FALLBACK_POLL_MS = 10_000;
 /**
  * The Kargo view of an entity, with a `refresh` that live updates call. Keeps showing the last
  * good view while a refresh runs, so updates do not make the page jump.
+ *
+ * `freightLimit` (freight per warehouse) is part of every fetch, live refreshes included, so
+ * freight the user loaded stays shown; left out, the backend's default applies.
  */
-export function useKargoEntityView(entityRef: string) {
+export function useKargoEntityView(entityRef: string, freightLimit?: number) {
   const kargoApi = useApi(kargoApiRef);
-  const state = useAsyncRetry(
-    () => kargoApi.getEntityView(entityRef),
-    [kargoApi, entityRef],
-  );
+  const state = useAsyncRetry(async () => {
+    const view = await (freightLimit === undefined
+      ? kargoApi.getEntityView(entityRef)
+      : kargoApi.getEntityView(entityRef, { freightLimit }));
+    return { view, freightLimit };
+  }, [kargoApi, entityRef, freightLimit]);
   const last = useRef(state.value);
   if (state.value) last.current = state.value;
+  const shown = state.value ?? last.current;
 
   // Collapse bursts of change signals into one refetch.
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -32,9 +38,11 @@ export function useKargoEntityView(entityRef: string) {
   useEffect(() => () => clearTimeout(timer.current), []);
 
   return {
-    view: state.value ?? last.current,
-    loading: state.loading && !last.current,
-    error: state.value || last.current ? undefined : state.error,
+    view: shown?.view,
+    loading: state.loading && !shown,
+    error: shown ? undefined : state.error,
     refresh,
+    /** A larger freightLimit is being fetched: the shown view has fewer freight than asked for. */
+    loadingFreight: state.loading && shown?.freightLimit !== freightLimit,
   };
 }

@@ -79,6 +79,32 @@ describe('EntityKargoContent', () => {
     expect(screen.queryByLabelText('Stage cart-dev')).not.toBeInTheDocument();
   });
 
+  it('loads 50 more freight per warehouse with "Load more"', async () => {
+    const getEntityView = jest.fn(async () => ({
+      entityRef: 'x',
+      projects: [shopView()],
+    }));
+    await renderContent(annotated, getEntityView);
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Load more freight of cart' }),
+    );
+    await waitFor(() =>
+      expect(getEntityView).toHaveBeenLastCalledWith(
+        'component:default/storefront',
+        { freightLimit: 100 },
+      ),
+    );
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Load more freight of cart' }),
+    );
+    await waitFor(() =>
+      expect(getEntityView).toHaveBeenLastCalledWith(
+        'component:default/storefront',
+        { freightLimit: 150 },
+      ),
+    );
+  });
+
   it('opens the stage and freight drawers', async () => {
     await renderContent(annotated, async () => ({
       entityRef: 'x',

@@ -9,7 +9,9 @@ import {
   KargoProjectView,
 } from '@kargo-backstage/plugin-kargo-common';
 import Grid from '@material-ui/core/Grid';
+import { useState } from 'react';
 import { useKargoEntityView } from '../../hooks/useKargoEntityView';
+import { nextFreightLimit } from '../FreightTimeline';
 import { KargoAnnotated } from '../KargoAnnotated';
 import { KargoProjectPanel } from '../KargoProjectPanel';
 
@@ -31,8 +33,11 @@ export function EntityKargoContent() {
 
 function KargoProjects(props: { entity: Entity }) {
   const { entity } = props;
-  const { view, loading, error, refresh } = useKargoEntityView(
+  // Freight per warehouse: "Load more" raises it, and live updates keep fetching that many.
+  const [freightLimit, setFreightLimit] = useState<number>();
+  const { view, loading, error, refresh, loadingFreight } = useKargoEntityView(
     stringifyEntityRef(entity),
+    freightLimit,
   );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -52,6 +57,9 @@ function KargoProjects(props: { entity: Entity }) {
               view={project}
               entity={entity}
               onChange={refresh}
+              freightLimit={freightLimit}
+              loadingFreight={loadingFreight}
+              onLoadMoreFreight={() => setFreightLimit(nextFreightLimit)}
             />
           )}
         </Grid>

@@ -1,70 +1,66 @@
 import type { FreightView } from '@kargo-backstage/plugin-kargo-common';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import { VerdictChip } from '../FreightMetadata';
-import { freightTitle, freightVersion, stageColor } from '../../freightLabels';
+import { useMemo } from 'react';
+import { stageColor } from '../../freightLabels';
+import { CARD } from './FreightCard';
+import type { FreightPaging } from './freightPaging';
+import { FreightRow } from './FreightRow';
+import { useWindowedRange } from './useWindowedRange';
+
+/** Rows shown at once; more warehouses scroll inside the timeline, not down the page. */
+const VISIBLE_ROWS = 3;
+/** A row: the warehouse's name, its cards and room for a scrollbar. */
+export const ROW = { height: CARD.height + 48 };
 
 const useStyles = makeStyles(theme => ({
-  strip: {
-    display: 'flex',
-    gap: theme.spacing(1),
-    overflowX: 'auto',
-    paddingBottom: theme.spacing(1),
-  },
-  item: {
-    flex: '0 0 150px',
-    display: 'flex',
-    // A project may show a thousand freight; the browser lays out only those in view.
-    contentVisibility: 'auto',
-    containIntrinsicSize: '150px 90px',
-  },
-  card: {
-    flex: 1,
-    font: 'inherit',
-    color: 'inherit',
-    cursor: 'pointer',
-    display: 'flex',
-    flexDirection: 'column',
-    alignItems: 'stretch',
-    justifyContent: 'flex-start',
-    textAlign: 'left',
-    padding: theme.spacing(1),
-    borderRadius: theme.shape.borderRadius,
-    border: `1px solid ${theme.palette.divider}`,
-    background: theme.palette.background.paper,
-    '&:focus-visible': { outline: `2px solid ${theme.palette.primary.main}` },
-  },
-  alias: {
-    display: 'block',
-    fontWeight: 600,
-    fontSize: 13,
-    overflow: 'hidden',
-    textOverflow: 'ellipsis',
-    whiteSpace: 'nowrap',
-  },
-  version: { display: 'block', fontFamily: 'monospace', fontSize: 12 },
-  marks: { display: 'flex', flexWrap: 'wrap', gap: 4, marginTop: 4 },
-  stage: { color: '#fff', borderRadius: 8, padding: '0 6px', fontSize: 11 },
-  verified: {
-    display: 'block',
-    fontSize: 11,
-    color: theme.palette.text.secondary,
-  },
+  rows: { overflowY: 'auto' },
+  row: { height: ROW.height, boxSizing: 'border-box' },
+  warehouse: { display: 'block', color: theme.palette.text.secondary },
 }));
 
 export interface FreightTimelineProps {
   freight: FreightView[];
   stages: string[];
   onSelect(freight: FreightView): void;
+  /** How much of each warehouse's freight is loaded; with it, each row ends with what is left. */
+  paging?: FreightPaging;
+}
+
+/** The freight grouped by warehouse, in the order given (newest first within each). */
+function byWarehouse(freight: FreightView[]) {
+  const rows = new Map<string, FreightView[]>();
+  for (const f of freight) {
+    const row = rows.get(f.origin.name);
+    if (row) row.push(f);
+    else rows.set(f.origin.name, [f]);
+  }
+  return [...rows.entries()].map(([warehouse, items]) => ({
+    warehouse,
+    freight: items,
+  }));
 }
 
 /**
- * Freight as columns, newest first: alias, version, the stages it is in (in each stage's
- * colour), and where it was verified (✓) or manually approved (✔︎ approved).
+ * Freight as columns, newest first, a row per warehouse. Rows and columns are windowed: a
+ * project with thousands of freight renders only the cards in view.
  */
 export function FreightTimeline(props: FreightTimelineProps) {
-  const { freight, stages, onSelect } = props;
+  const { freight, stages, onSelect, paging } = props;
   const classes = useStyles();
+  const rows = useMemo(() => byWarehouse(freight), [freight]);
+  const colors = useMemo(
+    () => new Map(stages.map(s => [s, stageColor(stages, s)])),
+    [stages],
+  );
+  const many = rows.length > VISIBLE_ROWS;
+  const { ref, start, end, onScroll } = useWindowedRange<HTMLDivElement>({
+    count: rows.length,
+    size: ROW.height,
+    axis: 'y',
+    overscan: 1,
+    unmeasured: VISIBLE_ROWS + 1,
+  });
   if (!freight.length) {
     return (
       <Typography color="textSecondary">
@@ -72,60 +68,49 @@ export function FreightTimeline(props: FreightTimelineProps) {
       </Typography>
     );
   }
+  const row = (r: (typeof rows)[number]) => (
+    <FreightRow
+      key={r.warehouse}
+      warehouse={r.warehouse}
+      freight={r.freight}
+      stages={stages}
+      colors={colors}
+      onSelect={onSelect}
+      paging={paging}
+      label={
+        rows.length > 1
+          ? `Freight of ${r.warehouse}, newest first`
+          : 'Freight, newest first'
+      }
+    />
+  );
+  if (rows.length === 1) return row(rows[0]);
+  const shown = many ? rows.slice(start, end) : rows;
   return (
     <div
-      className={classes.strip}
-      role="list"
-      aria-label="Freight, newest first"
+      ref={ref}
+      className={classes.rows}
+      onScroll={onScroll}
+      style={many ? { height: (VISIBLE_ROWS + 0.5) * ROW.height } : undefined}
     >
-      {freight.map(f => {
-        const inStages = stages.filter(s => f.currentlyIn[s] !== undefined);
-        const verified = stages.filter(
-          s => f.verifiedIn[s] !== undefined && !inStages.includes(s),
-        );
-        const approved = Object.keys(f.approvedFor);
-        return (
-          <div
-            key={f.name}
-            className={classes.item}
-            role="listitem"
-            aria-label={`Freight ${freightTitle(f)} ${freightVersion(f)}`}
-          >
-            {/* A plain button: a thousand of them stay cheap (no ripple per card). */}
-            <button
-              type="button"
-              className={classes.card}
-              onClick={() => onSelect(f)}
-            >
-              <span className={classes.alias}>{freightTitle(f)}</span>
-              <span className={classes.version}>{freightVersion(f)}</span>
-              {f.portalMetadata?.verdict && (
-                <VerdictChip verdict={f.portalMetadata.verdict} />
-              )}
-              <span className={classes.marks}>
-                {inStages.map(s => (
-                  <span
-                    key={s}
-                    className={classes.stage}
-                    style={{ background: stageColor(stages, s) }}
-                  >
-                    {s}
-                  </span>
-                ))}
-              </span>
-              {(verified.length > 0 || approved.length > 0) && (
-                <span
-                  className={classes.verified}
-                  title="✓ verified in, ✔︎ approved for"
-                >
-                  {verified.map(s => `✓${s}`).join(' ')}{' '}
-                  {approved.map(s => `✔︎${s}`).join(' ')}
-                </span>
-              )}
-            </button>
+      <div
+        style={{
+          paddingTop: many ? start * ROW.height : 0,
+          paddingBottom: many ? (rows.length - end) * ROW.height : 0,
+        }}
+      >
+        {shown.map(r => (
+          <div key={r.warehouse} className={classes.row}>
+            <Typography variant="caption" className={classes.warehouse}>
+              {r.warehouse}
+              {paging?.total[r.warehouse]
+                ? ` · ${r.freight.length} of ${paging.total[r.warehouse]}`
+                : ''}
+            </Typography>
+            {row(r)}
           </div>
-        );
-      })}
+        ))}
+      </div>
     </div>
   );
 }

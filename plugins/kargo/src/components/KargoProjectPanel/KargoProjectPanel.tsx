@@ -21,7 +21,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useProjectUpdates } from '../../hooks/useProjectUpdates';
 import { FlexRow } from '../FlexRow';
 import { FreightDrawer } from '../FreightDrawer';
-import { FreightTimeline } from '../FreightTimeline';
+import { DEFAULT_FREIGHT_LIMIT, FreightTimeline } from '../FreightTimeline';
 import { PipelineGraph } from '../PipelineGraph';
 import { PromoteDialog } from '../PromoteDialog';
 import { WarehouseRefreshButtons } from '../KargoActions';
@@ -48,6 +48,12 @@ export interface KargoProjectPanelProps {
   entity?: Entity;
   /** Refetch the entity view; called on live updates. */
   onChange(): void;
+  /** The freightLimit (per warehouse) the view was fetched with; the backend's default if left out. */
+  freightLimit?: number;
+  /** A larger freightLimit is being fetched. */
+  loadingFreight?: boolean;
+  /** Refetch with more freight per warehouse; without it, no "Load more". */
+  onLoadMoreFreight?(): void;
 }
 
 /** One Kargo project on the entity page: warehouse filter, freight timeline, pipeline graph, drawers. */
@@ -162,6 +168,13 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
         freight={freight}
         stages={view.stages.map(s => s.name)}
         onSelect={(f: FreightView) => setFreightName(f.name)}
+        paging={{
+          total: view.freightTotal,
+          limit: props.freightLimit ?? DEFAULT_FREIGHT_LIMIT,
+          loading: props.loadingFreight,
+          onLoadMore: props.onLoadMoreFreight,
+          kargoUrl: view.url,
+        }}
       />
       <Typography variant="subtitle2" gutterBottom style={{ marginTop: 16 }}>
         Pipeline
