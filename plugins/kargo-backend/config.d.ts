@@ -1,11 +1,6 @@
 export interface Config {
   /** Configuration of the Kargo plugins. */
   kargo?: {
-    /** How long Kargo reads are cached per project; watches invalidate sooner. */
-    cache?: {
-      /** Seconds (default 30). */
-      ttlSeconds?: number;
-    };
     /** Kargo watch streams, held by one backend replica per project at a time. */
     watch?: {
       /**

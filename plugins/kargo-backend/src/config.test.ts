@@ -7,7 +7,6 @@ const read = (kargo?: object) =>
 describe('readKargoBackendConfig', () => {
   it('has defaults for everything, with or without a kargo section', () => {
     const defaults = {
-      cacheTtlMs: 30_000,
       leaseMs: 10_000,
       pollIntervalMs: 30_000,
       groupsClaim: 'groups',
@@ -21,12 +20,10 @@ describe('readKargoBackendConfig', () => {
   it('reads the settings, seconds as milliseconds', () => {
     expect(
       read({
-        cache: { ttlSeconds: 5 },
         watch: { leaseSeconds: 3, pollSeconds: 60 },
         groupsClaim: 'roles',
       }),
     ).toEqual({
-      cacheTtlMs: 5_000,
       leaseMs: 3_000,
       pollIntervalMs: 60_000,
       groupsClaim: 'roles',
@@ -34,9 +31,7 @@ describe('readKargoBackendConfig', () => {
   });
 
   it('takes each setting on its own, the rest defaulted', () => {
-    expect(read({ cache: { ttlSeconds: 1 } }).cacheTtlMs).toBe(1_000);
     expect(read({ watch: { pollSeconds: 2.5 } })).toEqual({
-      cacheTtlMs: 30_000,
       leaseMs: 10_000,
       pollIntervalMs: 2_500,
       groupsClaim: 'groups',
@@ -48,10 +43,7 @@ describe('readKargoBackendConfig', () => {
     expect(read({ watch: { leaseSeconds: 1 } }).leaseMs).toBe(1_000);
   });
 
-  it('refuses a cache time or a poll interval of 0 or less (0 would poll without pause)', () => {
-    expect(() => read({ cache: { ttlSeconds: 0 } })).toThrow(
-      'kargo.cache.ttlSeconds must be more than 0, got 0',
-    );
+  it('refuses a poll interval of 0 or less (0 would poll without pause)', () => {
     expect(() => read({ watch: { pollSeconds: -1 } })).toThrow(
       'kargo.watch.pollSeconds must be more than 0, got -1',
     );
@@ -71,9 +63,6 @@ describe('readKargoBackendConfig', () => {
   it('refuses a setting of the wrong type, naming the key', () => {
     expect(() => read({ watch: { leaseSeconds: 'ten' } })).toThrow(
       /kargo\.watch\.leaseSeconds/,
-    );
-    expect(() => read({ cache: { ttlSeconds: 'soon' } })).toThrow(
-      /kargo\.cache\.ttlSeconds/,
     );
     expect(() => read({ groupsClaim: 7 })).toThrow(/kargo\.groupsClaim/);
   });

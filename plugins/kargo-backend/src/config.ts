@@ -2,8 +2,6 @@ import { Config } from '@backstage/config';
 
 /** The backend plugin's own settings (kargo.*, beside kargo.instances), checked at start. */
 export interface KargoBackendConfig {
-  /** How long a project's state is cached between changes (kargo.cache.ttlSeconds). */
-  cacheTtlMs: number;
   /** How long a replica's hold on a project's watch lasts unrenewed (kargo.watch.leaseSeconds). */
   leaseMs: number;
   /** How often freight is polled on a Kargo without a freight watch (kargo.watch.pollSeconds). */
@@ -16,7 +14,7 @@ export interface KargoBackendConfig {
 export function readKargoBackendConfig(config: Config): KargoBackendConfig {
   const seconds = (key: string, fallback: number, least: number) => {
     const value = config.getOptionalNumber(key) ?? fallback;
-    // Zero would poll without pause, or cache for no time.
+    // Zero would poll without pause.
     if (!(least > 0 ? value >= least : value > 0)) {
       throw new Error(
         `${key} must be ${
@@ -27,7 +25,6 @@ export function readKargoBackendConfig(config: Config): KargoBackendConfig {
     return value * 1000;
   };
   return {
-    cacheTtlMs: seconds('kargo.cache.ttlSeconds', 30, 0),
     // Shorter leases would pass the watches back and forth between replicas.
     leaseMs: seconds('kargo.watch.leaseSeconds', 10, 1),
     pollIntervalMs: seconds('kargo.watch.pollSeconds', 30, 0),

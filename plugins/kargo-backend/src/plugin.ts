@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { KargoResourceOwners } from './permissions/KargoResourceOwners';
 import { registerKargoPermissions } from './permissions/registerKargoPermissions';
@@ -25,7 +26,7 @@ import { AutoPromotionFreezer } from './service/freeze/AutoPromotionFreezer';
 import { createFreezeGate } from './service/gates/freezeGate';
 import { PromotionGates } from './service/gates/PromotionGates';
 import { PortalData, renewingStamps } from './service/PortalData';
-import { ProjectSnapshots } from './service/ProjectSnapshots';
+import { ProjectStates } from './service/state/ProjectStates';
 import { ProjectSignals } from './service/ProjectSignals';
 import { ProjectWatchers } from './service/watch/ProjectWatchers';
 import { WatchLeases } from './service/watch/WatchLeases';
@@ -75,6 +76,7 @@ export const kargoPlugin = createBackendPlugin({
         instanceMetadata: coreServices.rootInstanceMetadata,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        events: eventsServiceRef,
         instances: kargoInstancesServiceRef,
       },
       async init(deps) {
@@ -87,7 +89,14 @@ export const kargoPlugin = createBackendPlugin({
           logger,
         );
         registerKargoPermissions(deps.permissionsRegistry, owners);
-        const snapshots = new ProjectSnapshots(cache, settings.cacheTtlMs);
+        const states = new ProjectStates({
+          logger,
+          events: deps.events,
+          replicaId: deps.instanceMetadata.getId(),
+          // A few of the watching replica's heartbeats (one per third of a lease).
+          liveMs: settings.leaseMs * 2,
+        });
+        await states.subscribe();
         const database = await DatabaseKargoStore.create({
           database: deps.database,
         });
@@ -99,7 +108,7 @@ export const kargoPlugin = createBackendPlugin({
         const signals = new ProjectSignals(deps.signals, logger);
         const enrichment = new ProjectEnrichment({
           enrichment: new FreightEnrichment(enrichers, store, logger),
-          snapshots,
+          states,
           signals,
           logger,
         });
@@ -114,12 +123,12 @@ export const kargoPlugin = createBackendPlugin({
           }),
           leaseMs: settings.leaseMs,
           pollIntervalMs: settings.pollIntervalMs,
-          snapshots,
+          states,
           signals,
           logger,
           // Enrichers run where the project is watched: on one replica, not on each.
           onWatching: (client, project) => enrichment.enrich(client, project),
-          // Watches invalidate the snapshot first; read it again once that settled.
+          // A burst of new freight makes one run, once it has arrived.
           onFreightAdded: (client, project) =>
             setTimeout(() => enrichment.enrich(client, project), 500),
         });
@@ -145,7 +154,7 @@ export const kargoPlugin = createBackendPlugin({
           permissions: deps.permissions,
           auditor: deps.auditor,
           instances,
-          snapshots,
+          states,
           idempotency,
           store,
           gates: new PromotionGates([createFreezeGate(store), ...gates]),
@@ -158,7 +167,7 @@ export const kargoPlugin = createBackendPlugin({
           permissions: deps.permissions,
           catalog: deps.catalog,
           instances,
-          snapshots,
+          states,
           watchers,
           portalData,
         });
@@ -167,7 +176,7 @@ export const kargoPlugin = createBackendPlugin({
           permissions: deps.permissions,
           auditor: deps.auditor,
           instances,
-          snapshots,
+          states,
           store,
           // The portal's own data: Kargo's state stays cached; open pages hear of the change.
           portalDataOnly: true,
@@ -188,7 +197,7 @@ export const kargoPlugin = createBackendPlugin({
             owners,
             groupsClaim: settings.groupsClaim,
             instances,
-            snapshots,
+            states,
             watchers,
             promotions,
             entityViews,

@@ -10,7 +10,7 @@ import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { createOpenApiRouter } from '../schema/openapi/generated/router';
 import { PortalData } from './PortalData';
 import { ProjectSignals } from './ProjectSignals';
-import { ProjectSnapshots } from './ProjectSnapshots';
+import { ProjectStates } from './state/ProjectStates';
 import { ProjectWatchers } from './watch/ProjectWatchers';
 import { createOperationsRouter } from './operations/operationsRouter';
 import { PromotionService } from './promotions/PromotionService';
@@ -43,7 +43,7 @@ export interface RouterOptions {
   /** The OIDC claim Kargo matches portal groups against. */
   groupsClaim: string;
   instances: KargoInstances;
-  snapshots: ProjectSnapshots;
+  states: ProjectStates;
   watchers: ProjectWatchers;
   /** What the portal's Kargo token may do per project (learnt from Kargo when absent). */
   tokenAccess?: KargoTokenAccess;

@@ -27,6 +27,8 @@ export interface WatchRequest<T> {
   onExpired?(): Promise<string | undefined>;
   /** Called on each failed connection before the reconnect. */
   onDisconnect?(error: Error): void;
+  /** Called when a connection follows Kargo again (events from here on are Kargo's latest). */
+  onConnect?(): void;
   signal: AbortSignal;
   /** Reconnect when nothing (not even a keepalive) arrived for this long (default 60 s). */
   idleTimeoutMs?: number;
@@ -144,6 +146,7 @@ async function watchOnce<T extends Watched>(
     );
   }
   let expired = false;
+  request.onConnect?.();
   await readWatchStream<T>(response.body!, {
     signal: request.signal,
     idleTimeoutMs: request.idleTimeoutMs ?? 60_000,
@@ -219,6 +222,7 @@ async function watchReplaying<T extends Watched>(
   } else {
     replay.reconcile(items);
   }
+  request.onConnect?.();
   if (!streaming) {
     await sleep(request.pollIntervalMs ?? 30_000, request.signal);
     return;

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectSignals } from '../ProjectSignals';
-import { ProjectSnapshots } from '../ProjectSnapshots';
+import { ProjectStates } from '../state/ProjectStates';
 import { ProjectSnapshot } from '../views/buildProjectView';
 import { FreightEnrichment } from './FreightEnrichment';
 import { ProjectEnrichment } from './ProjectEnrichment';
@@ -58,7 +58,7 @@ function setup() {
     known: Freight[];
     done: Deferred<number>;
   }> = [];
-  const snapshots = {
+  const states = {
     get: jest.fn((client: KargoClient, project: string) => {
       const done = deferred<ProjectSnapshot>();
       reads.push({ client, project, done });
@@ -82,7 +82,7 @@ function setup() {
   const logger = mockServices.logger.mock();
   const projectEnrichment = new ProjectEnrichment({
     enrichment: enrichment as unknown as FreightEnrichment,
-    snapshots: snapshots as unknown as ProjectSnapshots,
+    states: states as unknown as ProjectStates,
     signals: signals as unknown as ProjectSignals,
     logger,
   });

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectSignals } from '../ProjectSignals';
-import { ProjectSnapshots } from '../ProjectSnapshots';
+import { ProjectStates } from '../state/ProjectStates';
 import { FreightEnrichment } from './FreightEnrichment';
 
 /**
@@ -15,7 +15,7 @@ export class ProjectEnrichment {
   constructor(
     private readonly options: {
       enrichment: FreightEnrichment;
-      snapshots: ProjectSnapshots;
+      states: ProjectStates;
       signals: ProjectSignals;
       logger: LoggerService;
     },
@@ -23,7 +23,7 @@ export class ProjectEnrichment {
 
   /** Enriches the project's freight now, or once more after the run in progress. */
   enrich(client: KargoClient, project: string): void {
-    const key = ProjectSnapshots.key(client.instance.name, project);
+    const key = ProjectStates.key(client.instance.name, project);
     const running = this.running.get(key);
     if (running) {
       running.again = true;
@@ -43,10 +43,10 @@ export class ProjectEnrichment {
   }
 
   private async once(client: KargoClient, project: string): Promise<void> {
-    const { enrichment, snapshots, signals, logger } = this.options;
+    const { enrichment, states, signals, logger } = this.options;
     const instance = client.instance.name;
     try {
-      const { freight } = await snapshots.get(client, project);
+      const { freight } = await states.get(client, project);
       if (await enrichment.enrich({ instance, project }, freight, freight)) {
         await signals.publish({ instance, project, kind: 'FreightMetadata' });
       }

@@ -70,7 +70,7 @@ export class PromotionWindowService extends OperationService<PromotionWindowServ
     const client = this.options.instances.get(params.instance);
     const [windows, snapshot] = await Promise.all([
       this.options.store.listPromotionWindows(params),
-      this.options.snapshots.get(client, params.project),
+      this.options.states.get(client, params.project),
     ]);
     const at = this.now();
     return {

@@ -23,7 +23,7 @@ import {
   KargoInstances,
 } from '@kargo-backstage/plugin-kargo-node';
 import express from 'express';
-import { ProjectSnapshots } from '../ProjectSnapshots';
+import { ProjectStates } from '../state/ProjectStates';
 import { ProjectSnapshot } from '../views/buildProjectView';
 import {
   actorOf,
@@ -140,13 +140,13 @@ function setup(
     names: () => [client.instance.name],
   } as unknown as KargoInstances;
   const snapshot = snapshotOf();
-  const snapshots = {
+  const states = {
     get: jest.fn(async () => {
       log.push('snapshot:get');
       return snapshot;
     }),
-    invalidate: jest.fn(async () => {
-      log.push('snapshot:invalidate');
+    changedByPortal: jest.fn(() => {
+      log.push('state:changedByPortal');
     }),
   };
   const onChange = jest.fn(() => {
@@ -157,7 +157,7 @@ function setup(
     permissions: permissions.service,
     auditor: recordingAuditor(),
     instances,
-    snapshots: snapshots as unknown as ProjectSnapshots,
+    states: states as unknown as ProjectStates,
     onChange: options.onChange === false ? undefined : onChange,
     portalDataOnly: options.portalDataOnly,
   };
@@ -165,7 +165,7 @@ function setup(
     run: createOperationRunner(deps),
     client,
     snapshot,
-    snapshots,
+    states,
     onChange,
     authorize: permissions.authorize,
   };
@@ -209,8 +209,8 @@ beforeEach(() => {
 });
 
 describe('createOperationRunner', () => {
-  it('runs the handler with the call, audits the success with the user, then drops the cache and tells pages', async () => {
-    const { run, client, snapshots, onChange } = setup();
+  it('runs the handler with the call, audits the success with the user, then tells the project state and open pages', async () => {
+    const { run, client, states, onChange } = setup();
     const request = { ip: '10.0.0.1' } as express.Request;
     let seen: Operation<unknown> | undefined;
     const result = await run(
@@ -257,19 +257,22 @@ describe('createOperationRunner', () => {
         },
       },
     ]);
-    expect(snapshots.invalidate).toHaveBeenCalledWith('main', 'shop');
+    expect(states.changedByPortal).toHaveBeenCalledWith({
+      instance: 'main',
+      project: 'shop',
+    });
     expect(onChange).toHaveBeenCalledWith('main', 'shop');
     expect(log).toEqual([
       'audit:create',
       'handler',
-      'snapshot:invalidate',
+      'state:changedByPortal',
       'onChange',
       'audit:success',
     ]);
   });
 
   it('audits a failure with the error and the meta so far, rethrows it, and changes nothing', async () => {
-    const { run, snapshots, onChange } = setup();
+    const { run, states, onChange } = setup();
     const conflict = new ConflictError('Promotion "prod.1" already running');
     const error = await failureOf(
       run('freight-promote', promoteCall(), async op => {
@@ -286,7 +289,7 @@ describe('createOperationRunner', () => {
       error: conflict,
       outcomeMeta: { actor: 'user:default/jane', freight: 'f1' },
     });
-    expect(snapshots.invalidate).not.toHaveBeenCalled();
+    expect(states.changedByPortal).not.toHaveBeenCalled();
     expect(onChange).not.toHaveBeenCalled();
     expect(log).toEqual(['audit:create', 'audit:fail']);
   });
@@ -311,18 +314,20 @@ describe('createOperationRunner', () => {
   });
 
   it('keeps the Kargo cache for portal-only changes, but still tells pages', async () => {
-    const { run, snapshots, onChange } = setup({ portalDataOnly: true });
+    const { run, states, onChange } = setup({ portalDataOnly: true });
     await run('promotion-window-update', promoteCall(), async () => ({
       status: 204,
     }));
-    expect(snapshots.invalidate).not.toHaveBeenCalled();
+    expect(states.changedByPortal).not.toHaveBeenCalled();
     expect(onChange).toHaveBeenCalledWith('main', 'shop');
     expect(audits[0].outcome).toBe('success');
   });
 
   it('answers a made change as done when the cache drop after it fails, and records that', async () => {
-    const { run, snapshots, onChange } = setup();
-    snapshots.invalidate.mockRejectedValueOnce(new Error('cache down'));
+    const { run, states, onChange } = setup();
+    states.changedByPortal.mockImplementationOnce(() => {
+      throw new Error('cache down');
+    });
     await expect(
       run('stage-refresh', promoteCall(), async () => ({ status: 204 })),
     ).resolves.toEqual({ status: 204 });
@@ -334,11 +339,14 @@ describe('createOperationRunner', () => {
   });
 
   it('works without onChange', async () => {
-    const { run, snapshots } = setup({ onChange: false });
+    const { run, states } = setup({ onChange: false });
     await expect(
       run('stage-refresh', promoteCall(), async () => ({ status: 204 })),
     ).resolves.toEqual({ status: 204 });
-    expect(snapshots.invalidate).toHaveBeenCalledWith('main', 'shop');
+    expect(states.changedByPortal).toHaveBeenCalledWith({
+      instance: 'main',
+      project: 'shop',
+    });
   });
 
   it('names a service caller service:<subject> in the audit', async () => {
@@ -357,15 +365,15 @@ describe('createOperationRunner', () => {
 
   describe('snapshot', () => {
     it('reads the project once, with the reading client, and only when asked', async () => {
-      const { run, client, snapshot, snapshots } = setup();
+      const { run, client, snapshot, states } = setup();
       await run('freight-promote', promoteCall(), async op => {
-        expect(snapshots.get).not.toHaveBeenCalled();
+        expect(states.get).not.toHaveBeenCalled();
         expect(await op.snapshot()).toBe(snapshot);
         expect(await op.snapshot()).toBe(snapshot);
         return { status: 200 };
       });
-      expect(snapshots.get).toHaveBeenCalledTimes(1);
-      expect(snapshots.get).toHaveBeenCalledWith(client, 'shop');
+      expect(states.get).toHaveBeenCalledTimes(1);
+      expect(states.get).toHaveBeenCalledWith(client, 'shop');
     });
   });
 
@@ -396,7 +404,7 @@ describe('createOperationRunner', () => {
     });
 
     it('refuses with 403 naming the permission and only the denied resources', async () => {
-      const { run, snapshots, onChange } = setup({
+      const { run, states, onChange } = setup({
         denied: ['main/shop/prod', 'main/shop/prod-eu'],
       });
       const error = await failureOf(
@@ -417,7 +425,7 @@ describe('createOperationRunner', () => {
       );
       expect(log).not.toContain('after authorize');
       expect(audits[0]).toMatchObject({ outcome: 'fail', error });
-      expect(snapshots.invalidate).not.toHaveBeenCalled();
+      expect(states.changedByPortal).not.toHaveBeenCalled();
       expect(onChange).not.toHaveBeenCalled();
     });
 
@@ -447,7 +455,7 @@ describe('createOperationRunner', () => {
   describe('on an instance that acts with the user’s own Kargo token (forwardUserToken)', () => {
     it('refuses with 401 when no token was sent, before the handler', async () => {
       const client = fakeClient('main', { forwardUserToken: true });
-      const { run, snapshots } = setup({ client });
+      const { run, states } = setup({ client });
       const handler = jest.fn();
       const error = await failureOf(
         run('freight-promote', promoteCall(), handler),
@@ -459,7 +467,7 @@ describe('createOperationRunner', () => {
       expect(handler).not.toHaveBeenCalled();
       expect(client.withToken).not.toHaveBeenCalled();
       expect(audits[0]).toMatchObject({ outcome: 'fail', error });
-      expect(snapshots.invalidate).not.toHaveBeenCalled();
+      expect(states.changedByPortal).not.toHaveBeenCalled();
     });
 
     it("writes with the user's token and reads with the portal's", async () => {
@@ -506,7 +514,7 @@ describe('run.checked', () => {
   });
 
   it('refuses a bad body with 400 naming the field, audited as a failure, before the handler', async () => {
-    const { run, snapshots, onChange } = setup();
+    const { run, states, onChange } = setup();
     const handler = jest.fn();
     const error = await failureOf(
       run.checked(
@@ -526,7 +534,7 @@ describe('run.checked', () => {
       outcome: 'fail',
       error,
     });
-    expect(snapshots.invalidate).not.toHaveBeenCalled();
+    expect(states.changedByPortal).not.toHaveBeenCalled();
     expect(onChange).not.toHaveBeenCalled();
   });
 });

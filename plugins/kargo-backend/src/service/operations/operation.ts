@@ -64,7 +64,7 @@ export function actorOf(credentials: BackstageCredentials): string {
  * request against the project, then drops the project's cached state and tells open pages.
  */
 export function createOperationRunner(deps: OperationDeps) {
-  const { permissions, auditor, instances, snapshots } = deps;
+  const { permissions, auditor, instances, states } = deps;
 
   async function decide(
     credentials: BackstageCredentials,
@@ -117,7 +117,7 @@ export function createOperationRunner(deps: OperationDeps) {
         project,
         reader,
         writer,
-        snapshot: () => (snapshot ??= snapshots.get(reader, project)),
+        snapshot: () => (snapshot ??= states.get(reader, project)),
         stageRef: stage =>
           kargoStageResourceRef(params.instance, project, stage),
         authorize: async (permission, refs) => {
@@ -132,7 +132,7 @@ export function createOperationRunner(deps: OperationDeps) {
       });
       try {
         if (!deps.portalDataOnly) {
-          await snapshots.invalidate(params.instance, project);
+          states.changedByPortal({ instance: params.instance, project });
         }
         await deps.onChange?.(params.instance, project);
       } catch (error) {

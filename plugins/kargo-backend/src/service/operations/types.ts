@@ -12,7 +12,7 @@ import {
 } from '@kargo-backstage/plugin-kargo-node';
 import express from 'express';
 import { z } from 'zod/v3';
-import { ProjectSnapshots } from '../ProjectSnapshots';
+import { ProjectStates } from '../state/ProjectStates';
 import { ProjectSnapshot } from '../views/buildProjectView';
 import { pathParams } from './schemas';
 
@@ -26,7 +26,7 @@ export interface OperationDeps {
   permissions: PermissionsService;
   auditor: AuditorService;
   instances: KargoInstances;
-  snapshots: ProjectSnapshots;
+  states: ProjectStates;
   /** Called after a change succeeded, e.g. to tell open pages. */
   onChange?(instance: string, project: string): Promise<void> | void;
   /** The routes change only the portal's data, not Kargo's: keep the Kargo cache. */
@@ -40,7 +40,7 @@ export interface Operation<B> {
   body: B;
   instance: string;
   project: string;
-  /** Reads (snapshots) always use the service token. */
+  /** Reads (states) always use the service token. */
   reader: KargoClient;
   /** The client that makes the change: the user's own token when forwarded. */
   writer: KargoClient;

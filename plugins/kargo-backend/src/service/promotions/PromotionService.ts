@@ -179,7 +179,7 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
   ): Promise<StageOutcome[]> {
     const params = await this.readable(credentials, ref);
     const reader = this.options.instances.get(params.instance);
-    const snapshot = await this.options.snapshots.get(reader, ref.project);
+    const snapshot = await this.options.states.get(reader, ref.project);
     const stage = check.requireStage(snapshot, ref.project, ref.stage);
     const freight = check.requireFreight(snapshot, ref.project, ref.freight);
     return this.gateOutcomes(

@@ -103,7 +103,7 @@ export class ProjectSettingsService extends OperationService<ProjectSettingsServ
     ] = await Promise.all([
       client.listRoles(params.project),
       client.getProjectConfig(params.project).catch(orNone),
-      this.options.snapshots.get(client, params.project),
+      this.options.states.get(client, params.project),
       this.options.store.listPromotionWindows(params),
       this.options.store.listAutoPromotionHolds(params),
       this.options.owners.projects([

@@ -31,7 +31,7 @@ import { KargoTokenAccess } from '../access/KargoTokenAccess';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import { objectName, parse } from '../operations/schemas';
 import { PortalData } from '../PortalData';
-import { ProjectSnapshots } from '../ProjectSnapshots';
+import { ProjectStates } from '../state/ProjectStates';
 import { ProjectWatchers } from '../watch/ProjectWatchers';
 import { buildProjectView, ProjectSnapshot } from './buildProjectView';
 
@@ -40,7 +40,7 @@ export interface EntityViewsOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   instances: KargoInstances;
-  snapshots: ProjectSnapshots;
+  states: ProjectStates;
   watchers: ProjectWatchers;
   portalData: PortalData;
   now?: () => Date;
@@ -155,7 +155,7 @@ export class EntityViews {
                 } on ${kargoProjectResourceRef(client.instance.name, project)}`,
               );
             }
-            const snapshot = await this.options.snapshots.get(client, project);
+            const snapshot = await this.options.states.get(client, project);
             this.options.watchers.viewed(client, project, snapshot);
             const view = this.viewOf(snapshot, {
               instance: client.instance.name,

@@ -14,6 +14,7 @@ import {
   freightAvailability,
   isAvailable,
 } from '../availability/freightAvailability';
+import { newerFirst, originKey } from '../state/ProjectState';
 
 /** The Kargo reads one view is built from: four list calls, whatever the project's size. */
 export interface ProjectSnapshot {
@@ -25,6 +26,8 @@ export interface ProjectSnapshot {
   warehouses: Warehouse[];
   freight: Freight[];
   promotions: Promotion[];
+  /** Freight per origin (see originKey), newest first, where the state keeps it so. */
+  freightByOrigin?: ReadonlyMap<string, readonly Freight[]>;
   fetchedAt: string;
 }
 
@@ -40,9 +43,6 @@ export interface ViewOptions {
   freightLimit: number;
   promotionLimit: number;
 }
-
-const originKey = (o: { kind?: string; name?: string }) =>
-  `${o.kind ?? 'Warehouse'}/${o.name}`;
 
 function warehouseView(w: Warehouse): WarehouseView {
   const status = w.status ?? {};
@@ -171,15 +171,15 @@ function argocdApps(output: unknown): StageView['argocdApps'] {
  */
 function stageFreightAvailability(
   s: Stage,
-  freight: Freight[],
+  shownByOrigin: Map<string, Freight[]>,
   now: number,
 ): StageFreightAvailability {
   const origins = new Set(
     (s.spec.requestedFreight ?? []).map(r => originKey(r.origin)),
   );
   const result: StageFreightAvailability = { available: [], unavailable: {} };
+  const freight = [...origins].flatMap(o => shownByOrigin.get(o) ?? []);
   for (const f of freight) {
-    if (!origins.has(originKey(f.origin))) continue;
     const availability = freightAvailability(s, f);
     if (isAvailable(availability, now)) {
       result.available.push(f.metadata!.name!);
@@ -199,18 +199,13 @@ function stageFreightAvailability(
 
 function stageView(
   s: Stage,
-  promotions: Map<string, Promotion>,
-  freight: Freight[],
+  lastSucceeded: Promotion | undefined,
+  shownByOrigin: Map<string, Freight[]>,
   now: number,
 ): StageView {
   const status = s.status ?? {};
   const current = status.freightHistory?.[0];
   const last = status.lastPromotion;
-  const lastSucceeded = [...promotions.values()]
-    .filter(
-      p => p.spec.stage === s.metadata!.name && p.status?.phase === 'Succeeded',
-    )
-    .sort((a, b) => (b.metadata!.name! > a.metadata!.name! ? 1 : -1))[0];
   return {
     name: s.metadata!.name!,
     description: s.metadata?.annotations?.['kargo.akuity.io/description'],
@@ -222,7 +217,7 @@ function stageView(
       availabilityStrategy: r.sources?.availabilityStrategy,
     })),
     controlFlow: !s.spec.promotionTemplate?.spec?.steps?.length,
-    freightAvailability: stageFreightAvailability(s, freight, now),
+    freightAvailability: stageFreightAvailability(s, shownByOrigin, now),
     currentFreight: Object.fromEntries(
       Object.entries(current?.items ?? {}).map(([origin, ref]) => [
         origin,
@@ -285,8 +280,18 @@ function pipelineOrder(stages: Stage[]): Stage[] {
   );
 }
 
-const discovered = (f: Freight) =>
-  Date.parse(f.discoveredAt ?? f.metadata?.creationTimestamp ?? '') || 0;
+/** Freight per origin, newest first, for a snapshot that does not keep it so. */
+function freightByOrigin(freight: Freight[]): Map<string, Freight[]> {
+  const byOrigin = new Map<string, Freight[]>();
+  for (const f of freight) {
+    const key = originKey(f.origin ?? {});
+    const list = byOrigin.get(key);
+    if (list) list.push(f);
+    else byOrigin.set(key, [f]);
+  }
+  for (const list of byOrigin.values()) list.sort(newerFirst);
+  return byOrigin;
+}
 
 /**
  * Turns one project's Kargo lists into the entity view: stages and warehouses limited by the
@@ -310,33 +315,32 @@ export function buildProjectView(
     warehouses.map(w => originKey({ kind: 'Warehouse', name: w.name })),
   );
 
+  const byOrigin =
+    snapshot.freightByOrigin ?? freightByOrigin(snapshot.freight);
   const freightTotal: Record<string, number> = {};
-  const byWarehouse = new Map<string, Freight[]>();
-  for (const f of snapshot.freight) {
-    if (!keep.has(originKey(f.origin))) continue;
-    const list = byWarehouse.get(f.origin.name) ?? [];
-    list.push(f);
-    byWarehouse.set(f.origin.name, list);
+  const shownByOrigin = new Map<string, Freight[]>();
+  for (const w of warehouses) {
+    const key = originKey({ kind: 'Warehouse', name: w.name });
+    const list = byOrigin.get(key);
+    if (!list?.length) continue;
+    freightTotal[w.name] = list.length;
+    shownByOrigin.set(key, list.slice(0, options.freightLimit));
   }
-  const shown: Freight[] = [];
-  for (const [warehouse, list] of byWarehouse) {
-    freightTotal[warehouse] = list.length;
-    list.sort(
-      (a, b) =>
-        discovered(b) - discovered(a) ||
-        b.metadata!.name!.localeCompare(a.metadata!.name!),
-    );
-    shown.push(...list.slice(0, options.freightLimit));
-  }
-  shown.sort((a, b) => discovered(b) - discovered(a));
+  const shown = [...shownByOrigin.values()].flat().sort(newerFirst);
   const freight = shown.map(freightView);
 
   // The snapshot's time, not the clock's: the view is a function of its snapshot (and cached
   // with it); freight still soaking carries the time it becomes available.
   const now = Date.parse(snapshot.fetchedAt) || 0;
-  const promotionsByName = new Map(
-    snapshot.promotions.map(p => [p.metadata!.name!, p]),
-  );
+  // Each stage's newest succeeded promotion, in one pass (not one pass per stage).
+  const lastSucceeded = new Map<string, Promotion>();
+  for (const p of snapshot.promotions) {
+    if (p.status?.phase !== 'Succeeded') continue;
+    const kept = lastSucceeded.get(p.spec.stage);
+    if (!kept || p.metadata!.name! > kept.metadata!.name!) {
+      lastSucceeded.set(p.spec.stage, p);
+    }
+  }
   const stages = pipelineOrder(snapshot.stages)
     .filter(s => !stageFilter || stageFilter.has(s.metadata!.name!))
     .filter(
@@ -346,7 +350,9 @@ export function buildProjectView(
           keep.has(originKey(r.origin)),
         ),
     )
-    .map(s => stageView(s, promotionsByName, shown, now));
+    .map(s =>
+      stageView(s, lastSucceeded.get(s.metadata!.name!), shownByOrigin, now),
+    );
   const stageNames = new Set(stages.map(s => s.name));
 
   const promotions = snapshot.promotions

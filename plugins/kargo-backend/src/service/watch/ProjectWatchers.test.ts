@@ -1,6 +1,5 @@
-import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { DefaultEventsService } from '@backstage/plugin-events-node';
 import {
   KargoSimulator,
   ManualClock,
@@ -12,7 +11,7 @@ import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { simulatorInstances } from '../../testUtils';
 import { DatabaseKargoStore } from '../../database';
 import { ProjectSignals } from '../ProjectSignals';
-import { ProjectSnapshots } from '../ProjectSnapshots';
+import { ProjectStates } from '../state/ProjectStates';
 import { ProjectWatchers } from './ProjectWatchers';
 import { WatchLeases } from './WatchLeases';
 
@@ -58,39 +57,46 @@ async function replicas(
   await DatabaseKargoStore.create({
     database: mockServices.database({ knex, migrations: { skip: false } }),
   });
-  const cache = CacheManager.fromConfig(new ConfigReader({})).forPlugin(
-    'kargo',
-  );
-  return ['a', 'b'].map(holder => {
-    const signals: Array<{ kind: string }> = [];
-    const snapshots = new ProjectSnapshots(cache, 60_000);
-    const watchers = new ProjectWatchers({
-      instances,
-      leases: new WatchLeases(knex, { holder, leaseMs: LEASE_MS }),
-      leaseMs: LEASE_MS,
-      idleMs: options.idleMs,
-      snapshots,
-      signals: new ProjectSignals(
-        {
-          publish: async ({ message }) => {
-            signals.push(message as unknown as { kind: string });
-          },
-        },
+  // The events bus between the replicas.
+  const events = DefaultEventsService.create({ logger });
+  return Promise.all(
+    ['a', 'b'].map(async holder => {
+      const signals: Array<{ kind: string }> = [];
+      const states = new ProjectStates({
         logger,
-      ),
-      logger,
-    });
-    running.push(watchers);
-    const view = async () => {
-      const client = instances.get('sim');
-      watchers.viewed(
-        client,
-        'kargo-demo',
-        await snapshots.get(client, 'kargo-demo'),
-      );
-    };
-    return { watchers, signals, view };
-  });
+        events,
+        replicaId: holder,
+        liveMs: 60_000,
+      });
+      await states.subscribe();
+      const watchers = new ProjectWatchers({
+        instances,
+        leases: new WatchLeases(knex, { holder, leaseMs: LEASE_MS }),
+        leaseMs: LEASE_MS,
+        idleMs: options.idleMs,
+        states,
+        signals: new ProjectSignals(
+          {
+            publish: async ({ message }) => {
+              signals.push(message as unknown as { kind: string });
+            },
+          },
+          logger,
+        ),
+        logger,
+      });
+      running.push(watchers);
+      const view = async () => {
+        const client = instances.get('sim');
+        watchers.viewed(
+          client,
+          'kargo-demo',
+          await states.get(client, 'kargo-demo'),
+        );
+      };
+      return { watchers, signals, view, states };
+    }),
+  );
 }
 
 /** A Kargo change: a promotion of what test runs into uat. */
@@ -127,9 +133,22 @@ describe.each(databases.eachSupportedId())('ProjectWatchers on %p', id => {
     // ...once.
     expect(watchRequests()).toHaveLength(4);
 
+    const client = instances.get('sim');
+    const uatPromotions = async (replica: typeof a) =>
+      (await replica.states.get(client, 'kargo-demo')).promotions.filter(
+        p => p.spec.stage === 'uat',
+      ).length;
+    const before = await uatPromotions(b);
+    const reads = kargo.requestLog.length;
     promoteToUat();
     expect(await signaled(a)).toEqual(['Promotion']);
     expect(b.signals).toEqual([]);
+
+    // b's copy moved on with a's watch events: the new promotion is there, and no replica
+    // read Kargo for it.
+    expect(await uatPromotions(b)).toBe(before + 1);
+    expect(await uatPromotions(a)).toBe(before + 1);
+    expect(kargo.requestLog.slice(reads)).toEqual([]);
   });
 
   it('hands the watch over at shutdown, and a change in the gap still goes out', async () => {

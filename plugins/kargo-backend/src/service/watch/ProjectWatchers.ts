@@ -8,9 +8,11 @@ import {
   KargoInstances,
 } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectRef } from '../../database';
+import { randomUUID } from 'node:crypto';
 import { ProjectSnapshot } from '../views/buildProjectView';
 import { ProjectSignals } from '../ProjectSignals';
-import { ProjectSnapshots } from '../ProjectSnapshots';
+import { ProjectChange } from '../state/ProjectState';
+import { ProjectStates } from '../state/ProjectStates';
 import { ResourceVersions, WatchLeases } from './WatchLeases';
 
 const WATCHED: Array<{
@@ -41,6 +43,13 @@ interface Watch {
   controller: AbortController;
   pending?: NodeJS.Timeout;
   changed: Set<string>;
+  /** Events applied here, not yet passed on to the other replicas. */
+  batch: ProjectChange[];
+  /** This watch, and the number of its last batch passed on. */
+  epoch: string;
+  seq: number;
+  /** The lists whose stream follows Kargo now (all four: the state can be trusted). */
+  connected: Set<string>;
   /** The last resourceVersion per list whose change went out as a signal. */
   resourceVersions: ResourceVersions;
   /** The last resourceVersion per list seen (its signal may still be pending). */
@@ -50,9 +59,9 @@ interface Watch {
 }
 
 /**
- * Follows Kargo's watch streams of the projects people look at, and turns each change into a
- * cache invalidation and a Backstage signal on the project's channel, so open pages refresh
- * without polling. Across replicas one holds a project's watches, by a lease in the database
+ * Follows Kargo's watch streams of the projects people look at: each event moves the project's
+ * state on (here at once, on the other replicas through the events bus) and goes out as a
+ * Backstage signal on the project's channel, so open pages refresh without polling. Across replicas one holds a project's watches, by a lease in the database
  * (see WatchLeases); the others only note that the project is viewed, and take over from where
  * the holder got when its lease runs out. A project nobody viewed for `idleMs` stops being
  * watched.
@@ -72,7 +81,7 @@ export class ProjectWatchers {
     private readonly options: {
       instances: KargoInstances;
       leases: WatchLeases;
-      snapshots: ProjectSnapshots;
+      states: ProjectStates;
       signals: ProjectSignals;
       logger: LoggerService;
       idleMs?: number;
@@ -110,7 +119,7 @@ export class ProjectWatchers {
     snapshot: ProjectSnapshot,
   ): void {
     const ref = { instance: client.instance.name, project };
-    const key = ProjectSnapshots.key(ref.instance, ref.project);
+    const key = ProjectStates.key(ref.instance, ref.project);
     const last = this.viewedAt.get(key);
     const now = Date.now();
     // Views are frequent; the database hears of them a few times per idle period.
@@ -153,7 +162,7 @@ export class ProjectWatchers {
     try {
       const held = await leases.renew();
       const heldKeys = new Set(
-        held.map(r => ProjectSnapshots.key(r.instance, r.project)),
+        held.map(r => ProjectStates.key(r.instance, r.project)),
       );
       for (const key of this.watches.keys()) {
         if (!heldKeys.has(key)) {
@@ -163,14 +172,16 @@ export class ProjectWatchers {
       }
       const idleSince = Date.now() - this.idleMs;
       for (const row of held) {
-        const key = ProjectSnapshots.key(row.instance, row.project);
+        const key = ProjectStates.key(row.instance, row.project);
         const watch = this.watches.get(key);
         if (row.viewedAt < idleSince) {
           this.stop(key);
           await leases.forget(row, idleSince);
           continue;
         }
-        if (watch) await this.savePosition(watch); // else: being claimed right now
+        if (!watch) continue; // being claimed right now
+        await this.savePosition(watch);
+        await this.vouch(watch);
       }
       const { instances } = this.options;
       for (const orphan of await leases.orphans(idleSince)) {
@@ -194,7 +205,7 @@ export class ProjectWatchers {
     current?: ProjectSnapshot['resourceVersions'],
   ) {
     const ref = { instance: client.instance.name, project };
-    const key = ProjectSnapshots.key(ref.instance, ref.project);
+    const key = ProjectStates.key(ref.instance, ref.project);
     if (this.watches.has(key) || this.claiming.has(key)) return;
     this.claiming.add(key);
     try {
@@ -204,9 +215,7 @@ export class ProjectWatchers {
       if (!from) {
         // Taken over with no position kept: list again, and tell open pages to refetch, as
         // something may have changed while nobody watched.
-        await this.options.snapshots.invalidate(ref.instance, project);
-        from = (await this.options.snapshots.get(client, project))
-          .resourceVersions;
+        from = await this.options.states.relist(client, project);
         await this.options.signals.publish({ ...ref, kind: 'Stage' });
       }
       this.watch(client, ref, from);
@@ -221,11 +230,15 @@ export class ProjectWatchers {
   }
 
   private watch(client: KargoClient, ref: ProjectRef, from: ResourceVersions) {
-    const key = ProjectSnapshots.key(ref.instance, ref.project);
+    const key = ProjectStates.key(ref.instance, ref.project);
     const watch: Watch = {
       ref,
       controller: new AbortController(),
       changed: new Set(),
+      batch: [],
+      epoch: randomUUID(),
+      seq: 0,
+      connected: new Set(),
       resourceVersions: { ...from },
       seen: { ...from },
     };
@@ -241,26 +254,39 @@ export class ProjectWatchers {
           onEvent: event => {
             watch.seen[list] =
               event.object?.metadata?.resourceVersion ?? watch.seen[list];
+            const change = { list, type: event.type, object: event.object };
+            this.options.states.applyWatched(ref, [change]);
+            watch.batch.push(change);
             if (kind === 'Freight' && event.type === 'ADDED') {
               this.options.onFreightAdded?.(client, ref.project);
             }
             this.changed(watch, kind, event.object?.metadata?.name);
           },
-          // Kargo no longer has our position: list again and go on from the list's.
+          // Kargo no longer has our position: list again and go on from the list's. The
+          // other replicas' copies may have missed what this watch missed: a new epoch.
           onExpired: async () => {
-            await this.options.snapshots.invalidate(ref.instance, ref.project);
-            const snapshot = await this.options.snapshots.get(
+            const resourceVersions = await this.options.states.relist(
               client,
               ref.project,
             );
-            watch.seen[list] = snapshot.resourceVersions[list];
+            watch.epoch = randomUUID();
+            watch.seq = 0;
+            watch.seen[list] = resourceVersions[list];
             this.changed(watch, kind);
-            return snapshot.resourceVersions[list];
+            return resourceVersions[list];
           },
-          onDisconnect: error =>
+          onConnect: () => {
+            watch.connected.add(list);
+            if (watch.connected.size === WATCHED.length) this.vouch(watch);
+          },
+          onDisconnect: error => {
             this.options.logger.debug(
               `Kargo watch of ${kind} in ${ref.project} disconnected: ${error.message}`,
-            ),
+            );
+            // Until it follows Kargo again, views list (and show Kargo's error, if any).
+            watch.connected.delete(list);
+            this.vouch(watch);
+          },
         })
         .catch(error =>
           this.options.logger.warn(
@@ -268,6 +294,19 @@ export class ProjectWatchers {
           ),
         );
     }
+  }
+
+  private health(watch: Watch) {
+    return {
+      epoch: watch.epoch,
+      seq: watch.seq,
+      healthy: watch.connected.size === WATCHED.length,
+    };
+  }
+
+  /** Says (here and to the other replicas) whether this watch vouches for the project's state. */
+  private vouch(watch: Watch): Promise<void> {
+    return this.options.states.publish(watch.ref, this.health(watch));
   }
 
   private async savePosition(watch: Watch) {
@@ -296,9 +335,18 @@ export class ProjectWatchers {
       watch.pending = undefined;
       const kinds = [...watch.changed];
       const reached = { ...watch.seen };
+      const changes = watch.batch.splice(0);
       watch.changed.clear();
       const { instance, project } = watch.ref;
-      await this.options.snapshots.invalidate(instance, project);
+      // The other replicas first, then open pages (which may ask any replica).
+      if (changes.length) {
+        watch.seq += 1;
+        await this.options.states.publish(
+          watch.ref,
+          this.health(watch),
+          changes,
+        );
+      }
       await this.options.signals.publish({
         instance,
         project,
