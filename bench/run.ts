@@ -11,6 +11,7 @@ import {
   runStoreBench,
   UPSTREAM_LATENCY_MS,
 } from './backendBench';
+import { runBigProjectBench } from './bigProjectBench';
 import { runBrowserBench } from './browserBench';
 import { freezeSection, runFreezeBench } from './freezeBench';
 import { runReplicaBench } from './replicaBench';
@@ -19,6 +20,7 @@ async function main() {
   const started = new Date();
   const results: Measurement[] = [
     ...(await runBackendBench()),
+    ...(await runBigProjectBench()),
     ...(await runStoreBench()),
     ...(await runReplicaBench()),
     ...(await runBrowserBench()),

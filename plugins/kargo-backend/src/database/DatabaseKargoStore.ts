@@ -234,12 +234,16 @@ export class DatabaseKargoStore implements KargoStore {
     enricher: string,
     freight: string[],
   ): Promise<Set<string>> {
-    if (!freight.length) return new Set();
-    const rows = await this.db('kargo_freight_enrichments')
-      .select('freight')
-      .where({ instance: ref.instance, project: ref.project, enricher })
-      .whereIn('freight', freight);
-    return new Set(rows.map(r => r.freight));
+    const found = new Set<string>();
+    // In chunks: a project's 20 000 freight are more bind parameters than a database takes.
+    for (let i = 0; i < freight.length; i += 1000) {
+      const rows = await this.db('kargo_freight_enrichments')
+        .select('freight')
+        .where({ instance: ref.instance, project: ref.project, enricher })
+        .whereIn('freight', freight.slice(i, i + 1000));
+      for (const row of rows) found.add(row.freight);
+    }
+    return found;
   }
 
   // ---- promotion windows ----

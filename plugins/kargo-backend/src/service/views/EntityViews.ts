@@ -239,8 +239,7 @@ export class EntityViews {
     snapshot: ProjectSnapshot,
     kargoAccess: KargoTokenAccessView,
   ): Promise<string> {
-    const stageOf = (name: string) =>
-      snapshot.stages.find(s => s.metadata?.name === name);
+    const stages = new Map(snapshot.stages.map(s => [s.metadata?.name, s]));
     const ref = { instance: view.instance, project: view.project };
     const { stamp, metadata, windows } = await this.options.portalData.forView(
       ref,
@@ -249,7 +248,7 @@ export class EntityViews {
     const now = this.options.now?.() ?? new Date();
     // Kargo's own promotionWindowStatus first, where it reports one.
     const promotionWindows = view.stages.map(s => {
-      const stage = stageOf(s.name);
+      const stage = stages.get(s.name);
       return stage ? stagePromotionWindow(stage, windows, now) : undefined;
     });
     const key = `${stamp} ${JSON.stringify([promotionWindows, kargoAccess])}`;
