@@ -3,33 +3,38 @@ import {
   DependencyGraphTypes,
 } from '@backstage/core-components';
 import type {
-  FreightView,
   KargoProjectView,
-  PromotionView,
   StageView,
 } from '@kargo-backstage/plugin-kargo-common';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
-import { useMemo } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import useMeasure from 'react-use/esm/useMeasure';
-import { freightTitle, freightVersion, stageColor } from '../../freightLabels';
-import { KargoStatus } from '../KargoStatus';
-import { freezeLabel } from '../StageFreeze';
-import { SafeLink } from '../SafeLink';
+import { stageColor } from '../../freightLabels';
+import { collapseFreightlines, freightlines } from './freightlines';
+import { FreightlineNode } from './FreightlineNode';
+import { GraphControls, ZoomStep } from './GraphControls';
 import { choosePipelineLayout, pipelineExtent } from './pipelineLayout';
 import { pipelineModel, PipelineNode } from './pipelineModel';
+import { StageNode } from './StageNode';
+import { useFreightlineCollapse } from './useFreightlineCollapse';
+import { StageTarget, useScrollToStage } from './useScrollToStage';
+import { WarehouseNode } from './WarehouseNode';
 
-const STAGE = { width: 240, height: 120 };
-const WAREHOUSE = { width: 220, height: 68 };
+const SIZE = {
+  stage: { width: 240, height: 120 },
+  warehouse: { width: 220, height: 68 },
+  freightline: { width: 240, height: 104 },
+};
 const SPACING = { nodeMargin: 24, rankMargin: 48, padding: 8 };
-const sizeOf = (node: PipelineNode) =>
-  node.kind === 'stage' ? STAGE : WAREHOUSE;
+const sizeOf = (node: PipelineNode) => SIZE[node.kind];
 /**
- * The smallest scale the graph is drawn at: node text is 13 px or more in CSS, so at least
- * 11.7 px on screen. A pipeline too long for the width at this scale is drawn top to bottom,
- * and one too big either way scrolls sideways.
+ * The smallest scale the graph is drawn at on its own: node text is 13 px or more in CSS, so at
+ * least 11.7 px on screen. A pipeline too long for the width at this scale is drawn top to
+ * bottom, and one too big either way scrolls sideways. Zooming out goes below it on purpose.
  */
 const MIN_SCALE = 0.9;
+const ZOOM = { step: 1.25, min: 0.1, max: 2 };
 
 const useStyles = makeStyles(theme => ({
   viewport: {
@@ -41,56 +46,8 @@ const useStyles = makeStyles(theme => ({
     overflowX: 'auto',
   },
   canvas: { margin: '0 auto' },
-  node: {
-    boxSizing: 'border-box',
-    height: '100%',
-    padding: theme.spacing(1),
-    borderRadius: theme.shape.borderRadius,
-    border: `1px solid ${theme.palette.divider}`,
-    borderLeftWidth: 6,
-    background: theme.palette.background.paper,
-    color: theme.palette.text.primary,
-    fontSize: 13,
-    lineHeight: 1.4,
-    overflow: 'hidden',
-    cursor: 'pointer',
-    '&:focus': { outline: `2px solid ${theme.palette.primary.main}` },
-  },
-  warehouse: {
-    background: theme.palette.background.default,
-    cursor: 'default',
-  },
-  title: {
-    fontWeight: 600,
-    fontSize: 15,
-    gap: theme.spacing(1),
-    display: 'flex',
-    justifyContent: 'space-between',
-  },
   muted: { color: theme.palette.text.secondary },
-  /** "auto", "warehouse": beside the name, which they leave the room to. */
-  tag: {
-    flexShrink: 0,
-    fontSize: 13,
-    fontWeight: 400,
-    color: theme.palette.text.secondary,
-  },
-  line: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
 }));
-
-function subscriptionSummary(subscription: Record<string, any>): string {
-  const [kind, spec] = Object.entries(subscription)[0] ?? [];
-  if (!spec) return '';
-  const filter =
-    spec.constraint ??
-    spec.semverConstraint ??
-    spec.branch ??
-    spec.allowTags ??
-    '';
-  return `${kind}: ${spec.repoURL}${spec.name ? `/${spec.name}` : ''}${
-    filter ? ` (${filter})` : ''
-  }`;
-}
 
 export interface PipelineGraphProps {
   view: KargoProjectView;
@@ -98,13 +55,22 @@ export interface PipelineGraphProps {
   onSelectStage(stage: StageView): void;
 }
 
-/** The pipeline as a graph (dagre layout through Backstage's DependencyGraph). */
+/**
+ * The pipeline as a graph (dagre layout through Backstage's DependencyGraph), with its
+ * freightlines collapsible, a "Find stage" field and zoom, for projects of hundreds of stages.
+ */
 export function PipelineGraph(props: PipelineGraphProps) {
   const { view, warehouseFilter, onSelectStage } = props;
   const classes = useStyles();
-  const { nodes, edges } = useMemo(
+  const model = useMemo(
     () => pipelineModel(view, warehouseFilter),
     [view, warehouseFilter],
+  );
+  const lines = useMemo(() => freightlines(model), [model]);
+  const collapse = useFreightlineCollapse(model, lines);
+  const { nodes, edges } = useMemo(
+    () => collapseFreightlines(model, collapse.isCollapsed),
+    [model, collapse.isCollapsed],
   );
   const freight = useMemo(
     () => new Map(view.freight.map(f => [f.name, f])),
@@ -114,7 +80,15 @@ export function PipelineGraph(props: PipelineGraphProps) {
     () => new Map(view.promotions.map(p => [p.name, p])),
     [view.promotions],
   );
-  const stageNames = view.stages.map(s => s.name);
+  const colors = useMemo(() => {
+    const names = view.stages.map(s => s.name);
+    return new Map(names.map(s => [s, stageColor(names, s)]));
+  }, [view.stages]);
+  const stageNames = useMemo(
+    () => model.nodes.filter(n => n.kind === 'stage').map(n => n.name),
+    [model],
+  );
+
   const [measureRef, { width: available }] = useMeasure<HTMLDivElement>();
   const extents = useMemo(
     () => ({
@@ -124,119 +98,69 @@ export function PipelineGraph(props: PipelineGraphProps) {
     [nodes, edges],
   );
   const layout = choosePipelineLayout(available, extents, MIN_SCALE);
+  // Undefined: the scale the layout chose; a number once the user zooms.
+  const [zoom, setZoom] = useState<number>();
+  const scale = zoom ?? layout.scale;
+  const extent = extents[layout.direction];
+  // The whole graph in the card's width and most of the window's height.
+  const fitScale = () =>
+    Math.min(
+      1,
+      available > 0 ? available / extent.width : 1,
+      (window.innerHeight * 0.8) / extent.height,
+    );
+  const onZoom = (step: ZoomStep) => {
+    const next: Partial<Record<ZoomStep, number>> = {
+      in: scale * ZOOM.step,
+      out: scale / ZOOM.step,
+    };
+    const to = next[step] ?? fitScale();
+    setZoom(Math.min(ZOOM.max, Math.max(ZOOM.min, to)));
+  };
 
-  const renderStage = (stage: StageView) => {
-    const current = Object.values(stage.currentFreight).map(
-      name =>
-        freight.get(name) ??
-        ({
-          name,
-          images: [],
-          commits: [],
-          charts: [],
-        } as unknown as FreightView),
-    );
-    const running: PromotionView | undefined = stage.currentPromotion
-      ? promotions.get(stage.currentPromotion)
-      : undefined;
-    const done =
-      running?.steps.filter(s => s.status === 'Succeeded').length ?? 0;
-    return (
-      <div
-        className={classes.node}
-        style={{ borderLeftColor: stageColor(stageNames, stage.name) }}
-        role="button"
-        tabIndex={0}
-        aria-label={`Stage ${stage.name}`}
-        onClick={() => onSelectStage(stage)}
-        onKeyDown={e =>
-          (e.key === 'Enter' || e.key === ' ') && onSelectStage(stage)
-        }
-      >
-        <div className={classes.title}>
-          <span className={classes.line}>{stage.name}</span>
-          {stage.autoPromotionEnabled && (
-            <span className={classes.tag}>auto</span>
-          )}
-        </div>
-        {freezeLabel(stage.promotionWindow) && (
-          <div
-            className={classes.line}
-            style={{
-              color: stage.promotionWindow?.open ? undefined : '#d32f2f',
-            }}
-          >
-            ❄ {freezeLabel(stage.promotionWindow)}
-          </div>
-        )}
-        {stage.controlFlow ? (
-          <div className={classes.muted}>control flow: merges freightlines</div>
-        ) : (
-          <div className={classes.line}>
-            {current.length
-              ? current
-                  .map(f => `${freightTitle(f)} · ${freightVersion(f)}`)
-                  .join(', ')
-              : 'no freight yet'}
-          </div>
-        )}
-        <div className={classes.line}>
-          <KargoStatus phase={stage.health} />{' '}
-          {stage.verification && (
-            <KargoStatus
-              phase={stage.verification.phase}
-              label={`verification ${stage.verification.phase}`}
-            />
-          )}
-        </div>
-        {running && (
-          <div className={classes.line}>
-            <KargoStatus
-              phase={running.phase}
-              label={`promoting ${done}/${running.steps.length}`}
-            />{' '}
-            {running.pullRequestUrl && (
-              <SafeLink
-                to={running.pullRequestUrl}
-                onClick={e => e.stopPropagation()}
-              >
-                PR
-              </SafeLink>
-            )}
-          </div>
-        )}
-      </div>
-    );
+  const root = useRef<HTMLDivElement | null>(null);
+  const [target, setTarget] = useState<StageTarget>();
+  useScrollToStage(root, target);
+  const onFind = (stage: string | undefined) => {
+    if (stage) collapse.reveal(stage);
+    setTarget(stage ? { name: stage, at: Date.now() } : undefined);
   };
 
   const renderNode = ({
     node,
-  }: DependencyGraphTypes.RenderNodeProps<PipelineNode>) => {
-    const size = sizeOf(node);
-    const warehouse =
-      node.kind === 'warehouse'
-        ? view.warehouses.find(w => w.name === node.name)
-        : undefined;
-    return (
-      <foreignObject width={size.width} height={size.height} x={0} y={0}>
-        {node.kind === 'stage' ? (
-          renderStage(node.stage)
-        ) : (
-          <div className={`${classes.node} ${classes.warehouse}`}>
-            <div className={classes.title}>
-              <span className={classes.line}>{node.name}</span>
-              <span className={classes.tag}>warehouse</span>
-            </div>
-            {warehouse?.subscriptions.slice(0, 2).map((s, i) => (
-              <div key={i} className={`${classes.line} ${classes.muted}`}>
-                {subscriptionSummary(s)}
-              </div>
-            ))}
-          </div>
-        )}
-      </foreignObject>
-    );
-  };
+  }: DependencyGraphTypes.RenderNodeProps<PipelineNode>) => (
+    <foreignObject width={sizeOf(node).width} height={sizeOf(node).height}>
+      {node.kind === 'stage' && (
+        <StageNode
+          stage={node.stage}
+          freight={freight}
+          promotions={promotions}
+          color={colors.get(node.name) ?? ''}
+          found={target?.name === node.name}
+          onSelect={onSelectStage}
+        />
+      )}
+      {node.kind === 'warehouse' && (
+        <WarehouseNode
+          name={node.name}
+          warehouse={view.warehouses.find(w => w.name === node.name)}
+          collapsed={
+            lines.get(node.name)?.length
+              ? collapse.isCollapsed(node.name)
+              : undefined
+          }
+          onToggle={() => collapse.toggle(node.name)}
+        />
+      )}
+      {node.kind === 'freightline' && (
+        <FreightlineNode
+          warehouse={node.name}
+          stages={node.stages}
+          onExpand={() => collapse.toggle(node.name)}
+        />
+      )}
+    </foreignObject>
+  );
 
   if (!nodes.length) {
     return (
@@ -246,31 +170,42 @@ export function PipelineGraph(props: PipelineGraphProps) {
     );
   }
   return (
-    <div ref={measureRef} className={classes.viewport}>
-      <div
-        className={classes.canvas}
-        style={{ width: layout.width }}
-        data-testid="pipeline-graph"
-        data-direction={layout.direction}
-      >
-        <DependencyGraph<PipelineNode, {}>
-          // A new direction is a new layout, not a transition from the old one.
-          key={layout.direction}
-          nodes={nodes}
-          edges={edges}
-          renderNode={renderNode}
-          direction={
-            layout.direction === 'LR'
-              ? DependencyGraphTypes.Direction.LEFT_RIGHT
-              : DependencyGraphTypes.Direction.TOP_BOTTOM
-          }
-          rankMargin={SPACING.rankMargin}
-          nodeMargin={SPACING.nodeMargin}
-          paddingX={SPACING.padding}
-          paddingY={SPACING.padding}
-          zoom="enable-on-click"
-          fit="contain"
-        />
+    <div ref={root}>
+      <GraphControls
+        project={view.project}
+        stages={stageNames}
+        onFind={onFind}
+        scale={scale}
+        onZoom={onZoom}
+        freightlines={lines.size}
+        onCollapseAll={collapse.setAll}
+      />
+      <div ref={measureRef} className={classes.viewport}>
+        <div
+          className={classes.canvas}
+          style={{ width: extent.width * scale }}
+          data-testid="pipeline-graph"
+          data-direction={layout.direction}
+        >
+          <DependencyGraph<PipelineNode, {}>
+            // A new direction is a new layout, not a transition from the old one.
+            key={layout.direction}
+            nodes={nodes}
+            edges={edges}
+            renderNode={renderNode}
+            direction={
+              layout.direction === 'LR'
+                ? DependencyGraphTypes.Direction.LEFT_RIGHT
+                : DependencyGraphTypes.Direction.TOP_BOTTOM
+            }
+            rankMargin={SPACING.rankMargin}
+            nodeMargin={SPACING.nodeMargin}
+            paddingX={SPACING.padding}
+            paddingY={SPACING.padding}
+            zoom="enable-on-click"
+            fit="contain"
+          />
+        </div>
       </div>
     </div>
   );

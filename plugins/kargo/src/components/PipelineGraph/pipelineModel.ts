@@ -5,7 +5,9 @@ import type {
 
 export type PipelineNode =
   | { id: string; kind: 'warehouse'; name: string }
-  | { id: string; kind: 'stage'; name: string; stage: StageView };
+  | { id: string; kind: 'stage'; name: string; stage: StageView }
+  /** A collapsed freightline: the stages fed from warehouse `name`, drawn as one node. */
+  | { id: string; kind: 'freightline'; name: string; stages: StageView[] };
 
 export interface PipelineEdge {
   from: string;

@@ -241,3 +241,33 @@ export function testKargoApi(overrides: Partial<KargoApi> = {}): KargoApi {
     ...overrides,
   };
 }
+
+/**
+ * A project of `lines` freightlines of `length` stages each: warehouse-<l> feeds line-<l>-0,
+ * which feeds line-<l>-1, and so on. The last stage of each freightline is Unhealthy.
+ */
+export function largeView(lines: number, length: number): KargoProjectView {
+  const warehouses = Array.from({ length: lines }, (_, l) => ({
+    name: `warehouse-${l}`,
+    subscriptions: [],
+    problems: [],
+  }));
+  const stages = warehouses.flatMap((w, l) =>
+    Array.from({ length }, (_, i) =>
+      stage(
+        `line-${l}-${i}`,
+        [[w.name, i ? { stages: [`line-${l}-${i - 1}`] } : { direct: true }]],
+        i === length - 1 ? { health: 'Unhealthy' } : {},
+      ),
+    ),
+  );
+  return {
+    ...shopView(),
+    project: 'large',
+    warehouses,
+    stages,
+    freight: [],
+    freightTotal: {},
+    promotions: [],
+  };
+}

@@ -1,0 +1,51 @@
+import { makeStyles } from '@material-ui/core/styles';
+
+/** The look of the pipeline's nodes, shared by stages, warehouses and freightlines. */
+export const useNodeStyles = makeStyles(theme => ({
+  node: {
+    boxSizing: 'border-box',
+    height: '100%',
+    padding: theme.spacing(1),
+    borderRadius: theme.shape.borderRadius,
+    border: `1px solid ${theme.palette.divider}`,
+    borderLeftWidth: 6,
+    background: theme.palette.background.paper,
+    color: theme.palette.text.primary,
+    fontSize: 13,
+    lineHeight: 1.4,
+    overflow: 'hidden',
+    cursor: 'pointer',
+    '&:focus': { outline: `2px solid ${theme.palette.primary.main}` },
+  },
+  /** The stage the user looked for with "Find stage". */
+  found: {
+    borderColor: theme.palette.primary.main,
+    borderWidth: 3,
+    boxShadow: `0 0 0 3px ${theme.palette.primary.light}`,
+  },
+  warehouse: {
+    background: theme.palette.background.default,
+    cursor: 'default',
+  },
+  freightline: {
+    background: theme.palette.background.default,
+    borderStyle: 'dashed',
+  },
+  title: {
+    fontWeight: 600,
+    fontSize: 15,
+    gap: theme.spacing(1),
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+  },
+  muted: { color: theme.palette.text.secondary },
+  /** "auto", "warehouse": beside the name, which they leave the room to. */
+  tag: {
+    flexShrink: 0,
+    fontSize: 13,
+    fontWeight: 400,
+    color: theme.palette.text.secondary,
+  },
+  line: { whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' },
+}));
