@@ -17,7 +17,7 @@ import Select from '@material-ui/core/Select';
 import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import SettingsIcon from '@material-ui/icons/Settings';
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { useProjectUpdates } from '../../hooks/useProjectUpdates';
 import { FlexRow } from '../FlexRow';
 import { FreightDrawer } from '../FreightDrawer';
@@ -69,9 +69,19 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
 
   const stage = view.stages.find(s => s.name === stageName);
   const selectedFreight = view.freight.find(f => f.name === freightName);
-  const freight = warehouseFilter.length
-    ? view.freight.filter(f => warehouseFilter.includes(f.origin.name))
-    : view.freight;
+  // Kept between renders: the timeline's cards re-render only when their freight changes.
+  const freight = useMemo(
+    () =>
+      warehouseFilter.length
+        ? view.freight.filter(f => warehouseFilter.includes(f.origin.name))
+        : view.freight,
+    [view.freight, warehouseFilter],
+  );
+  const stageNames = useMemo(() => view.stages.map(s => s.name), [view.stages]);
+  const selectFreight = useCallback(
+    (f: FreightView) => setFreightName(f.name),
+    [],
+  );
   const hidden =
     Object.values(view.freightTotal).reduce((a, b) => a + b, 0) -
     view.freight.length;
@@ -166,8 +176,8 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
       </Typography>
       <FreightTimeline
         freight={freight}
-        stages={view.stages.map(s => s.name)}
-        onSelect={(f: FreightView) => setFreightName(f.name)}
+        stages={stageNames}
+        onSelect={selectFreight}
         paging={{
           total: view.freightTotal,
           limit: props.freightLimit ?? DEFAULT_FREIGHT_LIMIT,
