@@ -18,10 +18,10 @@ export const useNodeStyles = makeStyles(theme => ({
     '&:focus': { outline: `2px solid ${theme.palette.primary.main}` },
   },
   /** The stage the user looked for with "Find stage". */
+  // Inside the node: its foreignObject clips anything drawn around it.
   found: {
-    borderColor: theme.palette.primary.main,
-    borderWidth: 3,
-    boxShadow: `0 0 0 3px ${theme.palette.primary.light}`,
+    background: theme.palette.action.selected,
+    boxShadow: `inset 0 0 0 2px ${theme.palette.primary.main}`,
   },
   warehouse: {
     background: theme.palette.background.default,
