@@ -62,4 +62,34 @@ describe('useKargoEntityView', () => {
     // A live refresh is not loading more freight.
     expect(result.current.loadingFreight).toBe(false);
   });
+
+  it('refetches at once on a change signal, and once more after a burst of them', async () => {
+    jest.useFakeTimers();
+    try {
+      const getEntityView = jest.fn(async () => entityView());
+      const { result } = renderView(getEntityView);
+      await waitFor(() => expect(result.current.view).toBeDefined());
+      expect(getEntityView).toHaveBeenCalledTimes(1);
+
+      act(() => result.current.refresh());
+      expect(getEntityView).toHaveBeenCalledTimes(2); // no wait
+      act(() => {
+        result.current.refresh();
+        result.current.refresh();
+      });
+      expect(getEntityView).toHaveBeenCalledTimes(2);
+      await act(async () => {
+        jest.advanceTimersByTime(150);
+      });
+      expect(getEntityView).toHaveBeenCalledTimes(3);
+      // A single signal later: at once again, and nothing after it.
+      act(() => result.current.refresh());
+      await act(async () => {
+        jest.advanceTimersByTime(150);
+      });
+      expect(getEntityView).toHaveBeenCalledTimes(4);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -5,6 +5,8 @@ import { kargoApiRef } from '../api';
 
 /** Polling interval when live updates (the signals plugin) are not installed. */
 export const FALLBACK_POLL_MS = 10_000;
+/** Change signals this close together make at most two refetches. */
+const BURST_MS = 150;
 
 /**
  * The Kargo view of an entity, with a `refresh` that live updates call. Keeps showing the last
@@ -25,15 +27,24 @@ export function useKargoEntityView(entityRef: string, freightLimit?: number) {
   if (state.value) last.current = state.value;
   const shown = state.value ?? last.current;
 
-  // Collapse bursts of change signals into one refetch.
+  // The first signal of a burst refetches at once (a change shows without waiting); the rest
+  // of the burst makes one more refetch when it has passed.
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const again = useRef(false);
   const { retry } = state;
   const refresh = useCallback(() => {
-    if (timer.current) return;
+    if (timer.current) {
+      again.current = true;
+      return;
+    }
+    retry();
     timer.current = setTimeout(() => {
       timer.current = undefined;
-      retry();
-    }, 150);
+      if (again.current) {
+        again.current = false;
+        retry();
+      }
+    }, BURST_MS);
   }, [retry]);
   useEffect(() => () => clearTimeout(timer.current), []);
 
