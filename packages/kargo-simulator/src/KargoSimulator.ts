@@ -12,6 +12,7 @@ import { recordEvent } from './controller/events';
 import {
   createFreight,
   createFreightResource,
+  FREIGHT_BY_ALIAS,
   resolveFreight,
 } from './controller/freight';
 import { PullRequest } from './controller/promotionSteps';
@@ -108,6 +109,9 @@ export class KargoSimulator {
   constructor(options: KargoSimulatorOptions = {}) {
     this.clock = options.clock ?? new SeedingClock();
     this.store = new ResourceStore(this.clock);
+    this.store.addIndex(FREIGHT_BY_ALIAS, 'Freight', f =>
+      typeof f.alias === 'string' ? f.alias : undefined,
+    );
     this.registry = new ArtifactRegistry(this.clock);
     this.verificationOutcome =
       options.verificationOutcome ?? (() => 'Successful');

@@ -1,6 +1,10 @@
 import { parseArgs } from 'node:util';
 import { KargoSimulator } from './KargoSimulator';
-import { generateLargeProject } from './fixtures/largeProject';
+import {
+  generateLargeProject,
+  isLargeProjectFixture,
+  LARGE_PROJECT_FIXTURES,
+} from './fixtures/largeProject';
 import { startKargoSimulator } from './startKargoSimulator';
 import { DEFAULT_TOKENS } from './http/auth';
 
@@ -26,7 +30,8 @@ if (values.help) {
   --token T            bearer token with admin rights (default ${DEFAULT_TOKENS[0].token})
   --tick-ms N          controller interval in ms (default 500)
   --publish-every D    publish a new image version this often, e.g. 3m (default off)
-  --fixture NAME       projects to load: kargo-demo, microservices, large (repeatable;
+  --fixture NAME       projects to load: kargo-demo, microservices, large (50 stages,
+                       2 000 freight), huge (500 stages, 20 000 freight) (repeatable;
                        default kargo-demo and microservices)
   --server-version V   answer as this Kargo release does, e.g. v1.10.3 (default v1.11.2)\n`);
   process.exit(0);
@@ -34,9 +39,14 @@ if (values.help) {
 
 const fixtures = values.fixture ?? ['kargo-demo', 'microservices'];
 const simulator = new KargoSimulator({
-  projects: fixtures.filter(f => f !== 'large'),
+  projects: fixtures.filter(f => !isLargeProjectFixture(f)),
 });
-if (fixtures.includes('large')) generateLargeProject(simulator);
+for (const fixture of fixtures.filter(isLargeProjectFixture)) {
+  generateLargeProject(simulator, {
+    name: fixture,
+    ...LARGE_PROJECT_FIXTURES[fixture],
+  });
+}
 
 startKargoSimulator({
   simulator,

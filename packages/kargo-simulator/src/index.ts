@@ -5,8 +5,14 @@
  * @packageDocumentation
  */
 export { KargoSimulator } from './KargoSimulator';
-export { generateLargeProject } from './fixtures/largeProject';
-export type { LargeProjectOptions } from './fixtures/largeProject';
+export {
+  generateLargeProject,
+  LARGE_PROJECT_FIXTURES,
+} from './fixtures/largeProject';
+export type {
+  LargeProjectFixture,
+  LargeProjectOptions,
+} from './fixtures/largeProject';
 export type { KargoSimulatorOptions } from './KargoSimulator';
 export {
   startKargoSimulator,

@@ -95,9 +95,8 @@ function availableFromRequest(
   freight: Freight[],
   now: number,
 ): Freight[] {
-  const sameOrigin = freight.filter(
-    f => originKey(f.origin) === originKey(req.origin),
-  );
+  const origin = originKey(req.origin);
+  const sameOrigin = freight.filter(f => originKey(f.origin) === origin);
   const sources = req.sources ?? {};
   if (sources.direct) return sameOrigin;
   const name = stage.metadata?.name ?? '';

@@ -1,4 +1,4 @@
-import semver from 'semver';
+import semver, { SemVer } from 'semver';
 import type {
   Chart,
   Freight,
@@ -6,7 +6,7 @@ import type {
   Image,
   Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
-import { ArtifactRegistry } from './registry';
+import { ArtifactRegistry, PublishedImage } from './registry';
 
 interface ImageSubscription {
   repoURL: string;
@@ -37,6 +37,22 @@ export interface Subscription {
 
 const versionOf = (tag: string) => semver.valid(tag.replace(/^v/, ''));
 
+/**
+ * Each published image's parsed version, null when its tag is no semver. Published images do
+ * not change; parsing every tag on every discovery, and twice per comparison when sorting, was
+ * most of the cost of discovering many freight from one repository.
+ */
+const parsedVersions = new WeakMap<PublishedImage, SemVer | null>();
+function parsedVersion(image: PublishedImage): SemVer | null {
+  let parsed = parsedVersions.get(image);
+  if (parsed === undefined) {
+    const version = versionOf(image.tag);
+    parsed = version ? new SemVer(version) : null;
+    parsedVersions.set(image, parsed);
+  }
+  return parsed;
+}
+
 function imageCandidates(sub: ImageSubscription, registry: ArtifactRegistry) {
   const allow = [sub.allowTags, ...(sub.allowTagsRegexes ?? [])].filter(
     Boolean,
@@ -49,7 +65,7 @@ function imageCandidates(sub: ImageSubscription, registry: ArtifactRegistry) {
     if (sub.ignoreTags?.includes(image.tag)) return false;
     if (ignoreRegexes.some(r => r.test(image.tag))) return false;
     if (strategy === 'SemVer') {
-      const version = versionOf(image.tag);
+      const version = parsedVersion(image);
       if (!version) return false;
       if (sub.constraint && !semver.satisfies(version, sub.constraint))
         return false;
@@ -57,7 +73,7 @@ function imageCandidates(sub: ImageSubscription, registry: ArtifactRegistry) {
     return true;
   });
   if (strategy === 'SemVer') {
-    tags.sort((a, b) => semver.rcompare(versionOf(a.tag)!, versionOf(b.tag)!));
+    tags.sort((a, b) => semver.rcompare(parsedVersion(a)!, parsedVersion(b)!));
   } else if (strategy === 'Lexical') {
     tags.sort((a, b) => b.tag.localeCompare(a.tag));
   } else {

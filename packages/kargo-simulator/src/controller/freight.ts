@@ -61,6 +61,12 @@ export function createFreightResource(
   );
 }
 
+/**
+ * The store's index of Freight by alias (registered by KargoSimulator): a new alias is checked
+ * against it, where collecting every alias of the project for each new Freight was quadratic.
+ */
+export const FREIGHT_BY_ALIAS = 'freightByAlias';
+
 /** Creates Freight unless the same content already exists (names are content hashes). */
 export function createFreight(
   sim: KargoSimulator,
@@ -69,10 +75,10 @@ export function createFreight(
 ): Freight | undefined {
   const name = freightName(freight);
   if (sim.store.get('Freight', project, name)) return undefined;
-  const taken = new Set(
-    sim.store.scan<Freight>('Freight', project).map(f => f.alias ?? ''),
+  const alias = freightAlias(
+    name,
+    a => sim.store.indexedNames(FREIGHT_BY_ALIAS, project, a).size > 0,
   );
-  const alias = freightAlias(name, taken);
   const created = sim.store.create<Freight>('Freight', {
     ...freight,
     metadata: { name, namespace: project, labels: { [ALIAS_LABEL]: alias } },
@@ -216,11 +222,13 @@ export function markFreightIn(
   arrived: Freight,
 ) {
   const now = sim.clock.isoNow();
+  const origin = originKey(arrived.origin);
   for (const freight of sim.store.scan<Freight>('Freight', project)) {
     const isArrived = freight.metadata!.name === arrived.metadata!.name;
     const wasHere = freight.status?.currentlyIn?.[stageName];
-    const sameOrigin = originKey(freight.origin) === originKey(arrived.origin);
-    if (!isArrived && !(wasHere && sameOrigin)) continue;
+    if (!isArrived && !(wasHere && originKey(freight.origin) === origin)) {
+      continue;
+    }
     sim.store.update<Freight>(
       'Freight',
       project,

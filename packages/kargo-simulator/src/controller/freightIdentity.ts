@@ -100,14 +100,30 @@ const ANIMALS = [
   'yak',
 ];
 
-/** Kargo gives each Freight a memorable adjective-animal alias; this one is derived from the name. */
-export function freightAlias(name: string, taken: Set<string>): string {
+/**
+ * Every adjective-animal pair, pair n at index n modulo their number; built once, as a project
+ * with more freight than pairs tries them all for each new Freight.
+ */
+const PAIRS = Array.from(
+  { length: ADJECTIVES.length * ANIMALS.length },
+  (_, n) =>
+    `${ADJECTIVES[n % ADJECTIVES.length]}-${
+      ANIMALS[Math.floor(n / ADJECTIVES.length)]
+    }`,
+);
+
+/**
+ * Kargo gives each Freight a memorable adjective-animal alias; this one is derived from the
+ * name, trying pairs in a fixed order, then (all pairs taken) pairs with the attempt number.
+ */
+export function freightAlias(
+  name: string,
+  taken: (alias: string) => boolean,
+): string {
   const seed = parseInt(name.slice(0, 8), 16);
   for (let attempt = 0; ; attempt++) {
-    const n = seed + attempt * 7919;
-    const alias = `${ADJECTIVES[n % ADJECTIVES.length]}-${
-      ANIMALS[Math.floor(n / ADJECTIVES.length) % ANIMALS.length]
-    }${attempt >= ADJECTIVES.length * ANIMALS.length ? `-${attempt}` : ''}`;
-    if (!taken.has(alias)) return alias;
+    const pair = PAIRS[(seed + attempt * 7919) % PAIRS.length];
+    const alias = attempt >= PAIRS.length ? `${pair}-${attempt}` : pair;
+    if (!taken(alias)) return alias;
   }
 }

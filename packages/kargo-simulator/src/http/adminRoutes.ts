@@ -1,6 +1,10 @@
 import express from 'express';
 import { KargoSimulator } from '../KargoSimulator';
-import { generateLargeProject } from '../fixtures/largeProject';
+import {
+  generateLargeProject,
+  isLargeProjectFixture,
+  LARGE_PROJECT_FIXTURES,
+} from '../fixtures/largeProject';
 import { Faults } from './faults';
 import { HttpError } from './HttpError';
 
@@ -62,11 +66,19 @@ export function adminRoutes(
     sim.tick();
     res.json({ resourceVersion: sim.store.currentResourceVersion() });
   });
-  // The benchmark fixture on request: {"name","stages","warehouses","freight"}.
-  admin.post('/fixtures/large', (req, res) => {
-    res
-      .status(201)
-      .json({ project: generateLargeProject(sim, req.body ?? {}) });
+  // A benchmark fixture (large or huge) on request; the body may change its
+  // {"name","stages","warehouses","freight"}.
+  admin.post('/fixtures/:fixture', (req, res) => {
+    const fixture = req.params.fixture;
+    if (!isLargeProjectFixture(fixture)) {
+      throw new HttpError(404, `unknown fixture "${fixture}" (large or huge)`);
+    }
+    const options = {
+      name: fixture,
+      ...LARGE_PROJECT_FIXTURES[fixture],
+      ...req.body,
+    };
+    res.status(201).json({ project: generateLargeProject(sim, options) });
   });
   return admin;
 }

@@ -50,8 +50,30 @@ export function kindOf(value: unknown): Kind | undefined {
 }
 
 const clone = <T>(value: T): T => structuredClone(value);
-const keyOf = (kind: Kind, namespace: string, name: string) =>
-  `${kind}/${namespace}/${name}`;
+
+interface FieldIndex {
+  kind: Kind;
+  field: (object: KargoObject) => string | undefined;
+  /** namespace → value → the names of the objects holding the value. */
+  names: Map<string, Map<string, Set<string>>>;
+}
+
+function indexObject(
+  index: FieldIndex,
+  object: KargoObject,
+  change: 'add' | 'delete',
+) {
+  const value = index.field(object);
+  if (value === undefined) return;
+  const namespace = object.metadata!.namespace ?? '';
+  const values = index.names.get(namespace) ?? new Map<string, Set<string>>();
+  const names = values.get(value) ?? new Set<string>();
+  if (change === 'add') names.add(object.metadata!.name!);
+  else names.delete(object.metadata!.name!);
+  if (names.size) values.set(value, names);
+  else values.delete(value);
+  index.names.set(namespace, values);
+}
 
 /**
  * Kargo's resources as etcd would keep them: one resourceVersion counter for everything, a
@@ -59,7 +81,15 @@ const keyOf = (kind: Kind, namespace: string, name: string) =>
  */
 export class ResourceStore {
   private resourceVersion = 1000;
-  private readonly objects = new Map<string, KargoObject>();
+  /**
+   * The objects by kind ("namespace/name" → object) and by kind and namespace ("kind/namespace"
+   * → name → object), each in creation order: a controller scanning its stages' promotions
+   * must not walk thousands of freight.
+   */
+  private readonly kinds = new Map<Kind, Map<string, KargoObject>>();
+  private readonly namespaces = new Map<string, Map<string, KargoObject>>();
+  /** Field indexes by name (addIndex). */
+  private readonly indexes = new Map<string, FieldIndex>();
   private readonly history: StoreEvent[] = [];
   private readonly emitter = new EventEmitter();
 
@@ -74,8 +104,42 @@ export class ResourceStore {
     return String(this.resourceVersion);
   }
 
+  private objects(
+    kind: Kind,
+    namespace?: string,
+  ): ReadonlyMap<string, KargoObject> {
+    return (
+      (namespace === undefined
+        ? this.kinds.get(kind)
+        : this.namespaces.get(`${kind}/${namespace}`)) ?? new Map()
+    );
+  }
+
+  /** Stores (or replaces in place) an object, keeping both maps and the field indexes. */
+  private put(
+    kind: Kind,
+    namespace: string,
+    name: string,
+    object: KargoObject,
+  ) {
+    const previous = this.objects(kind, namespace).get(name);
+    if (!this.kinds.has(kind)) this.kinds.set(kind, new Map());
+    this.kinds.get(kind)!.set(`${namespace}/${name}`, object);
+    const key = `${kind}/${namespace}`;
+    if (!this.namespaces.has(key)) this.namespaces.set(key, new Map());
+    this.namespaces.get(key)!.set(name, object);
+    this.reindex(kind, previous, object);
+  }
+
+  private remove(kind: Kind, namespace: string, name: string) {
+    const previous = this.objects(kind, namespace).get(name);
+    this.kinds.get(kind)?.delete(`${namespace}/${name}`);
+    this.namespaces.get(`${kind}/${namespace}`)?.delete(name);
+    this.reindex(kind, previous, undefined);
+  }
+
   get<T extends KargoObject>(kind: Kind, namespace: string, name: string) {
-    const object = this.objects.get(keyOf(kind, namespace, name));
+    const object = this.objects(kind, namespace).get(name);
     return object ? (clone(object) as T) : undefined;
   }
 
@@ -89,11 +153,8 @@ export class ResourceStore {
   }
 
   list<T extends KargoObject>(kind: Kind, namespace?: string): T[] {
-    const prefix =
-      namespace === undefined ? `${kind}/` : `${kind}/${namespace}/`;
-    return [...this.objects.entries()]
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([, object]) => clone(object) as T)
+    return [...this.objects(kind, namespace).values()]
+      .map(object => clone(object) as T)
       .sort((a, b) => a.metadata!.name!.localeCompare(b.metadata!.name!));
   }
 
@@ -102,13 +163,7 @@ export class ResourceStore {
    * hot paths (thousands of freight). Callers must not modify them.
    */
   scan<T extends KargoObject>(kind: Kind, namespace?: string): readonly T[] {
-    const prefix =
-      namespace === undefined ? `${kind}/` : `${kind}/${namespace}/`;
-    const found: T[] = [];
-    for (const [key, object] of this.objects) {
-      if (key.startsWith(prefix)) found.push(object as T);
-    }
-    return found;
+    return [...this.objects(kind, namespace).values()] as T[];
   }
 
   create<T extends KargoObject>(kind: Kind, object: T): T {
@@ -118,8 +173,7 @@ export class ResourceStore {
     if (!name) {
       throw new HttpError(400, `${kind} name is required`);
     }
-    const key = keyOf(kind, namespace, name);
-    if (this.objects.has(key)) {
+    if (this.objects(kind, namespace).has(name)) {
       throw new HttpError(
         409,
         `${kind.toLowerCase()}s.kargo.akuity.io "${name}" already exists`,
@@ -136,14 +190,14 @@ export class ResourceStore {
       generation: 1,
       resourceVersion: this.nextResourceVersion(),
     };
-    this.objects.set(key, stored);
+    this.put(kind, namespace, name, stored);
     this.record('ADDED', kind, namespace, stored);
     return clone(stored) as T;
   }
 
   /** The stored object itself; a 404 as the API server words it (`stages.kargo.akuity.io`) where there is none. */
-  private stored(kind: Kind, key: string, name: string): KargoObject {
-    const current = this.objects.get(key);
+  private stored(kind: Kind, namespace: string, name: string): KargoObject {
+    const current = this.objects(kind, namespace).get(name);
     if (!current) {
       throw new HttpError(
         404,
@@ -163,8 +217,7 @@ export class ResourceStore {
     name: string,
     mutate: (object: T) => void,
   ): T {
-    const key = keyOf(kind, namespace, name);
-    const current = this.stored(kind, key, name);
+    const current = this.stored(kind, namespace, name);
     const next = clone(current) as T;
     mutate(next);
     const specOf = (o: KargoObject) =>
@@ -179,15 +232,14 @@ export class ResourceStore {
         (specOf(current) === specOf(next) ? 0 : 1),
       resourceVersion: this.nextResourceVersion(),
     };
-    this.objects.set(key, next);
+    this.put(kind, namespace, name, next);
     this.record('MODIFIED', kind, namespace, next);
     return clone(next);
   }
 
   delete(kind: Kind, namespace: string, name: string): KargoObject {
-    const key = keyOf(kind, namespace, name);
-    const current = this.stored(kind, key, name);
-    this.objects.delete(key);
+    const current = this.stored(kind, namespace, name);
+    this.remove(kind, namespace, name);
     const gone = clone(current);
     gone.metadata = {
       ...gone.metadata,
@@ -214,6 +266,45 @@ export class ResourceStore {
   subscribe(listener: (event: StoreEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
+  }
+
+  /**
+   * Indexes a field of a kind, as a controller's cache does (controller-runtime IndexField), so
+   * that `indexedNames` finds the objects holding a value without scanning the kind.
+   */
+  addIndex(
+    name: string,
+    kind: Kind,
+    field: (object: KargoObject) => string | undefined,
+  ): void {
+    const index: FieldIndex = { kind, field, names: new Map() };
+    this.indexes.set(name, index);
+    for (const object of this.objects(kind).values()) {
+      indexObject(index, object, 'add');
+    }
+  }
+
+  /** The names of the namespace's objects whose indexed field has the value. */
+  indexedNames(
+    index: string,
+    namespace: string,
+    value: string,
+  ): ReadonlySet<string> {
+    const found = this.indexes.get(index);
+    if (!found) throw new Error(`no index "${index}"`);
+    return found.names.get(namespace)?.get(value) ?? new Set();
+  }
+
+  private reindex(
+    kind: Kind,
+    before: KargoObject | undefined,
+    after: KargoObject | undefined,
+  ) {
+    for (const index of this.indexes.values()) {
+      if (index.kind !== kind) continue;
+      if (before) indexObject(index, before, 'delete');
+      if (after) indexObject(index, after, 'add');
+    }
   }
 
   private nextResourceVersion(): string {
