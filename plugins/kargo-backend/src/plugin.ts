@@ -107,7 +107,9 @@ export const kargoPlugin = createBackendPlugin({
         const idempotency = new IdempotencyKeys(db);
         const signals = new ProjectSignals(deps.signals, logger);
         const enrichment = new ProjectEnrichment({
-          enrichment: new FreightEnrichment(enrichers, store, logger),
+          // The database itself: the run tells views once, not per enrichment it stores.
+          enrichment: new FreightEnrichment(enrichers, database, logger),
+          portalData,
           states,
           signals,
           logger,

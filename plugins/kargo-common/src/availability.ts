@@ -71,7 +71,7 @@ export type FreightBlocker =
 export interface StageFreightAvailability {
   /** Freight Kargo takes into the stage, by name, in the view's order. */
   available: string[];
-  /** The rest, by name: why not, and when soak time alone makes it available. */
+  /** Freight Kargo refuses for reasons of its own, by name: why not, and when soak time alone makes it available. */
   unavailable: Record<
     string,
     {
@@ -80,6 +80,12 @@ export interface StageFreightAvailability {
       availableAt?: string;
     }
   >;
+  /**
+   * Why Kargo refuses the rest of the view's freight from the stage's origins (in neither list):
+   * the commonest reason, said once instead of per freight, which in a 500-stage view would
+   * repeat it tens of thousands of times.
+   */
+  othersBlockedBy?: FreightBlocker[];
 }
 
 /**

@@ -1,5 +1,7 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
-import { predecessors } from './FreightEnrichment';
+import type { KargoStore } from '../../database';
+import { FreightEnrichment, predecessors } from './FreightEnrichment';
 
 const freight = (name: string, warehouse: string, at: string): Freight =>
   ({
@@ -57,5 +59,48 @@ describe('predecessors', () => {
       );
       expect(found?.origin?.name ?? f.origin?.name).toBe(f.origin?.name);
     }
+  });
+});
+
+describe('FreightEnrichment', () => {
+  it('lets the event loop run during a long run, even on a database that answers at once', async () => {
+    const written: string[] = [];
+    // Like SQLite: every call settles without waiting for I/O.
+    const store = {
+      enrichedFreight: async () => new Set<string>(),
+      putEnrichment: async (_ref: unknown, name: string) => {
+        written.push(name);
+      },
+    } as unknown as KargoStore;
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    const enrichment = new FreightEnrichment(
+      [
+        {
+          name: 'slow',
+          enrich: async () => {
+            busy(2);
+            return { notes: 'n' };
+          },
+        },
+      ],
+      store,
+      mockServices.logger.mock(),
+    );
+    const all = Array.from({ length: 40 }, (_, i) =>
+      freight(`f${i}`, 'w', `2026-12-01T00:00:${String(i).padStart(2, '0')}Z`),
+    );
+    let writtenWhenTheLoopRan: number | undefined;
+    setImmediate(() => {
+      writtenWhenTheLoopRan = written.length;
+    });
+    await expect(
+      enrichment.enrich({ instance: 'i', project: 'p' }, all, all),
+    ).resolves.toBe(40);
+    // The loop ran in between: after some 10 ms of work, not at the end.
+    expect(writtenWhenTheLoopRan).toBeGreaterThan(0);
+    expect(writtenWhenTheLoopRan).toBeLessThan(40);
   });
 });

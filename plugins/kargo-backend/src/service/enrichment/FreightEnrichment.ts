@@ -5,6 +5,22 @@ import { KargoStore, ProjectRef } from '../../database';
 
 const created = (f: Freight) => f.metadata?.creationTimestamp ?? '';
 
+/** Work longer than this without a break would hold up every request of the backend. */
+const SLICE_MS = 10;
+
+/**
+ * Lets the event loop run between slices of a long loop. Awaiting the database is no break:
+ * SQLite (better-sqlite3) answers synchronously, so 20 000 awaited writes run as one task.
+ */
+function breaks(): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < SLICE_MS) return;
+    await new Promise(resolve => setImmediate(resolve));
+    since = performance.now();
+  };
+}
+
 /**
  * Runs the enrichers over freight that none of them described yet, and stores what they say
  * under their name. An enricher that fails is logged and tried again next time.
@@ -28,12 +44,14 @@ export class FreightEnrichment {
     known: Freight[],
   ): Promise<number> {
     let stored = 0;
+    const pause = breaks();
     const predecessorOf = predecessors(known);
     for (const enricher of this.enrichers) {
       const names = freight.map(f => f.metadata!.name!);
       const done = await this.store.enrichedFreight(ref, enricher.name, names);
       for (const f of freight) {
         if (done.has(f.metadata!.name!)) continue;
+        await pause();
         try {
           const content = await enricher.enrich({
             ...ref,

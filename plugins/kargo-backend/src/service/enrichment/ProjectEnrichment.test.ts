@@ -79,11 +79,13 @@ function setup() {
     ),
   };
   const signals = { publish: jest.fn(async () => {}) };
+  const portalData = { changed: jest.fn(async () => {}) };
   const logger = mockServices.logger.mock();
   const projectEnrichment = new ProjectEnrichment({
     enrichment: enrichment as unknown as FreightEnrichment,
     states: states as unknown as ProjectStates,
     signals: signals as unknown as ProjectSignals,
+    portalData,
     logger,
   });
 
@@ -97,7 +99,15 @@ function setup() {
     await settle();
   }
 
-  return { projectEnrichment, reads, enrichments, signals, logger, finishRun };
+  return {
+    projectEnrichment,
+    reads,
+    enrichments,
+    signals,
+    portalData,
+    logger,
+    finishRun,
+  };
 }
 
 describe('ProjectEnrichment', () => {
@@ -116,14 +126,20 @@ describe('ProjectEnrichment', () => {
     expect(enrichments[0].known).toEqual(freightOf('shop'));
   });
 
-  it('signals open pages only when something was stored', async () => {
-    const { projectEnrichment, signals, finishRun } = setup();
+  it('tells views (once per run) and signals open pages only when something was stored', async () => {
+    const { projectEnrichment, signals, portalData, finishRun } = setup();
     projectEnrichment.enrich(main, 'shop');
     await finishRun(0, 0);
     expect(signals.publish).not.toHaveBeenCalled();
+    expect(portalData.changed).not.toHaveBeenCalled();
 
     projectEnrichment.enrich(main, 'shop');
     await finishRun(1, 2);
+    expect(portalData.changed).toHaveBeenCalledTimes(1);
+    expect(portalData.changed).toHaveBeenCalledWith({
+      instance: 'main',
+      project: 'shop',
+    });
     expect(signals.publish).toHaveBeenCalledTimes(1);
     expect(signals.publish).toHaveBeenCalledWith({
       instance: 'main',

@@ -1,5 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
+import { PortalData } from '../PortalData';
 import { ProjectSignals } from '../ProjectSignals';
 import { ProjectStates } from '../state/ProjectStates';
 import { FreightEnrichment } from './FreightEnrichment';
@@ -17,6 +18,8 @@ export class ProjectEnrichment {
       enrichment: FreightEnrichment;
       states: ProjectStates;
       signals: ProjectSignals;
+      /** Told once per run that stored something (not per enrichment: views re-read then). */
+      portalData: Pick<PortalData, 'changed'>;
       logger: LoggerService;
     },
   ) {}
@@ -43,11 +46,12 @@ export class ProjectEnrichment {
   }
 
   private async once(client: KargoClient, project: string): Promise<void> {
-    const { enrichment, states, signals, logger } = this.options;
+    const { enrichment, states, signals, portalData, logger } = this.options;
     const instance = client.instance.name;
     try {
       const { freight } = await states.get(client, project);
       if (await enrichment.enrich({ instance, project }, freight, freight)) {
+        await portalData.changed({ instance, project });
         await signals.publish({ instance, project, kind: 'FreightMetadata' });
       }
     } catch (error) {

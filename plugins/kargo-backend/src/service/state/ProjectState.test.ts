@@ -1,5 +1,6 @@
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
-import { newerFirst, originKey, ProjectState } from './ProjectState';
+import { originKey } from '@kargo-backstage/plugin-kargo-common';
+import { newerFirst, ProjectState } from './ProjectState';
 
 let rv = 100;
 const freight = (

@@ -1,8 +1,9 @@
-import type {
-  Freight,
-  Promotion,
-  Stage,
-  Warehouse,
+import {
+  originKey,
+  type Freight,
+  type Promotion,
+  type Stage,
+  type Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
 import type { ProjectSnapshot } from '../views/buildProjectView';
 
@@ -39,11 +40,16 @@ function olderThan(a: string | undefined, b: string | undefined): boolean {
   return a.length === b.length ? a < b : a.length < b.length;
 }
 
-export const originKey = (o: { kind?: string; name?: string }) =>
-  `${o.kind ?? 'Warehouse'}/${o.name}`;
-
-const discovered = (f: Freight) =>
-  Date.parse(f.discoveredAt ?? f.metadata?.creationTimestamp ?? '') || 0;
+/** When the freight was discovered, parsed once per freight object (sorting asks often). */
+const discoveredAt = new WeakMap<Freight, number>();
+function discovered(f: Freight): number {
+  let at = discoveredAt.get(f);
+  if (at === undefined) {
+    at = Date.parse(f.discoveredAt ?? f.metadata?.creationTimestamp ?? '') || 0;
+    discoveredAt.set(f, at);
+  }
+  return at;
+}
 
 /** Newest first; the name breaks ties, so the order is total. */
 export function newerFirst(a: Freight, b: Freight): number {

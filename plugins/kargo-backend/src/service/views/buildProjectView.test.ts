@@ -188,15 +188,11 @@ describe('freight availability in the stage view', () => {
     });
   });
 
-  it('refuses a stage without promotion steps', () => {
+  it('refuses a stage without promotion steps, saying the reason shared by all once', () => {
     expect(availabilityOf('merge')).toEqual({
       available: [],
-      unavailable: Object.fromEntries(
-        ['c3', 'c2', 'c1'].map(n => [
-          n,
-          { blockers: [{ code: 'ControlFlow' }] },
-        ]),
-      ),
+      unavailable: {},
+      othersBlockedBy: [{ code: 'ControlFlow' }],
     });
   });
 });

@@ -1,20 +1,22 @@
-import type {
-  Freight,
-  FreightView,
-  KargoProjectView,
-  Promotion,
-  PromotionView,
-  Stage,
-  StageFreightAvailability,
-  StageView,
-  Warehouse,
-  WarehouseView,
+import {
+  originKey,
+  type Freight,
+  type FreightView,
+  type KargoProjectView,
+  type Promotion,
+  type PromotionView,
+  type Stage,
+  type StageFreightAvailability,
+  type StageView,
+  type Warehouse,
+  type WarehouseView,
 } from '@kargo-backstage/plugin-kargo-common';
 import {
+  type FreightAvailability,
   freightAvailability,
   isAvailable,
 } from '../availability/freightAvailability';
-import { newerFirst, originKey } from '../state/ProjectState';
+import { newerFirst } from '../state/ProjectState';
 
 /** The Kargo reads one view is built from: four list calls, whatever the project's size. */
 export interface ProjectSnapshot {
@@ -61,7 +63,15 @@ function warehouseView(w: Warehouse): WarehouseView {
   };
 }
 
+/** Freight views, kept per freight object (the state replaces only what changed). */
+const freightViews = new WeakMap<Freight, FreightView>();
 function freightView(f: Freight): FreightView {
+  let view = freightViews.get(f);
+  if (!view) freightViews.set(f, (view = newFreightView(f)));
+  return view;
+}
+
+function newFreightView(f: Freight): FreightView {
   const pick = <T extends object>(
     m: Record<string, T> | undefined,
     field: keyof T,
@@ -179,22 +189,47 @@ function stageFreightAvailability(
   );
   const result: StageFreightAvailability = { available: [], unavailable: {} };
   const freight = [...origins].flatMap(o => shownByOrigin.get(o) ?? []);
+  // Freight refused for the same reasons (no soak ending), by those reasons.
+  const refused = new Map<string, string[]>();
   for (const f of freight) {
-    const availability = freightAvailability(s, f);
+    const name = f.metadata!.name!;
+    const availability = availabilityOf(s, f);
     if (isAvailable(availability, now)) {
-      result.available.push(f.metadata!.name!);
+      result.available.push(name);
+    } else if (availability.availableFrom === undefined) {
+      const why = JSON.stringify(availability.blockers);
+      refused.set(why, [...(refused.get(why) ?? []), name]);
     } else {
-      result.unavailable[f.metadata!.name!] = {
+      result.unavailable[name] = {
         blockers: availability.blockers,
-        ...(availability.availableFrom === undefined
-          ? {}
-          : {
-              availableAt: new Date(availability.availableFrom).toISOString(),
-            }),
+        availableAt: new Date(availability.availableFrom).toISOString(),
       };
     }
   }
+  // The commonest reason is said once; freight refused for others is listed by name.
+  const [common] = [...refused].sort((a, b) => b[1].length - a[1].length);
+  for (const [why, names] of refused) {
+    if (why === common[0] && names.length > 1) continue;
+    for (const name of names)
+      result.unavailable[name] = { blockers: JSON.parse(why) };
+  }
+  if (common && common[1].length > 1)
+    result.othersBlockedBy = JSON.parse(common[0]);
   return result;
+}
+
+/**
+ * Kargo's decision per stage and freight object, kept while both are the same objects: the
+ * state replaces only what a watch event changed, so a new view recomputes only that.
+ */
+const decided = new WeakMap<Stage, WeakMap<Freight, FreightAvailability>>();
+function availabilityOf(s: Stage, f: Freight): FreightAvailability {
+  let byFreight = decided.get(s);
+  if (!byFreight) decided.set(s, (byFreight = new WeakMap()));
+  let availability = byFreight.get(f);
+  if (!availability)
+    byFreight.set(f, (availability = freightAvailability(s, f)));
+  return availability;
 }
 
 function stageView(

@@ -73,6 +73,37 @@ describe('promotionPlan', () => {
     ).toEqual(['daring-dingo']);
   });
 
+  it('refuses the freight of the stage’s origins in neither list for the reason said once', () => {
+    const { view, stage } = find('x');
+    const prod = stage('prod');
+    prod.freightAvailability = {
+      available: [view.freight[1].name],
+      unavailable: {},
+      othersBlockedBy: [{ code: 'NotVerified', stages: ['uat'] }],
+    };
+    expect(
+      candidatesFor(view, prod, 0).map(c => [
+        c.freight.alias,
+        c.available,
+        c.blockers.map(b => b.code),
+      ]),
+    ).toEqual([
+      ['brave-badger', false, ['NotVerified']],
+      ['calm-capybara', true, []],
+      ['daring-dingo', false, ['NotVerified']],
+    ]);
+    // Not for freight of origins the stage does not request.
+    const checkoutDev = stage('checkout-dev');
+    checkoutDev.freightAvailability = {
+      available: [],
+      unavailable: {},
+      othersBlockedBy: [{ code: 'ControlFlow' }],
+    };
+    expect(
+      candidatesFor(view, checkoutDev, 0).map(c => c.freight.alias),
+    ).toEqual(['daring-dingo']);
+  });
+
   it("warns: Kargo's refusal in its words first, then an unhealthy stage and a running promotion", () => {
     const { view, stage } = find('x');
     const prod = {

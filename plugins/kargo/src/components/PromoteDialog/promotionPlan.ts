@@ -3,6 +3,7 @@ import {
   type FreightBlocker,
   type FreightView,
   type KargoProjectView,
+  originKey,
   type StageView,
 } from '@kargo-backstage/plugin-kargo-common';
 
@@ -109,12 +110,17 @@ export function candidatesFor(
   stage: StageView,
   now: number,
 ): Candidate[] {
-  const { available, unavailable } = stage.freightAvailability;
+  const { available, unavailable, othersBlockedBy } = stage.freightAvailability;
+  const origins = new Set(stage.requestedFreight.map(r => originKey(r.origin)));
   return view.freight.flatMap((freight): Candidate[] => {
     if (available.includes(freight.name)) {
       return [{ freight, available: true, blockers: [] }];
     }
-    const why = unavailable[freight.name];
+    const why =
+      unavailable[freight.name] ??
+      (othersBlockedBy && origins.has(originKey(freight.origin))
+        ? { blockers: othersBlockedBy, availableAt: undefined }
+        : undefined);
     if (!why) return [];
     const soaked =
       why.availableAt !== undefined && Date.parse(why.availableAt) <= now;
