@@ -12,6 +12,7 @@ import type {
 } from '@kargo-backstage/plugin-kargo-common';
 import { Knex } from 'knex';
 import { AutoPromotionHold, KargoStore, ProjectRef } from './KargoStore';
+import { breaks } from '../service/eventLoop';
 
 const migrationsDir = resolvePackagePath(
   '@kargo-backstage/plugin-kargo-backend',
@@ -235,8 +236,10 @@ export class DatabaseKargoStore implements KargoStore {
     freight: string[],
   ): Promise<Set<string>> {
     const found = new Set<string>();
+    const pause = breaks();
     // In chunks: a project's 20 000 freight are more bind parameters than a database takes.
     for (let i = 0; i < freight.length; i += 1000) {
+      await pause();
       const rows = await this.db('kargo_freight_enrichments')
         .select('freight')
         .where({ instance: ref.instance, project: ref.project, enricher })

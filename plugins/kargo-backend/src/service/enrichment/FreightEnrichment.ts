@@ -2,24 +2,9 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Freight, originKey } from '@kargo-backstage/plugin-kargo-common';
 import type { KargoFreightEnricher } from '@kargo-backstage/plugin-kargo-node';
 import { KargoStore, ProjectRef } from '../../database';
+import { breaks } from '../eventLoop';
 
 const created = (f: Freight) => f.metadata?.creationTimestamp ?? '';
-
-/** Work longer than this without a break would hold up every request of the backend. */
-const SLICE_MS = 10;
-
-/**
- * Lets the event loop run between slices of a long loop. Awaiting the database is no break:
- * SQLite (better-sqlite3) answers synchronously, so 20 000 awaited writes run as one task.
- */
-function breaks(): () => Promise<void> {
-  let since = performance.now();
-  return async () => {
-    if (performance.now() - since < SLICE_MS) return;
-    await new Promise(resolve => setImmediate(resolve));
-    since = performance.now();
-  };
-}
 
 /**
  * Runs the enrichers over freight that none of them described yet, and stores what they say
@@ -46,6 +31,7 @@ export class FreightEnrichment {
     let stored = 0;
     const pause = breaks();
     const predecessorOf = predecessors(known);
+    await pause();
     for (const enricher of this.enrichers) {
       const names = freight.map(f => f.metadata!.name!);
       const done = await this.store.enrichedFreight(ref, enricher.name, names);

@@ -17,7 +17,7 @@ const freight = (
   } as Freight);
 
 const empty = () =>
-  new ProjectState({
+  ProjectState.of({
     resourceVersions: {},
     stages: [],
     warehouses: [],
@@ -29,8 +29,8 @@ const names = (list: readonly Freight[] | undefined) =>
   (list ?? []).map(f => f.metadata!.name);
 
 describe('ProjectState', () => {
-  it('applies ADDED, MODIFIED and DELETED events, and moves resourceVersions on', () => {
-    const state = empty();
+  it('applies ADDED, MODIFIED and DELETED events, and moves resourceVersions on', async () => {
+    const state = await empty();
     const stage = { metadata: { name: 'test', resourceVersion: '7' } };
     expect(state.apply({ list: 'stages', type: 'ADDED', object: stage })).toBe(
       true,
@@ -46,8 +46,8 @@ describe('ProjectState', () => {
     expect(state.snapshot().stages).toEqual([]);
   });
 
-  it('lets an event older than what it holds lose, and takes a repeated one once', () => {
-    const state = empty();
+  it('lets an event older than what it holds lose, and takes a repeated one once', async () => {
+    const state = await empty();
     const newer = { metadata: { name: 'test', resourceVersion: '20' } };
     const older = { metadata: { name: 'test', resourceVersion: '9' } };
     state.apply({ list: 'stages', type: 'ADDED', object: newer });
@@ -68,8 +68,8 @@ describe('ProjectState', () => {
     ).toBe(true);
   });
 
-  it('keeps freight newest first per origin through any order of events, as a full sort would', () => {
-    const state = empty();
+  it('keeps freight newest first per origin through any order of events, as a full sort would', async () => {
+    const state = await empty();
     const all = new Map<string, Freight>();
     // A fixed pseudo-random walk: adds (with timestamp ties), status changes, deletions.
     let seed = 7;
@@ -118,8 +118,8 @@ describe('ProjectState', () => {
     expect(snapshot.freight).toHaveLength(all.size);
   });
 
-  it('never changes a snapshot it gave out (copy on write)', () => {
-    const state = new ProjectState({
+  it('never changes a snapshot it gave out (copy on write)', async () => {
+    const state = await ProjectState.of({
       resourceVersions: {},
       stages: [],
       warehouses: [],

@@ -60,6 +60,21 @@ export function newerFirst(a: Freight, b: Freight): number {
   return y > x ? 1 : -1;
 }
 
+/** The same order as sorting by `newerFirst`, each freight's time and name read once. */
+function sortedNewestFirst(freight: Freight[]): Freight[] {
+  const keyed = freight.map(f => ({
+    f,
+    at: discovered(f),
+    name: f.metadata!.name!,
+  }));
+  keyed.sort((a, b) => {
+    if (a.at !== b.at) return b.at - a.at;
+    if (a.name === b.name) return 0;
+    return b.name > a.name ? 1 : -1;
+  });
+  return keyed.map(k => k.f);
+}
+
 /** Where `f` is, or belongs, in a list sorted by `newerFirst`. */
 function position(list: Freight[], f: Freight): number {
   let lo = 0;
@@ -86,29 +101,44 @@ export class ProjectState {
   readonly resourceVersions: ProjectSnapshot['resourceVersions'];
   private kept?: ProjectSnapshot;
 
-  constructor(lists: ProjectLists) {
-    this.resourceVersions = { ...lists.resourceVersions };
+  private constructor(resourceVersions: ProjectSnapshot['resourceVersions']) {
+    this.resourceVersions = { ...resourceVersions };
     this.objects = {
       stages: new Map(),
       warehouses: new Map(),
       freight: new Map(),
       promotions: new Map(),
     };
+  }
+
+  /**
+   * The state of Kargo's lists. 20 000 freight take longer than the event loop should stand
+   * still: `pause` (see eventLoop's breaks) is awaited between slices of the work.
+   */
+  static async of(
+    lists: ProjectLists,
+    pause: () => Promise<void> = async () => {},
+  ): Promise<ProjectState> {
+    const state = new ProjectState(lists.resourceVersions);
     for (const list of KARGO_LISTS) {
-      for (const object of lists[list]) {
+      for (let i = 0; i < lists[list].length; i++) {
+        const object = lists[list][i];
         const name = object.metadata?.name;
-        if (name) this.objects[list].set(name, object);
+        if (name) state.objects[list].set(name, object);
+        if (i % 500 === 0) await pause();
       }
     }
-    for (const f of this.objects.freight.values() as Iterable<Freight>) {
+    for (const f of state.objects.freight.values() as Iterable<Freight>) {
       const key = originKey(f.origin ?? {});
-      const freight = this.freightByOrigin.get(key);
+      const freight = state.freightByOrigin.get(key);
       if (freight) freight.push(f);
-      else this.freightByOrigin.set(key, [f]);
+      else state.freightByOrigin.set(key, [f]);
     }
-    for (const freight of this.freightByOrigin.values()) {
-      freight.sort(newerFirst);
+    for (const [key, freight] of state.freightByOrigin) {
+      await pause();
+      state.freightByOrigin.set(key, sortedNewestFirst(freight));
     }
+    return state;
   }
 
   /** Applies one watch event; false when it changed nothing (an event older than what is kept). */

@@ -3,6 +3,7 @@ import type { EventsService } from '@backstage/plugin-events-node';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectRef } from '../../database';
 import { ProjectSnapshot } from '../views/buildProjectView';
+import { breaks, nextTurn } from '../eventLoop';
 import { ProjectChange, ProjectState } from './ProjectState';
 
 /** The events bus topic on which the watching replica passes a project's changes on. */
@@ -221,21 +222,26 @@ export class ProjectStates {
       client.queryFreight(project),
       client.listPromotions(project),
     ]);
+    // Parsing the lists was one long task; building the state takes breaks of its own.
+    await nextTurn();
     const entry: Entry = {
-      state: new ProjectState({
-        resourceVersions: {
-          stages: stages.metadata?.resourceVersion,
-          warehouses: warehouses.metadata?.resourceVersion,
-          freight: freight.resourceVersion,
-          promotions: promotions.metadata?.resourceVersion,
+      state: await ProjectState.of(
+        {
+          resourceVersions: {
+            stages: stages.metadata?.resourceVersion,
+            warehouses: warehouses.metadata?.resourceVersion,
+            freight: freight.resourceVersion,
+            promotions: promotions.metadata?.resourceVersion,
+          },
+          stages: stages.items ?? [],
+          warehouses: warehouses.items ?? [],
+          freight: Object.values(freight.groups ?? {}).flatMap(
+            g => g.items ?? [],
+          ),
+          promotions: promotions.items ?? [],
         },
-        stages: stages.items ?? [],
-        warehouses: warehouses.items ?? [],
-        freight: Object.values(freight.groups ?? {}).flatMap(
-          g => g.items ?? [],
-        ),
-        promotions: promotions.items ?? [],
-      }),
+        breaks(),
+      ),
       // Until a watch vouches for it (this replica's, or the holder's heartbeat).
       liveUntil: this.now() + this.options.liveMs,
       ref: { instance: client.instance.name, project },

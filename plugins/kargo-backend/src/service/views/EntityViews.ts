@@ -31,6 +31,7 @@ import { KargoTokenAccess } from '../access/KargoTokenAccess';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import { objectName, parse } from '../operations/schemas';
 import { PortalData } from '../PortalData';
+import { nextTurn } from '../eventLoop';
 import { ProjectStates } from '../state/ProjectStates';
 import { ProjectWatchers } from '../watch/ProjectWatchers';
 import { buildProjectView, ProjectSnapshot } from './buildProjectView';
@@ -157,7 +158,9 @@ export class EntityViews {
             }
             const snapshot = await this.options.states.get(client, project);
             this.options.watchers.viewed(client, project, snapshot);
-            const view = this.viewOf(snapshot, {
+            // Building a big project's view, and its JSON, are long tasks: a turn before each.
+            await nextTurn();
+            const view = await this.viewOf(snapshot, {
               instance: client.instance.name,
               project,
               uiUrl: client.instance.uiUrl,
@@ -166,6 +169,7 @@ export class EntityViews {
               freightLimit: query.freightLimit,
               promotionLimit: query.promotionLimit,
             });
+            await nextTurn();
             return await this.withPortalData(
               view,
               snapshot,
@@ -206,13 +210,13 @@ export class EntityViews {
   /** Views built from a snapshot, per options: a warm view costs no rebuild. */
   private readonly built = new WeakMap<
     ProjectSnapshot,
-    Map<string, KargoProjectView>
+    Map<string, Promise<KargoProjectView>>
   >();
 
   private viewOf(
     snapshot: ProjectSnapshot,
     viewOptions: Parameters<typeof buildProjectView>[1],
-  ): KargoProjectView {
+  ): Promise<KargoProjectView> {
     const key = JSON.stringify(viewOptions);
     let views = this.built.get(snapshot);
     if (!views) this.built.set(snapshot, (views = new Map()));

@@ -1,4 +1,5 @@
 import type {
+  KargoProjectView,
   Freight,
   Stage,
   Warehouse,
@@ -20,24 +21,26 @@ function stageWithHealth(name: string, output: unknown): Stage {
   } as Stage;
 }
 
-const argocdAppsOf = (output: unknown) =>
-  buildProjectView(
-    {
-      resourceVersions: {},
-      stages: [stageWithHealth('test', output)],
-      warehouses: [],
-      freight: [],
-      promotions: [],
-      fetchedAt: '2026-01-01T00:00:00Z',
-    },
-    { instance: 'i', project: 'shop', freightLimit: 10, promotionLimit: 10 },
+const argocdAppsOf = async (output: unknown) =>
+  (
+    await buildProjectView(
+      {
+        resourceVersions: {},
+        stages: [stageWithHealth('test', output)],
+        warehouses: [],
+        freight: [],
+        promotions: [],
+        fetchedAt: '2026-01-01T00:00:00Z',
+      },
+      { instance: 'i', project: 'shop', freightLimit: 10, promotionLimit: 10 },
+    )
   ).stages[0].argocdApps;
 
 describe('Argo CD applications in the stage view', () => {
-  it("reads Kargo's health output: an array with one entry per health check", () => {
+  it("reads Kargo's health output: an array with one entry per health check", async () => {
     // Two argocd-update steps: two checks. Kargo capitalizes Namespace and Name.
     expect(
-      argocdAppsOf([
+      await argocdAppsOf([
         {
           applicationStatuses: [
             {
@@ -75,17 +78,17 @@ describe('Argo CD applications in the stage view', () => {
     ]);
   });
 
-  it('reads a single object as well, and nothing from no output', () => {
+  it('reads a single object as well, and nothing from no output', async () => {
     expect(
-      argocdAppsOf({
+      await argocdAppsOf({
         applicationStatuses: [
           { name: 'shop-test', health: { status: 'Healthy' } },
         ],
       }),
     ).toEqual([{ name: 'shop-test', health: 'Healthy' }]);
-    expect(argocdAppsOf(undefined)).toBeUndefined();
-    expect(argocdAppsOf([])).toBeUndefined();
-    expect(argocdAppsOf([{ other: 1 }])).toBeUndefined();
+    expect(await argocdAppsOf(undefined)).toBeUndefined();
+    expect(await argocdAppsOf([])).toBeUndefined();
+    expect(await argocdAppsOf([{ other: 1 }])).toBeUndefined();
   });
 });
 
@@ -149,19 +152,22 @@ describe('freight availability in the stage view', () => {
       status: {},
     } as Freight,
   ];
-  const view = buildProjectView(
-    {
-      resourceVersions: {},
-      stages,
-      warehouses: ['cart', 'checkout'].map(
-        name => ({ metadata: { name }, spec: {} } as Warehouse),
-      ),
-      freight,
-      promotions: [],
-      fetchedAt,
-    },
-    { instance: 'i', project: 'shop', freightLimit: 3, promotionLimit: 10 },
-  );
+  let view: KargoProjectView;
+  beforeAll(async () => {
+    view = await buildProjectView(
+      {
+        resourceVersions: {},
+        stages,
+        warehouses: ['cart', 'checkout'].map(
+          name => ({ metadata: { name }, spec: {} } as Warehouse),
+        ),
+        freight,
+        promotions: [],
+        fetchedAt,
+      },
+      { instance: 'i', project: 'shop', freightLimit: 3, promotionLimit: 10 },
+    );
+  });
   const availabilityOf = (name: string) =>
     view.stages.find(s => s.name === name)!.freightAvailability;
 

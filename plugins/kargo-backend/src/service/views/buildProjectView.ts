@@ -16,6 +16,7 @@ import {
   freightAvailability,
   isAvailable,
 } from '../availability/freightAvailability';
+import { breaks } from '../eventLoop';
 import { newerFirst } from '../state/ProjectState';
 
 /** The Kargo reads one view is built from: four list calls, whatever the project's size. */
@@ -332,10 +333,10 @@ function freightByOrigin(freight: Freight[]): Map<string, Freight[]> {
  * Turns one project's Kargo lists into the entity view: stages and warehouses limited by the
  * entity's annotations, freight newest first and paged per warehouse, recent promotions.
  */
-export function buildProjectView(
+export async function buildProjectView(
   snapshot: ProjectSnapshot,
   options: ViewOptions,
-): KargoProjectView {
+): Promise<KargoProjectView> {
   const warehouseFilter = options.warehouses?.length
     ? new Set(options.warehouses)
     : undefined;
@@ -376,18 +377,20 @@ export function buildProjectView(
       lastSucceeded.set(p.spec.stage, p);
     }
   }
-  const stages = pipelineOrder(snapshot.stages)
-    .filter(s => !stageFilter || stageFilter.has(s.metadata!.name!))
-    .filter(
-      s =>
-        !warehouseFilter ||
-        (s.spec.requestedFreight ?? []).some(r =>
-          keep.has(originKey(r.origin)),
-        ),
-    )
-    .map(s =>
+  const stages: StageView[] = [];
+  // 500 stages take longer than a request should wait for the event loop: breaks in between.
+  const pause = breaks();
+  for (const s of pipelineOrder(snapshot.stages)) {
+    if (stageFilter && !stageFilter.has(s.metadata!.name!)) continue;
+    const requests = s.spec.requestedFreight ?? [];
+    if (warehouseFilter && !requests.some(r => keep.has(originKey(r.origin)))) {
+      continue;
+    }
+    await pause();
+    stages.push(
       stageView(s, lastSucceeded.get(s.metadata!.name!), shownByOrigin, now),
     );
+  }
   const stageNames = new Set(stages.map(s => s.name));
 
   const promotions = snapshot.promotions
