@@ -7,6 +7,7 @@
 export * from './gates';
 export * from './enrichers';
 export { authorizeKargo } from './authorizeKargo';
+export { breaks, nextTurn } from './eventLoop';
 export { KargoClient } from './kargo/KargoClient';
 export type {
   KargoClientOptions,

@@ -12,7 +12,7 @@ import type {
 } from '@kargo-backstage/plugin-kargo-common';
 import { Knex } from 'knex';
 import { AutoPromotionHold, KargoStore, ProjectRef } from './KargoStore';
-import { breaks } from '../service/eventLoop';
+import { breaks } from '@kargo-backstage/plugin-kargo-node';
 
 const migrationsDir = resolvePackagePath(
   '@kargo-backstage/plugin-kargo-backend',

@@ -10,6 +10,8 @@ import {
   KargoOutcomeUnknownError,
 } from './kargoErrors';
 import { KargoInstanceConfig } from './KargoInstanceConfig';
+import { breaks } from '../eventLoop';
+import { parseInSlices } from './parseInSlices';
 
 /** Query parameters; lists are sent as repeated keys. @public */
 export type KargoQuery = Record<
@@ -231,11 +233,9 @@ export class KargoTransport {
       }
       return undefined as T;
     }
-    // Reading a big project's freight (12 MB) and parsing it are long tasks: a turn of the
-    // event loop between them, so that other requests are not held up by both at once.
-    if (text.length > 1_000_000) await new Promise(r => setTimeout(r, 0));
     try {
-      return JSON.parse(text) as T;
+      // A big project's freight is 12 MB: parsed in slices, the event loop turning between.
+      return await parseInSlices<T>(text, breaks());
     } catch (error) {
       throw new Lost(
         `Kargo instance "${name}" returned malformed JSON for ${method} ${path}`,

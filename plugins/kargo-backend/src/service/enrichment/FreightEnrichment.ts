@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Freight, originKey } from '@kargo-backstage/plugin-kargo-common';
 import type { KargoFreightEnricher } from '@kargo-backstage/plugin-kargo-node';
 import { KargoStore, ProjectRef } from '../../database';
-import { breaks } from '../eventLoop';
+import { breaks } from '@kargo-backstage/plugin-kargo-node';
 
 const created = (f: Freight) => f.metadata?.creationTimestamp ?? '';
 

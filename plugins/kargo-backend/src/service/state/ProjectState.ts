@@ -113,7 +113,7 @@ export class ProjectState {
 
   /**
    * The state of Kargo's lists. 20 000 freight take longer than the event loop should stand
-   * still: `pause` (see eventLoop's breaks) is awaited between slices of the work.
+   * still: `pause` (see kargo-node's breaks) is awaited between slices of the work.
    */
   static async of(
     lists: ProjectLists,

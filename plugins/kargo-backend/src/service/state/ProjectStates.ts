@@ -3,7 +3,7 @@ import type { EventsService } from '@backstage/plugin-events-node';
 import { KargoClient } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectRef } from '../../database';
 import { ProjectSnapshot } from '../views/buildProjectView';
-import { breaks, nextTurn } from '../eventLoop';
+import { breaks, nextTurn } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectChange, ProjectState } from './ProjectState';
 
 /** The events bus topic on which the watching replica passes a project's changes on. */

@@ -31,7 +31,7 @@ import { KargoTokenAccess } from '../access/KargoTokenAccess';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import { objectName, parse } from '../operations/schemas';
 import { PortalData } from '../PortalData';
-import { nextTurn } from '../eventLoop';
+import { nextTurn } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectStates } from '../state/ProjectStates';
 import { ProjectWatchers } from '../watch/ProjectWatchers';
 import { buildProjectView, ProjectSnapshot } from './buildProjectView';

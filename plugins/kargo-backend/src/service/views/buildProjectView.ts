@@ -16,7 +16,7 @@ import {
   freightAvailability,
   isAvailable,
 } from '../availability/freightAvailability';
-import { breaks } from '../eventLoop';
+import { breaks } from '@kargo-backstage/plugin-kargo-node';
 import { newerFirst } from '../state/ProjectState';
 
 /** The Kargo reads one view is built from: four list calls, whatever the project's size. */

@@ -10,11 +10,15 @@ const SLICE_MS = 10;
 /**
  * The event loop's next turn, through its timers and I/O: setImmediate from an I/O callback
  * would run before either, letting no other request in.
+ * @public
  */
 export const nextTurn = () =>
   new Promise<void>(resolve => setTimeout(resolve, 0));
 
-/** A break to await often in a long loop: it lets the event loop in every SLICE_MS of work. */
+/**
+ * A break to await often in a long loop: it lets the event loop in every SLICE_MS of work.
+ * @public
+ */
 export function breaks(): () => Promise<void> {
   let since = performance.now();
   return async () => {
