@@ -3,11 +3,10 @@ import { makeStyles } from '@material-ui/core/styles';
 import { memo } from 'react';
 import { VerdictChip } from '../FreightMetadata';
 import { freightTitle, freightVersion } from '../../freightLabels';
+import { MARKS, shownMarks } from './stageMarks';
 
 /** A card's width and height, fixed so rows can be windowed without measuring them. */
 export const CARD = { width: 150, height: 136 };
-/** Stage marks shown on a card; the rest are counted ("+3") and named in its tooltip. */
-const MAX_MARKS = 4;
 
 const useStyles = makeStyles(theme => ({
   card: {
@@ -40,12 +39,22 @@ const useStyles = makeStyles(theme => ({
   marks: {
     display: 'flex',
     flexWrap: 'wrap',
-    gap: 4,
+    gap: MARKS.gap,
     marginTop: 4,
     maxHeight: 36,
     overflow: 'hidden',
   },
-  stage: { color: '#fff', borderRadius: 8, padding: '0 6px', fontSize: 11 },
+  stage: {
+    color: '#fff',
+    borderRadius: 8,
+    padding: '0 6px',
+    fontSize: 11,
+    maxWidth: '100%',
+    boxSizing: 'border-box',
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
   verified: { fontSize: 11, color: theme.palette.text.secondary },
 }));
 
@@ -69,7 +78,9 @@ export const FreightCard = memo(function Card(props: FreightCardProps) {
     s => f.verifiedIn[s] !== undefined && f.currentlyIn[s] === undefined,
   );
   const approved = Object.keys(f.approvedFor);
-  const extra = inStages.length - MAX_MARKS;
+  // The stages it is in, as many as the card has room for; the rest counted ("+3") and named
+  // in the tooltip.
+  const shown = shownMarks(inStages);
   return (
     // A plain button: hundreds of them stay cheap (no ripple per card).
     <button type="button" className={classes.card} onClick={() => onSelect(f)}>
@@ -86,7 +97,7 @@ export const FreightCard = memo(function Card(props: FreightCardProps) {
         className={classes.marks}
         title={inStages.length ? `in ${inStages.join(', ')}` : undefined}
       >
-        {inStages.slice(0, extra > 0 ? MAX_MARKS - 1 : MAX_MARKS).map(s => (
+        {inStages.slice(0, shown).map(s => (
           <span
             key={s}
             className={classes.stage}
@@ -95,7 +106,9 @@ export const FreightCard = memo(function Card(props: FreightCardProps) {
             {s}
           </span>
         ))}
-        {extra > 0 && <span className={classes.verified}>+{extra + 1}</span>}
+        {shown < inStages.length && (
+          <span className={classes.verified}>+{inStages.length - shown}</span>
+        )}
       </span>
       {(verified.length > 0 || approved.length > 0) && (
         <span

@@ -137,6 +137,31 @@ describe('PipelineGraph', () => {
     );
   });
 
+  it('expanding a collapsed freightline takes the focus to its first stage, in view', async () => {
+    const scrolled: Element[] = [];
+    Element.prototype.scrollIntoView = function scrollIntoView(this: Element) {
+      scrolled.push(this);
+    };
+    await renderInTestApp(
+      <PipelineGraph
+        view={largeView(3, 20)}
+        warehouseFilter={[]}
+        onSelectStage={jest.fn()}
+      />,
+    );
+    const line = screen.getByLabelText(
+      'Freightline warehouse-2, 20 stages, collapsed',
+    );
+    line.focus();
+    fireEvent.keyDown(line, { key: 'Enter' });
+
+    const first = await screen.findByLabelText('Stage line-2-0');
+    await waitFor(() => expect(first).toHaveFocus());
+    expect(scrolled).toContain(first);
+    // Not marked as found: nobody looked for it.
+    expect(first).not.toHaveAttribute('aria-current');
+  });
+
   it('finds a stage: expands its freightline, highlights it and scrolls to it', async () => {
     const scrolled: Element[] = [];
     Element.prototype.scrollIntoView = function scrollIntoView(this: Element) {

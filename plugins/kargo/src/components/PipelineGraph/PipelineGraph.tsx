@@ -23,7 +23,7 @@ import { WarehouseNode } from './WarehouseNode';
 
 const SIZE = {
   stage: { width: 240, height: 120 },
-  warehouse: { width: 220, height: 68 },
+  warehouse: { width: 240, height: 68 },
   freightline: { width: 240, height: 104 },
 };
 const SPACING = { nodeMargin: 24, rankMargin: 48, padding: 8 };
@@ -119,11 +119,24 @@ export function PipelineGraph(props: PipelineGraphProps) {
   };
 
   const root = useRef<HTMLDivElement | null>(null);
+  // The stage to scroll to and focus, and the one found with "Find stage" (highlighted).
   const [target, setTarget] = useState<StageTarget>();
+  const [found, setFound] = useState<string>();
   useScrollToStage(root, target);
+  const goTo = (stage: string) => setTarget({ name: stage, at: Date.now() });
   const onFind = (stage: string | undefined) => {
-    if (stage) collapse.reveal(stage);
-    setTarget(stage ? { name: stage, at: Date.now() } : undefined);
+    if (stage) {
+      collapse.reveal(stage);
+      goTo(stage);
+    }
+    setFound(stage);
+  };
+  // The expanded freightline may be laid out elsewhere, and its node, which had the focus, is
+  // gone: its first stage takes the focus, in view.
+  const onExpand = (warehouse: string) => {
+    collapse.toggle(warehouse);
+    const first = lines.get(warehouse)?.[0];
+    if (first) goTo(first.name);
   };
 
   const renderNode = ({
@@ -136,7 +149,7 @@ export function PipelineGraph(props: PipelineGraphProps) {
           freight={freight}
           promotions={promotions}
           color={colors.get(node.name) ?? ''}
-          found={target?.name === node.name}
+          found={found === node.name}
           onSelect={onSelectStage}
         />
       )}
@@ -156,7 +169,7 @@ export function PipelineGraph(props: PipelineGraphProps) {
         <FreightlineNode
           warehouse={node.name}
           stages={node.stages}
-          onExpand={() => collapse.toggle(node.name)}
+          onExpand={() => onExpand(node.name)}
         />
       )}
     </foreignObject>

@@ -40,9 +40,13 @@ export const useNodeStyles = makeStyles(theme => ({
     justifyContent: 'space-between',
   },
   muted: { color: theme.palette.text.secondary },
-  /** "auto", "warehouse": beside the name, which they leave the room to. */
+  /** "auto", "warehouse": beside the name, which they leave the room to (shrinking first). */
   tag: {
-    flexShrink: 0,
+    flexShrink: 100,
+    minWidth: 0,
+    overflow: 'hidden',
+    textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
     fontSize: 13,
     fontWeight: 400,
     color: theme.palette.text.secondary,
