@@ -129,10 +129,12 @@ export const kargoPlugin = createBackendPlugin({
           signals,
           logger,
           // Enrichers run where the project is watched: on one replica, not on each.
-          onWatching: (client, project) => enrichment.enrich(client, project),
+          // A second later: after the first view, which started the watch, has answered.
+          onWatching: (client, project) =>
+            enrichment.later(client, project, 1000),
           // A burst of new freight makes one run, once it has arrived.
           onFreightAdded: (client, project) =>
-            setTimeout(() => enrichment.enrich(client, project), 500),
+            enrichment.later(client, project, 500),
         });
         const freezer = new AutoPromotionFreezer(store, instances, logger);
         await scheduler.scheduleTask({
@@ -150,7 +152,10 @@ export const kargoPlugin = createBackendPlugin({
           },
         });
         watchers.start();
-        deps.lifecycle.addShutdownHook(() => watchers.stopAll());
+        deps.lifecycle.addShutdownHook(async () => {
+          enrichment.stop();
+          await watchers.stopAll();
+        });
         const promotions = new PromotionService({
           httpAuth: deps.httpAuth,
           permissions: deps.permissions,

@@ -27,12 +27,12 @@ describe('parseInSlices', () => {
   it('parses a freight query of megabytes as JSON.parse does, in slices', async () => {
     const text = JSON.stringify({
       groups: {
-        '': { items: Array.from({ length: 8000 }, (_, i) => freight(i)) },
+        '': { items: Array.from({ length: 20000 }, (_, i) => freight(i)) },
         __proto__: { items: [] },
       },
       resourceVersion: '42',
     });
-    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(text.length).toBeGreaterThan(4_000_000);
     const pause = counted();
     const parsed = await parseInSlices<any>(text, pause);
     expect(parsed).toEqual(JSON.parse(text));
@@ -41,15 +41,15 @@ describe('parseInSlices', () => {
   });
 
   it('parses lists, a root array, several big arrays and big nested ones', async () => {
-    const big = Array.from({ length: 6000 }, (_, i) => freight(i));
+    const big = Array.from({ length: 18000 }, (_, i) => freight(i));
     for (const value of [
       { items: big, metadata: { resourceVersion: '7' } },
       big,
-      { a: big, b: { c: [big.slice(0, 3000), 'x'] }, d: big.slice(0, 10) },
+      { a: big, b: { c: [big.slice(0, 9000), 'x'] }, d: big.slice(0, 10) },
       [[big], { tail: tricky }],
     ]) {
       const text = JSON.stringify(value, null, value === big ? 2 : 0);
-      expect(text.length).toBeGreaterThan(1_000_000);
+      expect(text.length).toBeGreaterThan(4_000_000);
       expect(await parseInSlices(text, async () => {})).toEqual(
         JSON.parse(text),
       );
@@ -61,16 +61,16 @@ describe('parseInSlices', () => {
     expect(await parseInSlices('{"a":[1,2]}', pause)).toEqual({ a: [1, 2] });
     expect(pause).not.toHaveBeenCalled();
     const text = JSON.stringify({
-      items: Array.from({ length: 8000 }, (_, i) => freight(i)),
+      items: Array.from({ length: 20000 }, (_, i) => freight(i)),
     });
     for (const broken of [
       text.slice(0, -1),
       text.replace(
-        '},{"metadata":{"name":"f-4000"',
-        '},,{"metadata":{"name":"f-4000"',
+        '},{"metadata":{"name":"f-14000"',
+        '},,{"metadata":{"name":"f-14000"',
       ),
       `${text}]`,
-      text.replace('"f-7000"', '"f-7000'),
+      text.replace('"f-17000"', '"f-17000'),
     ]) {
       await expect(parseInSlices(broken, async () => {})).rejects.toThrow(
         SyntaxError,

@@ -247,4 +247,25 @@ describe('ProjectEnrichment', () => {
     projectEnrichment.enrich(main, 'shop');
     expect(reads).toHaveLength(2);
   });
+
+  it('runs later once however often asked meanwhile, and starts nothing after stop', async () => {
+    jest.useFakeTimers();
+    try {
+      const { projectEnrichment, reads } = setup();
+      projectEnrichment.later(main, 'shop', 1000);
+      projectEnrichment.later(main, 'shop', 500);
+      jest.advanceTimersByTime(999);
+      expect(reads).toHaveLength(0);
+      jest.advanceTimersByTime(1);
+      expect(reads).toHaveLength(1);
+
+      projectEnrichment.later(main, 'cart', 1000);
+      projectEnrichment.stop();
+      jest.advanceTimersByTime(5000);
+      projectEnrichment.enrich(main, 'cart');
+      expect(reads).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -12,6 +12,8 @@ import { FreightEnrichment } from './FreightEnrichment';
  */
 export class ProjectEnrichment {
   private readonly running = new Map<string, { again: boolean }>();
+  private readonly waiting = new Map<string, NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(
     private readonly options: {
@@ -24,8 +26,32 @@ export class ProjectEnrichment {
     },
   ) {}
 
+  /**
+   * Enriches the project's freight `ms` from now: after the view that started its watch has
+   * answered, or once a burst of new freight has arrived. Calls meanwhile make one run.
+   */
+  later(client: KargoClient, project: string, ms: number): void {
+    const key = ProjectStates.key(client.instance.name, project);
+    if (this.stopped || this.waiting.has(key)) return;
+    this.waiting.set(
+      key,
+      setTimeout(() => {
+        this.waiting.delete(key);
+        this.enrich(client, project);
+      }, ms),
+    );
+  }
+
+  /** At shutdown: nothing more starts (a run under way finishes). */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+  }
+
   /** Enriches the project's freight now, or once more after the run in progress. */
   enrich(client: KargoClient, project: string): void {
+    if (this.stopped) return;
     const key = ProjectStates.key(client.instance.name, project);
     const running = this.running.get(key);
     if (running) {

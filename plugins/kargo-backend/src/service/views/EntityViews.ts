@@ -31,7 +31,6 @@ import { KargoTokenAccess } from '../access/KargoTokenAccess';
 import { stagePromotionWindow } from '../freeze/stagePromotionWindow';
 import { objectName, parse } from '../operations/schemas';
 import { PortalData } from '../PortalData';
-import { nextTurn } from '@kargo-backstage/plugin-kargo-node';
 import { ProjectStates } from '../state/ProjectStates';
 import { ProjectWatchers } from '../watch/ProjectWatchers';
 import { buildProjectView, ProjectSnapshot } from './buildProjectView';
@@ -156,10 +155,10 @@ export class EntityViews {
                 } on ${kargoProjectResourceRef(client.instance.name, project)}`,
               );
             }
+            // Learnt from Kargo beside the lists, not after them (it never fails).
+            const kargoAccess = this.tokenAccess.forProject(client, project);
             const snapshot = await this.options.states.get(client, project);
             this.options.watchers.viewed(client, project, snapshot);
-            // Building a big project's view, and its JSON, are long tasks: a turn before each.
-            await nextTurn();
             const view = await this.viewOf(snapshot, {
               instance: client.instance.name,
               project,
@@ -169,12 +168,7 @@ export class EntityViews {
               freightLimit: query.freightLimit,
               promotionLimit: query.promotionLimit,
             });
-            await nextTurn();
-            return await this.withPortalData(
-              view,
-              snapshot,
-              await this.tokenAccess.forProject(client, project),
-            );
+            return await this.withPortalData(view, snapshot, await kargoAccess);
           } catch (error) {
             const e = serializeError(error as Error);
             return {
@@ -222,7 +216,13 @@ export class EntityViews {
     if (!views) this.built.set(snapshot, (views = new Map()));
     let view = views.get(key);
     if (!view) {
-      view = buildProjectView(snapshot, viewOptions);
+      // Long for a big project: it gives the event loop turns of its own.
+      const building = buildProjectView(snapshot, viewOptions);
+      const kept = views;
+      building.catch(() => {
+        if (kept.get(key) === building) kept.delete(key); // a failure is not kept
+      });
+      view = building;
       // Callers choose the options (limits, entities' filters): keep the latest few, not all.
       if (views.size >= VIEWS_PER_SNAPSHOT) {
         views.delete(views.keys().next().value!);

@@ -4,7 +4,7 @@ import type {
   Stage,
   Warehouse,
 } from '@kargo-backstage/plugin-kargo-common';
-import { buildProjectView } from './buildProjectView';
+import { buildProjectView, ProjectSnapshot } from './buildProjectView';
 
 function stageWithHealth(name: string, output: unknown): Stage {
   return {
@@ -200,5 +200,85 @@ describe('freight availability in the stage view', () => {
       unavailable: {},
       othersBlockedBy: [{ code: 'ControlFlow' }],
     });
+  });
+});
+
+describe('a view built again after a change', () => {
+  const stage = (name: string, warehouse: string) =>
+    ({
+      metadata: { name, namespace: 'shop' },
+      spec: {
+        requestedFreight: [
+          {
+            origin: { kind: 'Warehouse', name: warehouse },
+            sources: { direct: true },
+          },
+        ],
+        promotionTemplate: { spec: { steps: [{ uses: 'git-clone' }] } },
+      },
+    } as Stage);
+  const freight = (name: string, warehouse: string) =>
+    ({
+      metadata: { name, namespace: 'shop' },
+      origin: { kind: 'Warehouse', name: warehouse },
+      discoveredAt: '2026-11-01T00:00:00Z',
+      status: {},
+    } as Freight);
+  const build = (snapshot: Partial<ProjectSnapshot>, fetchedAt: string) =>
+    buildProjectView(
+      {
+        resourceVersions: {},
+        warehouses: ['cart', 'checkout'].map(
+          name => ({ metadata: { name }, spec: {} } as Warehouse),
+        ),
+        promotions: [],
+        stages: [],
+        freight: [],
+        ...snapshot,
+        fetchedAt,
+      },
+      { instance: 'i', project: 'shop', freightLimit: 10, promotionLimit: 10 },
+    );
+
+  it('keeps the views of the stages the change did not touch, and rebuilds the others', async () => {
+    const cartStage = stage('cart-dev', 'cart');
+    const checkoutStage = stage('checkout-dev', 'checkout');
+    const cart1 = freight('cart-1', 'cart');
+    const checkout1 = freight('checkout-1', 'checkout');
+    const before = await build(
+      { stages: [cartStage, checkoutStage], freight: [cart1, checkout1] },
+      '2026-11-02T00:00:00Z',
+    );
+    // New cart freight (a watch event), later: the checkout stage's inputs are the same objects.
+    const after = await build(
+      {
+        stages: [cartStage, checkoutStage],
+        freight: [cart1, checkout1, freight('cart-2', 'cart')],
+      },
+      '2026-11-02T00:01:00Z',
+    );
+    const byName = (view: KargoProjectView, name: string) =>
+      view.stages.find(s => s.name === name)!;
+    expect(byName(after, 'checkout-dev')).toBe(byName(before, 'checkout-dev'));
+    expect(byName(after, 'cart-dev')).not.toBe(byName(before, 'cart-dev'));
+    expect(byName(after, 'cart-dev').freightAvailability.available).toEqual([
+      'cart-2',
+      'cart-1',
+    ]);
+    // A changed stage object is built again.
+    const changed = {
+      ...checkoutStage,
+      metadata: { ...checkoutStage.metadata },
+    };
+    const third = await build(
+      { stages: [cartStage, changed], freight: [cart1, checkout1] },
+      '2026-11-02T00:02:00Z',
+    );
+    expect(byName(third, 'checkout-dev')).not.toBe(
+      byName(before, 'checkout-dev'),
+    );
+    expect(byName(third, 'checkout-dev')).toEqual(
+      byName(before, 'checkout-dev'),
+    );
   });
 });

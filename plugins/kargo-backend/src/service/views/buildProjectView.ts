@@ -1,6 +1,7 @@
 import {
   originKey,
   type Freight,
+  type FreightBlocker,
   type FreightView,
   type KargoProjectView,
   type Promotion,
@@ -182,24 +183,25 @@ function argocdApps(output: unknown): StageView['argocdApps'] {
  */
 function stageFreightAvailability(
   s: Stage,
-  shownByOrigin: Map<string, Freight[]>,
+  freight: Freight[],
   now: number,
 ): StageFreightAvailability {
-  const origins = new Set(
-    (s.spec.requestedFreight ?? []).map(r => originKey(r.origin)),
-  );
   const result: StageFreightAvailability = { available: [], unavailable: {} };
-  const freight = [...origins].flatMap(o => shownByOrigin.get(o) ?? []);
   // Freight refused for the same reasons (no soak ending), by those reasons.
-  const refused = new Map<string, string[]>();
+  const refused = new Map<
+    string,
+    { blockers: FreightBlocker[]; names: string[] }
+  >();
   for (const f of freight) {
     const name = f.metadata!.name!;
     const availability = availabilityOf(s, f);
     if (isAvailable(availability, now)) {
       result.available.push(name);
     } else if (availability.availableFrom === undefined) {
-      const why = JSON.stringify(availability.blockers);
-      refused.set(why, [...(refused.get(why) ?? []), name]);
+      const key = refusalKey(availability.blockers);
+      const same = refused.get(key);
+      if (same) same.names.push(name);
+      else refused.set(key, { blockers: availability.blockers, names: [name] });
     } else {
       result.unavailable[name] = {
         blockers: availability.blockers,
@@ -208,15 +210,29 @@ function stageFreightAvailability(
     }
   }
   // The commonest reason is said once; freight refused for others is listed by name.
-  const [common] = [...refused].sort((a, b) => b[1].length - a[1].length);
-  for (const [why, names] of refused) {
-    if (why === common[0] && names.length > 1) continue;
-    for (const name of names)
-      result.unavailable[name] = { blockers: JSON.parse(why) };
+  let common: { blockers: FreightBlocker[]; names: string[] } | undefined;
+  for (const reason of refused.values()) {
+    if (!common || reason.names.length > common.names.length) common = reason;
   }
-  if (common && common[1].length > 1)
-    result.othersBlockedBy = JSON.parse(common[0]);
+  for (const reason of refused.values()) {
+    if (reason === common && reason.names.length > 1) continue;
+    for (const name of reason.names) {
+      result.unavailable[name] = { blockers: reason.blockers };
+    }
+  }
+  if (common && common.names.length > 1) {
+    result.othersBlockedBy = common.blockers;
+  }
   return result;
+}
+
+/** A key per distinct refusal, kept per blockers array (decisions are kept, see below). */
+const refusalKeys = new WeakMap<FreightBlocker[], string>();
+function refusalKey(blockers: FreightBlocker[]): string {
+  let key = refusalKeys.get(blockers);
+  if (key === undefined)
+    refusalKeys.set(blockers, (key = JSON.stringify(blockers)));
+  return key;
 }
 
 /**
@@ -233,10 +249,52 @@ function availabilityOf(s: Stage, f: Freight): FreightAvailability {
   return availability;
 }
 
-function stageView(
+/**
+ * Stage views, kept per stage object while what they are made of is the same: its last
+ * succeeded promotion, the shown freight of its origins (the same objects), and the time, where
+ * a soak makes it matter. A Kargo change rebuilds the views of the stages it touched.
+ */
+const stageViews = new WeakMap<
+  Stage,
+  {
+    lastSucceeded?: Promotion;
+    freight: Freight[];
+    now: number;
+    view: StageView;
+  }
+>();
+function stageViewOf(
   s: Stage,
   lastSucceeded: Promotion | undefined,
   shownByOrigin: Map<string, Freight[]>,
+  now: number,
+): StageView {
+  const origins = new Set(
+    (s.spec.requestedFreight ?? []).map(r => originKey(r.origin)),
+  );
+  const freight = [...origins].flatMap(o => shownByOrigin.get(o) ?? []);
+  const kept = stageViews.get(s);
+  if (
+    kept &&
+    kept.lastSucceeded === lastSucceeded &&
+    kept.freight.length === freight.length &&
+    kept.freight.every((f, i) => f === freight[i]) &&
+    (kept.now === now ||
+      !Object.values(kept.view.freightAvailability.unavailable).some(
+        u => u.availableAt,
+      ))
+  ) {
+    return kept.view;
+  }
+  const view = stageView(s, lastSucceeded, freight, now);
+  stageViews.set(s, { lastSucceeded, freight, now, view });
+  return view;
+}
+
+function stageView(
+  s: Stage,
+  lastSucceeded: Promotion | undefined,
+  freight: Freight[],
   now: number,
 ): StageView {
   const status = s.status ?? {};
@@ -253,7 +311,7 @@ function stageView(
       availabilityStrategy: r.sources?.availabilityStrategy,
     })),
     controlFlow: !s.spec.promotionTemplate?.spec?.steps?.length,
-    freightAvailability: stageFreightAvailability(s, shownByOrigin, now),
+    freightAvailability: stageFreightAvailability(s, freight, now),
     currentFreight: Object.fromEntries(
       Object.entries(current?.items ?? {}).map(([origin, ref]) => [
         origin,
@@ -388,7 +446,7 @@ export async function buildProjectView(
     }
     await pause();
     stages.push(
-      stageView(s, lastSucceeded.get(s.metadata!.name!), shownByOrigin, now),
+      stageViewOf(s, lastSucceeded.get(s.metadata!.name!), shownByOrigin, now),
     );
   }
   const stageNames = new Set(stages.map(s => s.name));
