@@ -118,6 +118,20 @@ async function measureProject(
   const [slowestName, slowest] = Object.entries(perCall)
     .map(([name, times]) => [name, median(times)] as const)
     .sort((a, b) => b[1] - a[1])[0];
+  // Context: the four at once, as a first view makes them (one simulator process answers them).
+  const together: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    together.push(
+      await time(() =>
+        Promise.all([
+          client.listStages(project),
+          client.listWarehouses(project),
+          client.queryFreight(project),
+          client.listPromotions(project),
+        ]),
+      ),
+    );
+  }
 
   // First views: a fresh backend each, warmed up on another project; the event loop watched
   // from the view through the enrichment of every freight (the changelog enricher, built in)
@@ -131,6 +145,8 @@ async function measureProject(
     const before = heapMb();
     const portal = await backend(kargo);
     for (let w = 0; w < 3; w++) await timed(portal.viewUrl(WARM_UP));
+    // Its enrichment starts a second after its watch: let it pass, as on a running backend.
+    await new Promise(r => setTimeout(r, 2000));
     const delay = monitorEventLoopDelay({ resolution: 1 });
     delay.enable();
     const start = performance.now();
@@ -199,7 +215,9 @@ async function measureProject(
       )} ms / ${slowest.toFixed(0)} ms, ${slowestName})`,
       target: `≤ ${target}`,
       met: firstP50 / slowest <= target,
-      note: `${size}; ${reps} first views of the project, each on a fresh backend that viewed a small project (${WARM_UP}) first.`,
+      note: `${size}; ${reps} first views of the project, each on a fresh backend that viewed a small project (${WARM_UP}) first. The four reads at once, straight to Kargo: ${median(
+        together,
+      ).toFixed(0)} ms p50.`,
     },
     {
       name: `${project}: warm view p50 at the backend`,

@@ -108,7 +108,6 @@ export async function runReplicaBench(): Promise<Measurement[]> {
     const one = await measure();
     replicas.push(await startReplica('b', setup));
     const two = await measure();
-    const ratio = two.reads / one.reads;
     const load = `${VIEWS_PER_SECOND} views/s, a Kargo change every ${
       CHANGE_EVERY_MS / 1000
     } s, ${WINDOW_MS / 1000} s each`;
@@ -122,12 +121,16 @@ export async function runReplicaBench(): Promise<Measurement[]> {
       },
       {
         name: 'Kargo calls per minute, 2 replicas',
-        value: `${two.reads.toFixed(0)} reads/min (${ratio.toFixed(
-          2,
-        )}× one replica); ${watchStreams} watch streams opened in all`,
+        value: `${two.reads.toFixed(
+          0,
+        )} reads/min (one replica: ${one.reads.toFixed(
+          0,
+        )}); ${watchStreams} watch streams opened in all`,
         target: '≤ 2× one replica; 4 watch streams (one replica watches)',
-        met: ratio <= 2 && watchStreams === 4 && two.failed === 0,
-        note: `same load round-robin over both; ${
+        // Compared as counts: both are 0 when every change arrives by watch.
+        met:
+          two.reads <= 2 * one.reads && watchStreams === 4 && two.failed === 0,
+        note: `same load round-robin over both; the watching replica's changes reach the other over the events bus; ${
           redis ? 'Redis cache' : 'no Redis: memory caches'
         }, PostgreSQL; ${two.views} views, ${two.failed} failed`,
       },

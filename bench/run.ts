@@ -50,6 +50,16 @@ ${rows.join('\n')}
   5 warehouses, 2 000 freight) and ${UPSTREAM_LATENCY_MS} ms added to every upstream call. Views are
   timed from a worker thread, a client that does not share the backend's event loop, parsing
   the answer included. Ratios are against baselines measured in the same run.
+- Big projects (rows "large: …", "huge: …"): the same set-up with the large and the huge fixture
+  (500 stages, 25 warehouses, 20 000 freight). A first view is a project's first view on a fresh
+  backend that first viewed a small project of the same shape (so that it is not the process's
+  first request), against the slowest of the four reads alone, each timed through the plugin's
+  Kargo client (parsing included). Warm views: once the watches are connected and the enrichers
+  have described every freight. Reads per change: promotions created in Kargo while the project
+  is watched and viewed, Kargo reads counted at the simulator. Event-loop delay:
+  \`monitorEventLoopDelay\` (1 ms resolution) from the first view until the enrichment of all
+  freight (the built-in changelog enricher, SQLite in memory) has finished. Memory: the heap in
+  use after garbage collection, less the heap before the backend started.
 - Browser: the app's production build served by the demo backend, headless Chromium, the
   simulator in its own process with the demo projects, a project of 100 stages (20
   freightlines) and 1 000 freight, all of it in its view, and the huge fixture (500 stages, 25

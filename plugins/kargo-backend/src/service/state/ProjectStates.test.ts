@@ -147,6 +147,18 @@ describe('ProjectStates', () => {
     expect(reads()).toBe(8);
   });
 
+  it('forgets copies no watch vouches for any more when another project is viewed', async () => {
+    const { states, fromHolder, later } = await replica();
+    await states.get(client, 'kargo-demo');
+    later(LIVE_MS + 1);
+    // The stale copy is gone: a batch for it finds nothing to apply to.
+    await states.get(client, 'kargo-simple').catch(() => undefined);
+    await fromHolder({ seq: 1, changes: [describedTest('late')] });
+    kargo.requestLog.length = 0;
+    expect(await description(states)).not.toBe('late');
+    expect(reads()).toBe(4);
+  });
+
   it('applies a batch that arrived while the project was being listed', async () => {
     const { states, fromHolder } = await replica();
     kargo.faults.latencyMs = 100;
@@ -181,5 +193,15 @@ describe('ProjectStates', () => {
       describedTest('not again', '1'),
     ]);
     expect(await description(states)).toBe('mine');
+  });
+
+  it('ignores a malformed message on its topic, and keeps its copy', async () => {
+    const { states, fromHolder } = await replica();
+    const kargos = await description(states);
+    await fromHolder({ seq: 1, changes: 'not a list' as never });
+    await fromHolder({ seq: 'one' as never, changes: [describedTest('x')] });
+    await fromHolder({ seq: 1, changes: [null as never] });
+    expect(await description(states)).toBe(kargos);
+    expect(reads()).toBe(4);
   });
 });

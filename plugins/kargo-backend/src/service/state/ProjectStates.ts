@@ -22,6 +22,19 @@ export interface ProjectChanges extends ProjectRef {
   changes: ProjectChange[];
 }
 
+function isProjectChanges(message: unknown): message is ProjectChanges {
+  const m = message as ProjectChanges;
+  return (
+    typeof m?.instance === 'string' &&
+    typeof m.project === 'string' &&
+    typeof m.epoch === 'string' &&
+    Number.isInteger(m.seq) &&
+    typeof m.healthy === 'boolean' &&
+    Array.isArray(m.changes) &&
+    m.changes.every(c => typeof c?.object === 'object' && c.object !== null)
+  );
+}
+
 interface Entry {
   ref: ProjectRef;
   state: ProjectState;
@@ -75,7 +88,14 @@ export class ProjectStates {
       topics: [PROJECT_CHANGES_TOPIC],
       onEvent: async ({ eventPayload }) => {
         const changes = eventPayload as ProjectChanges;
-        if (changes.from !== this.options.replicaId) this.received(changes);
+        if (changes?.from === this.options.replicaId) return;
+        if (!isProjectChanges(changes)) {
+          this.options.logger.warn(
+            `Ignored a malformed message on ${PROJECT_CHANGES_TOPIC}`,
+          );
+          return;
+        }
+        this.received(changes);
       },
     });
   }
@@ -83,6 +103,7 @@ export class ProjectStates {
   /** The project's state now: kept, or listed from Kargo when no watch vouches for the copy. */
   async get(client: KargoClient, project: string): Promise<ProjectSnapshot> {
     const key = ProjectStates.key(client.instance.name, project);
+    this.forgetStale();
     const entry = this.entries.get(key);
     if (entry && entry.liveUntil > this.now()) return entry.state.snapshot();
     let listing = this.listing.get(key);
@@ -157,6 +178,17 @@ export class ProjectStates {
   ): Promise<ProjectSnapshot['resourceVersions']> {
     this.drop({ instance: client.instance.name, project });
     return (await this.get(client, project)).resourceVersions;
+  }
+
+  /**
+   * Copies no watch vouches for any more (nobody views the project, or its watch broke) are
+   * listed again at their next view anyway: their memory goes now, not at that view.
+   */
+  private forgetStale() {
+    const now = this.now();
+    for (const [key, entry] of this.entries) {
+      if (entry.liveUntil <= now) this.entries.delete(key);
+    }
   }
 
   /** Another replica's batch: taken in when it follows the last one this copy took in. */
