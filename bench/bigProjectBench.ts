@@ -279,7 +279,7 @@ export async function runBigProjectBench(): Promise<Measurement[]> {
     await kargo.setFaults({ latencyMs: UPSTREAM_LATENCY_MS });
     return [
       ...(await measureProject(kargo, 'large', 10)),
-      ...(await measureProject(kargo, 'huge', 5)),
+      ...(await measureProject(kargo, 'huge', 7)),
     ];
   } finally {
     await kargo.stop();
