@@ -6,11 +6,9 @@
  * Run with `yarn bench`; results go to bench/RESULTS.md.
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import knexFactory from 'knex';
 import { AddressInfo } from 'node:net';
 import {
@@ -86,22 +84,13 @@ const reads = async (kargo: SimulatorProcess) =>
 
 export async function runBackendBench(): Promise<Measurement[]> {
   const results: Measurement[] = [];
-  // Kargo stands still (no controller ticks), so nothing invalidates a warm cache meanwhile.
+  // Kargo stands still (no controller ticks): nothing changes a warm view meanwhile.
   const kargo = await startSimulatorProcess({
     fixtures: ['kargo-demo', 'large'],
     tickMs: 0,
   });
   await kargo.setFaults({ latencyMs: UPSTREAM_LATENCY_MS });
-  const client = KargoInstances.fromConfig(
-    new ConfigReader({
-      kargo: {
-        instances: [
-          { name: 'sim', url: kargo.url, token: 'kargo-simulator-admin-token' },
-        ],
-      },
-    }),
-    mockServices.rootLogger({ level: 'none' }),
-  ).get('sim');
+  const client = kargo.client();
 
   const reps = 30;
   // First views, each on a fresh backend: what one view costs in Kargo reads.

@@ -6,12 +6,10 @@
  */
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import vm from 'node:vm';
@@ -93,16 +91,7 @@ async function measureProject(
   project: 'large' | 'huge',
   reps: number,
 ): Promise<Measurement[]> {
-  const client = KargoInstances.fromConfig(
-    new ConfigReader({
-      kargo: {
-        instances: [
-          { name: 'sim', url: kargo.url, token: 'kargo-simulator-admin-token' },
-        ],
-      },
-    }),
-    mockServices.rootLogger({ level: 'none' }),
-  ).get('sim');
+  const client = kargo.client();
   // Baseline: each of the four reads a first view needs, alone.
   const perCall: Record<string, number[]> = {};
   for (let i = 0; i < reps; i++) {

@@ -2,6 +2,12 @@
  * The Kargo simulator in its own process, as Kargo is its own server: a benchmark that ran it
  * in the backend's process would bill Kargo's JSON work to the plugin.
  */
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import {
+  KargoClient,
+  KargoInstances,
+} from '@kargo-backstage/plugin-kargo-node';
 import { ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -11,11 +17,16 @@ export interface SimulatorProcess {
   port: number;
   /** Sets simulator faults, e.g. `{ latencyMs: 20 }`. */
   setFaults(faults: Record<string, number>): Promise<void>;
+  /** The plugin's Kargo client for it, as a view's reads go, without the backend. */
+  client(): KargoClient;
   /** Kargo API requests received since the last `clearRequests`. */
   requests(): Promise<string[]>;
   clearRequests(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The simulator's admin token (see packages/kargo-simulator). */
+const ADMIN_TOKEN = 'kargo-simulator-admin-token';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -66,9 +77,16 @@ export async function startSimulatorProcess(options: {
       ...init,
       headers: { 'content-type': 'application/json' },
     });
+  const client = KargoInstances.fromConfig(
+    new ConfigReader({
+      kargo: { instances: [{ name: 'sim', url, token: ADMIN_TOKEN }] },
+    }),
+    mockServices.rootLogger({ level: 'none' }),
+  ).get('sim');
   return {
     url,
     port,
+    client: () => client,
     setFaults: async faults => {
       await admin('/faults', { method: 'PUT', body: JSON.stringify(faults) });
     },
