@@ -185,7 +185,7 @@ export const kargoPlugin = createBackendPlugin({
           instances,
           states,
           store,
-          // The portal's own data: Kargo's state stays cached; open pages hear of the change.
+          // The portal's own data: Kargo's state is not touched; open pages hear of the change.
           portalDataOnly: true,
           onChange: (instance, project) =>
             signals.publish({ instance, project, kind: 'FreightMetadata' }),

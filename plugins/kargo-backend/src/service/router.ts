@@ -112,7 +112,7 @@ export async function createRouter(
       freight: new FreightService(deps),
     }),
   );
-  /** For the portal's own data: Kargo's state stays cached; open pages hear of the change. */
+  /** For the portal's own data: Kargo's state is not touched; open pages hear of the change. */
   const portalData = (kind: 'PromotionWindow') => ({
     ...deps,
     portalDataOnly: true,

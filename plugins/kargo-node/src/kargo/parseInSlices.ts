@@ -101,8 +101,6 @@ async function bigArrays(
           ends: frame.ends,
         });
       }
-      const parent = stack[stack.length - 1];
-      if (parent) parent.keyStart = undefined;
     }
   }
   if (stack.length) throw new SyntaxError('Unexpected end of JSON input');

@@ -61,7 +61,8 @@ export function actorOf(credentials: BackstageCredentials): string {
 /**
  * Runs changes: whatever asks (a route, an action), each one is audited with the Backstage user
  * (success or failure), lets its handler authorize every resource it touches and check the
- * request against the project, then drops the project's cached state and tells open pages.
+ * request against the project, then tells the project's state (see ProjectStates.changedByPortal)
+ * and open pages.
  */
 export function createOperationRunner(deps: OperationDeps) {
   const { permissions, auditor, instances, states } = deps;

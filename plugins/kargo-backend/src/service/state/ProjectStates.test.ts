@@ -188,7 +188,7 @@ describe('ProjectStates', () => {
     const { states } = await replica();
     await states.get(client, 'kargo-demo');
     // This replica watches: it applied the change itself already, and passes it on.
-    states.applyWatched(ref, [describedTest('mine')]);
+    states.applyWatched(ref, describedTest('mine'));
     await states.publish(ref, { epoch: 'mine', seq: 1, healthy: true }, [
       describedTest('not again', '1'),
     ]);

@@ -69,7 +69,7 @@ export class ProjectStates {
   /** What arrived while the project was being listed: applied to the list once it is in. */
   private readonly arriving = new Map<
     string,
-    Array<ProjectChanges | ProjectChange[]>
+    Array<ProjectChanges | ProjectChange>
   >();
   private readonly now: () => number;
 
@@ -103,11 +103,11 @@ export class ProjectStates {
   /** The project's state now: kept, or listed from Kargo when no watch vouches for the copy. */
   async get(client: KargoClient, project: string): Promise<ProjectSnapshot> {
     const key = ProjectStates.key(client.instance.name, project);
-    this.forgetStale();
     const entry = this.entries.get(key);
     if (entry && entry.liveUntil > this.now()) return entry.state.snapshot();
     let listing = this.listing.get(key);
     if (!listing) {
+      this.forgetStale();
       listing = this.list(client, project).finally(() =>
         this.listing.delete(key),
       );
@@ -116,12 +116,12 @@ export class ProjectStates {
     return (await listing).state.snapshot();
   }
 
-  /** This replica's watch of the project saw these events. */
-  applyWatched(ref: ProjectRef, changes: ProjectChange[]): void {
+  /** This replica's watch of the project saw this event. */
+  applyWatched(ref: ProjectRef, change: ProjectChange): void {
     const key = ProjectStates.key(ref.instance, ref.project);
     const entry = this.entries.get(key);
-    if (entry) for (const change of changes) entry.state.apply(change);
-    else this.arriving.get(key)?.push(changes);
+    if (entry) entry.state.apply(change);
+    else this.arriving.get(key)?.push(change);
   }
 
   /**
@@ -182,7 +182,8 @@ export class ProjectStates {
 
   /**
    * Copies no watch vouches for any more (nobody views the project, or its watch broke) are
-   * listed again at their next view anyway: their memory goes now, not at that view.
+   * listed again at their next view anyway: their memory goes at the next listing of any
+   * project, not at that view (which may never come).
    */
   private forgetStale() {
     const now = this.now();
@@ -231,15 +232,15 @@ export class ProjectStates {
 
   private async list(client: KargoClient, project: string): Promise<Entry> {
     const key = ProjectStates.key(client.instance.name, project);
-    const arriving: Array<ProjectChanges | ProjectChange[]> = [];
+    const arriving: Array<ProjectChanges | ProjectChange> = [];
     this.arriving.set(key, arriving);
     try {
       const entry = await this.listed(client, project);
       this.entries.set(key, entry);
       // Events older than the lists lose against them (see ProjectState.apply).
-      for (const changes of arriving) {
-        if (Array.isArray(changes)) this.applyWatched(entry.ref, changes);
-        else this.received(changes);
+      for (const arrived of arriving) {
+        if ('epoch' in arrived) this.received(arrived);
+        else this.applyWatched(entry.ref, arrived);
       }
       return entry;
     } finally {

@@ -18,14 +18,12 @@ import {
   isAvailable,
 } from '../availability/freightAvailability';
 import { breaks } from '@kargo-backstage/plugin-kargo-node';
-import { newerFirst } from '../state/ProjectState';
+import { type KargoList, newerFirst } from '../state/ProjectState';
 
 /** The Kargo reads one view is built from: four list calls, whatever the project's size. */
 export interface ProjectSnapshot {
   /** The lists' resourceVersions, where watches of the project resume from. */
-  resourceVersions: Partial<
-    Record<'stages' | 'warehouses' | 'freight' | 'promotions', string>
-  >;
+  resourceVersions: Partial<Record<KargoList, string>>;
   stages: Stage[];
   warehouses: Warehouse[];
   freight: Freight[];

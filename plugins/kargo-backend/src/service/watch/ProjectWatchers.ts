@@ -11,13 +11,13 @@ import { ProjectRef } from '../../database';
 import { randomUUID } from 'node:crypto';
 import { ProjectSnapshot } from '../views/buildProjectView';
 import { ProjectSignals } from '../ProjectSignals';
-import { ProjectChange } from '../state/ProjectState';
+import { KargoList, ProjectChange } from '../state/ProjectState';
 import { ProjectStates } from '../state/ProjectStates';
 import { ResourceVersions, WatchLeases } from './WatchLeases';
 
 const WATCHED: Array<{
   kind: KargoProjectChangedSignal['kind'];
-  list: keyof ProjectSnapshot['resourceVersions'];
+  list: KargoList;
   path: keyof KargoPaths;
 }> = [
   { kind: 'Stage', list: 'stages', path: '/v1beta1/projects/{project}/stages' },
@@ -61,10 +61,10 @@ interface Watch {
 /**
  * Follows Kargo's watch streams of the projects people look at: each event moves the project's
  * state on (here at once, on the other replicas through the events bus) and goes out as a
- * Backstage signal on the project's channel, so open pages refresh without polling. Across replicas one holds a project's watches, by a lease in the database
- * (see WatchLeases); the others only note that the project is viewed, and take over from where
- * the holder got when its lease runs out. A project nobody viewed for `idleMs` stops being
- * watched.
+ * Backstage signal on the project's channel, so open pages refresh without polling. Across
+ * replicas one holds a project's watches, by a lease in the database (see WatchLeases); the
+ * others only note that the project is viewed, and take over from where the holder got when its
+ * lease runs out. A project nobody viewed for `idleMs` stops being watched.
  */
 export class ProjectWatchers {
   /** The watches this replica holds the lease for. */
@@ -255,7 +255,7 @@ export class ProjectWatchers {
             watch.seen[list] =
               event.object?.metadata?.resourceVersion ?? watch.seen[list];
             const change = { list, type: event.type, object: event.object };
-            this.options.states.applyWatched(ref, [change]);
+            this.options.states.applyWatched(ref, change);
             watch.batch.push(change);
             if (kind === 'Freight' && event.type === 'ADDED') {
               this.options.onFreightAdded?.(client, ref.project);
