@@ -5,17 +5,10 @@
  *
  * Run with `yarn bench`; results go to bench/RESULTS.md.
  */
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
 import knexFactory from 'knex';
-import { AddressInfo } from 'node:net';
-import {
-  owned,
-  silentSignals,
-} from '../packages/backend/src/__testUtils__/portalFixtures';
+import { owned } from '../packages/backend/src/__testUtils__/portalFixtures';
 import { DatabaseKargoStore } from '../plugins/kargo-backend/src/database';
+import { kargoReads, startBenchBackend } from './benchBackend';
 import { median, p95, time } from './measure';
 import { SimulatorProcess, startSimulatorProcess } from './simulatorProcess';
 
@@ -30,57 +23,11 @@ export interface Measurement {
   note?: string;
 }
 
-async function backend(kargo: SimulatorProcess) {
-  const testBackend = await startTestBackend({
-    features: [
-      kargoPlugin,
-      catalogServiceMock.factory({
-        entities: [
-          owned('large', 'large', 'guests'),
-          owned('guestbook', 'kargo-demo', 'guests'),
-        ],
-      }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.rootConfig.factory({
-        data: {
-          kargo: {
-            instances: [
-              {
-                name: 'sim',
-                url: kargo.url,
-                token: 'kargo-simulator-admin-token',
-              },
-            ],
-          },
-        },
-      }),
-      silentSignals,
-    ],
-  });
-  const { server } = testBackend;
-  const { port } = server.address() as AddressInfo;
-  const base = `http://localhost:${port}/api/kargo`;
-  const viewUrl = (entity: string) =>
-    `${base}/entity-view?entityRef=component:default/${entity}`;
-  const get = async (entity: string) => {
-    const res = await fetch(viewUrl(entity));
-    if (!res.ok) throw new Error(`view ${res.status}`);
-    await res.json();
-  };
-  return { server, base, get, viewUrl, stop: () => testBackend.stop() };
-}
-
-/**
- * The project reads a view made: not the watches, nor the client's probe of Kargo's version
- * (once per process, which a fresh backend makes while or after it answers the first view).
- */
-const reads = async (kargo: SimulatorProcess) =>
-  (await kargo.requests()).filter(
-    r =>
-      r.startsWith('GET ') &&
-      !r.includes('watch=') &&
-      !r.includes('/system/server-version'),
-  );
+const backend = (kargo: SimulatorProcess) =>
+  startBenchBackend(kargo, [
+    owned('large', 'large', 'guests'),
+    owned('guestbook', 'kargo-demo', 'guests'),
+  ]);
 
 export async function runBackendBench(): Promise<Measurement[]> {
   const results: Measurement[] = [];
@@ -101,7 +48,7 @@ export async function runBackendBench(): Promise<Measurement[]> {
     const fresh = await backend(kargo);
     await kargo.clearRequests();
     await fresh.get(entity);
-    const calls = (await reads(kargo)).length;
+    const calls = (await kargoReads(kargo)).length;
     await fresh.stop();
     results.push({
       name: `Kargo calls per view, ${stages} stages`,
@@ -118,7 +65,7 @@ export async function runBackendBench(): Promise<Measurement[]> {
   const crowd = await backend(kargo);
   await kargo.clearRequests();
   await Promise.all(Array.from({ length: 200 }, () => crowd.get('large')));
-  const perList = (await reads(kargo)).length / 4;
+  const perList = (await kargoReads(kargo)).length / 4;
   results.push({
     name: '200 concurrent viewers of a project nobody viewed yet: upstream calls per list',
     value: perList.toString(),

@@ -4,22 +4,15 @@
  * First views are timed on a fresh backend each (nothing kept), warm views on a running one;
  * ratios are against the slowest single Kargo read measured in the same run.
  */
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
-import { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import vm from 'node:vm';
 import v8 from 'node:v8';
 import { owned } from '../packages/backend/src/__testUtils__/portalFixtures';
-import type { Measurement } from './backendBench';
+import { Measurement, UPSTREAM_LATENCY_MS } from './backendBench';
+import { kargoReads, startBenchBackend } from './benchBackend';
 import { median, remoteClient, time } from './measure';
 import { SimulatorProcess, startSimulatorProcess } from './simulatorProcess';
 
-const UPSTREAM_LATENCY_MS = 20;
 /**
  * A small project of the same shape, viewed on each fresh backend before the timed first view:
  * a project's first view on a running backend, not the process's first request (cold JIT).
@@ -33,51 +26,10 @@ const heapMb = () => {
   return process.memoryUsage().heapUsed / 2 ** 20;
 };
 
-type Signal = { kind: string; project: string; at: number };
-
-/** The backend plugin, in this process, with the signals it publishes recorded. */
-export async function backend(kargo: SimulatorProcess) {
-  const signals: Signal[] = [];
-  const backendServer = await startTestBackend({
-    features: [
-      kargoPlugin,
-      catalogServiceMock.factory({
-        entities: ['large', 'huge', WARM_UP].map(p => owned(p, p, 'guests')),
-      }),
-      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
-      mockServices.rootConfig.factory({
-        data: {
-          kargo: {
-            instances: [
-              {
-                name: 'sim',
-                url: kargo.url,
-                token: 'kargo-simulator-admin-token',
-              },
-            ],
-          },
-        },
-      }),
-      createServiceFactory({
-        service: signalsServiceRef,
-        deps: {},
-        factory: () => ({
-          publish: async ({ message }: { message: any }) => {
-            signals.push({ ...message, at: performance.now() });
-          },
-        }),
-      }),
-    ],
-  });
-  const { port } = backendServer.server.address() as AddressInfo;
-  const viewUrl = (entity: string) =>
-    `http://localhost:${port}/api/kargo/entity-view?entityRef=component:default/${entity}`;
-  return { viewUrl, signals, stop: () => backendServer.stop() };
-}
-
-const kargoReads = async (kargo: SimulatorProcess) =>
-  (await kargo.requests()).filter(
-    r => r.startsWith('GET ') && !r.includes('watch='),
+const backend = (kargo: SimulatorProcess) =>
+  startBenchBackend(
+    kargo,
+    ['large', 'huge', WARM_UP].map(p => owned(p, p, 'guests')),
   );
 
 async function until(what: () => boolean, ms: number) {

@@ -26,7 +26,7 @@ export interface SimulatorProcess {
 }
 
 /** The simulator's admin token (see packages/kargo-simulator). */
-const ADMIN_TOKEN = 'kargo-simulator-admin-token';
+export const ADMIN_TOKEN = 'kargo-simulator-admin-token';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
