@@ -282,3 +282,64 @@ describe('a view built again after a change', () => {
     );
   });
 });
+
+describe('refusals grouped per stage', () => {
+  const request = (stages: string[]) => ({
+    origin: { kind: 'Warehouse' as const, name: 'wh' },
+    sources: { stages, availabilityStrategy: 'All' as const },
+  });
+  const stage = (name: string, upstream: string[]) =>
+    ({
+      metadata: { name, namespace: 'shop' },
+      spec: {
+        requestedFreight: [
+          upstream.length
+            ? request(upstream)
+            : { origin: request([]).origin, sources: { direct: true } },
+        ],
+        promotionTemplate: { spec: { steps: [{ uses: 'fake' }] } },
+      },
+    } as Stage);
+  const freight = (name: string, minute: number, verifiedIn: string[]) =>
+    ({
+      metadata: { name },
+      origin: { kind: 'Warehouse', name: 'wh' },
+      discoveredAt: `2026-01-01T00:0${minute}:00Z`,
+      status: {
+        verifiedIn: Object.fromEntries(verifiedIn.map(s => [s, {}])),
+      },
+    } as Freight);
+
+  it('says the commonest refusal once and each other refusal by freight, stages in pipeline order', async () => {
+    const view = await buildProjectView(
+      {
+        resourceVersions: {},
+        // Listed out of order: the view puts them by distance from the warehouse.
+        stages: [
+          stage('prod', ['qa', 'uat']),
+          stage('uat', ['dev']),
+          stage('qa', ['dev']),
+          stage('dev', []),
+        ],
+        warehouses: [{ metadata: { name: 'wh' }, spec: {} } as Warehouse],
+        freight: [
+          freight('f1', 1, []),
+          freight('f2', 2, ['qa']),
+          freight('f3', 3, []),
+          freight('f4', 4, ['qa', 'uat']),
+        ],
+        promotions: [],
+        fetchedAt: '2026-01-01T01:00:00Z',
+      },
+      { instance: 'i', project: 'shop', freightLimit: 10, promotionLimit: 10 },
+    );
+    expect(view.stages.map(s => s.name)).toEqual(['dev', 'qa', 'uat', 'prod']);
+    expect(view.stages[3].freightAvailability).toEqual({
+      available: ['f4'],
+      unavailable: {
+        f2: { blockers: [{ code: 'NotVerified', stages: ['uat'] }] },
+      },
+      othersBlockedBy: [{ code: 'NotVerified', stages: ['qa', 'uat'] }],
+    });
+  });
+});

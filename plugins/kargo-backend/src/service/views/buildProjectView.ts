@@ -224,12 +224,27 @@ function stageFreightAvailability(
   return result;
 }
 
-/** A key per distinct refusal, kept per blockers array (decisions are kept, see below). */
-const refusalKeys = new WeakMap<FreightBlocker[], string>();
+/** A key per distinct refusal (thousands per first view: cheaper than JSON.stringify). */
 function refusalKey(blockers: FreightBlocker[]): string {
-  let key = refusalKeys.get(blockers);
-  if (key === undefined)
-    refusalKeys.set(blockers, (key = JSON.stringify(blockers)));
+  let key = '';
+  for (const b of blockers) {
+    switch (b.code) {
+      case 'NotVerified':
+        key += `NotVerified ${b.stages.join(' ')}\n`;
+        break;
+      case 'NotSoaked':
+        key += `NotSoaked ${b.stage} ${b.requiredSoakTime} ${b.until ?? ''}\n`;
+        break;
+      case 'NotRequested':
+        key += `NotRequested ${b.origin}\n`;
+        break;
+      case 'ControlFlow':
+        key += 'ControlFlow\n';
+        break;
+      default:
+        key += `${JSON.stringify(b)}\n`;
+    }
+  }
   return key;
 }
 
@@ -364,12 +379,15 @@ function pipelineOrder(stages: Stage[]): Stage[] {
     depth.set(name, d);
     return d;
   };
-  return [...stages].sort(
-    (a, b) =>
-      depthOf(a.metadata!.name!, new Set()) -
-        depthOf(b.metadata!.name!, new Set()) ||
-      a.metadata!.name!.localeCompare(b.metadata!.name!),
-  );
+  // Each depth once, not once per comparison.
+  return stages
+    .map(s => ({
+      s,
+      name: s.metadata!.name!,
+      d: depthOf(s.metadata!.name!, new Set()),
+    }))
+    .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
+    .map(o => o.s);
 }
 
 /** Freight per origin, newest first, for a snapshot that does not keep it so. */
