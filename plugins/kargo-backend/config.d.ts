@@ -19,6 +19,14 @@ export interface Config {
      * it: project settings grant roles to portal groups through it (default `groups`).
      */
     groupsClaim?: string;
+    /** Notifications through Backstage's notifications plugin. */
+    notifications?: {
+      /**
+       * Stage name patterns (exact, `glob:prod*`, `regex:…`) whose successful promotions notify
+       * the owners of the entities that show the project. None by default.
+       */
+      productionStages?: string[];
+    };
     /**
      * The Kargo API servers the portal talks to. Entities pick one with the
      * `kargo.akuity.io/instance` annotation; the first is the default.

@@ -98,5 +98,9 @@ backend.add(import('@kargo-backstage/plugin-kargo-backend'));
 backend.add(
   import('@kargo-backstage/plugin-kargo-backend-module-verdict-gate'),
 );
+// The approval gate: stages that approval policies select wait for their approvals.
+backend.add(
+  import('@kargo-backstage/plugin-kargo-backend-module-approval-gate'),
+);
 
 backend.start();

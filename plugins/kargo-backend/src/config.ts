@@ -8,6 +8,11 @@ export interface KargoBackendConfig {
   pollIntervalMs: number;
   /** The OIDC claim Kargo matches portal groups against (kargo.groupsClaim). */
   groupsClaim: string;
+  /**
+   * Stage name patterns whose successful promotions notify the owners
+   * (kargo.notifications.productionStages; none unless configured: opt-in).
+   */
+  productionStages: string[];
 }
 
 /** Reads the settings; a bad one stops the backend with the key named. */
@@ -29,5 +34,8 @@ export function readKargoBackendConfig(config: Config): KargoBackendConfig {
     leaseMs: seconds('kargo.watch.leaseSeconds', 10, 1),
     pollIntervalMs: seconds('kargo.watch.pollSeconds', 30, 0),
     groupsClaim: config.getOptionalString('kargo.groupsClaim') ?? 'groups',
+    productionStages:
+      config.getOptionalStringArray('kargo.notifications.productionStages') ??
+      [],
   };
 }

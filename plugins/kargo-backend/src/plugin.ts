@@ -36,6 +36,14 @@ import { EntityViews } from './service/views/EntityViews';
 import { FreightMetadataService } from './service/metadata/FreightMetadataService';
 import { KargoTokenAccess } from './service/access/KargoTokenAccess';
 import os from 'node:os';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { KARGO_LINE_STOPS_CHANNEL } from '@kargo-backstage/plugin-kargo-common';
+import { ApprovalService } from './service/approvals/ApprovalService';
+import { ApprovalStore } from './service/approvals/ApprovalStore';
+import { LineStops } from './service/lineStops/LineStops';
+import { KargoNotifier } from './service/notifications/KargoNotifier';
+import { KargoEventNotifications } from './service/notifications/KargoEventNotifications';
+import type { ProjectRef } from './database';
 
 /**
  * The Kargo backend plugin: the portal's one door to Kargo's API servers.
@@ -74,6 +82,8 @@ export const kargoPlugin = createBackendPlugin({
         actionsRegistry: actionsRegistryServiceRef,
         scheduler: coreServices.scheduler,
         instanceMetadata: coreServices.rootInstanceMetadata,
+        userInfo: coreServices.userInfo,
+        notifications: notificationService,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
         events: eventsServiceRef,
@@ -106,6 +116,30 @@ export const kargoPlugin = createBackendPlugin({
         const db = await deps.database.getClient();
         const idempotency = new IdempotencyKeys(db);
         const signals = new ProjectSignals(deps.signals, logger);
+        const notifier = new KargoNotifier(deps.notifications, db, logger);
+        /** The owners of the entities that show a project, and the first one's Kargo tab. */
+        const audience = async (ref: ProjectRef) => {
+          const showing = await owners.entitiesShowing(
+            ref.instance,
+            ref.project,
+          );
+          const first = showing[0]?.entity;
+          return {
+            owners: [...new Set(showing.flatMap(s => s.owners))],
+            link: first
+              ? `/catalog/${
+                  first.metadata.namespace ?? 'default'
+                }/${first.kind.toLocaleLowerCase('en-US')}/${
+                  first.metadata.name
+                }/kargo`
+              : undefined,
+          };
+        };
+        const events = new KargoEventNotifications({
+          notifier,
+          audience,
+          productionStages: settings.productionStages,
+        });
         const enrichment = new ProjectEnrichment({
           // The database itself: the run tells views once, not per enrichment it stores.
           enrichment: new FreightEnrichment(enrichers, database, logger),
@@ -135,8 +169,48 @@ export const kargoPlugin = createBackendPlugin({
           // A burst of new freight makes one run, once it has arrived.
           onFreightAdded: (client, project) =>
             enrichment.later(client, project, 500),
+          onChange: (ref, change) => void events.changed(ref, change),
         });
-        const freezer = new AutoPromotionFreezer(store, instances, logger);
+        const promotionGates = new PromotionGates([
+          createFreezeGate(store),
+          ...gates,
+        ]);
+        const approvals = new ApprovalService({
+          httpAuth: deps.httpAuth,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          instances,
+          states,
+          store: new ApprovalStore(db),
+          userInfo: deps.userInfo,
+          notifier,
+          linkTo: async ref => (await audience(ref)).link,
+          gateInstalled: () => promotionGates.names().includes('approval'),
+          // The portal's own data: Kargo's state is not touched; open pages hear of the change.
+          portalDataOnly: true,
+          onChange: async (instance, project) => {
+            await portalData.changed({ instance, project });
+            await signals.publish({ instance, project, kind: 'Approval' });
+          },
+        });
+        const lineStops = new LineStops({
+          db,
+          permissions: deps.permissions,
+          auditor: deps.auditor,
+          instances,
+          onChange: async () => {
+            await portalData.changedEverywhere();
+            await deps.signals.publish({
+              recipients: { type: 'broadcast' },
+              channel: KARGO_LINE_STOPS_CHANNEL,
+              message: { kind: 'LineStop' },
+            });
+          },
+        });
+        const freezer = new AutoPromotionFreezer(store, instances, logger, {
+          approvals,
+          lineStops,
+        });
         await scheduler.scheduleTask({
           id: 'kargo-freeze-auto-promotion',
           frequency: { seconds: 30 },
@@ -149,6 +223,7 @@ export const kargoPlugin = createBackendPlugin({
           timeout: { minutes: 5 },
           fn: async () => {
             await idempotency.prune();
+            await notifier.prune();
           },
         });
         watchers.start();
@@ -164,7 +239,8 @@ export const kargoPlugin = createBackendPlugin({
           states,
           idempotency,
           store,
-          gates: new PromotionGates([createFreezeGate(store), ...gates]),
+          gates: promotionGates,
+          approvals,
         });
         // What the portal's Kargo token may do, learnt from Kargo once for the views and settings.
         const tokenAccess = new KargoTokenAccess(logger);
@@ -177,6 +253,8 @@ export const kargoPlugin = createBackendPlugin({
           states,
           watchers,
           portalData,
+          approvals,
+          lineStops,
         });
         const metadata = new FreightMetadataService({
           httpAuth: deps.httpAuth,
@@ -209,6 +287,8 @@ export const kargoPlugin = createBackendPlugin({
             promotions,
             entityViews,
             metadata,
+            approvals,
+            lineStops,
           }),
         );
         // Load balancers and uptime probes call this without a Backstage token.

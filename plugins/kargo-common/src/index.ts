@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './approvals';
 export * from './availability';
 export * from './kargoResources';
 export * from './labelSelector';

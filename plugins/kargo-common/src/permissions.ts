@@ -170,6 +170,16 @@ export const kargoProjectAdminGrantPermission = createPermission({
   resourceType: KARGO_PROJECT_RESOURCE_TYPE,
 });
 
+/**
+ * Stop the line: start or end a freeze of every stage of every project, portal-wide or of one
+ * Kargo instance (a release manager's call; a hotfix still needs kargo.freeze.override).
+ * @public
+ */
+export const kargoLineStopPermission = createPermission({
+  name: 'kargo.line.stop',
+  attributes: { action: 'update' },
+});
+
 /** Permissions on stages. @public */
 export const kargoStagePermissions = [
   kargoFreightPromotePermission,
@@ -204,6 +214,7 @@ export const kargoPermissions: Array<
   | ResourcePermission<'kargo-project'>
 > = [
   kargoProjectCreatePermission,
+  kargoLineStopPermission,
   ...kargoStagePermissions,
   ...kargoProjectPermissions,
 ];

@@ -11,6 +11,7 @@ import type {
 import type { StageFreightAvailability } from './availability';
 import type { FreightMetadataView } from './metadata';
 import type { PromotionWindowState } from './promotionWindows';
+import type { KargoProjectApprovals, LineStopView } from './approvals';
 
 /**
  * What the Kargo backend plugin serves for a catalog entity: one normalized view per Kargo
@@ -146,6 +147,8 @@ export interface KargoProjectView {
   promotions: PromotionView[];
   /** What the portal's Kargo token may do in the project; absent when the backend did not say. */
   kargoAccess?: KargoTokenAccess;
+  /** The portal's approval policies and open requests; absent when no policy exists. */
+  approvals?: KargoProjectApprovals;
   fetchedAt: string;
 }
 
@@ -194,12 +197,17 @@ export interface KargoEntityView {
   stages?: string[];
   warehouses?: string[];
   projects: Array<KargoProjectView | KargoProjectError>;
+  /** Stop-the-line freezes in force for the entity's instance (portal-wide ones included). */
+  lineStops?: LineStopView[];
 }
 
 /** The signal channel of a project; messages say what changed. @public */
 export function kargoProjectChannel(instance: string, project: string): string {
   return `kargo:${instance}:${project}`;
 }
+
+/** The signal channel of stop-the-line freezes: every Kargo tab listens to it. @public */
+export const KARGO_LINE_STOPS_CHANNEL = 'kargo:line-stops';
 
 /** The message published on a project's channel when Kargo reports a change. @public */
 export interface KargoProjectChangedSignal {
@@ -211,7 +219,8 @@ export interface KargoProjectChangedSignal {
     | 'Freight'
     | 'Promotion'
     | 'FreightMetadata'
-    | 'PromotionWindow';
+    | 'PromotionWindow'
+    | 'Approval';
   name?: string;
 }
 

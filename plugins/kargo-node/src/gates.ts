@@ -3,6 +3,8 @@ import {
   createExtensionPoint,
 } from '@backstage/backend-plugin-api';
 import type {
+  ApprovalPolicyView,
+  ApprovalRequestView,
   Freight,
   FreightMetadataView,
   Stage,
@@ -17,6 +19,15 @@ export interface KargoPromotionGateRequest {
   freight: Freight;
   /** The portal's metadata of the freight (notes, labels, verdict), if any. */
   metadata?: FreightMetadataView;
+  /**
+   * The portal's approvals of this freight for this stage: the policies that select the stage
+   * (empty: none does) and the newest request for it, approved or not. The approval gate module
+   * lets the promotion through once that request is Approved.
+   */
+  approval: {
+    policies: ApprovalPolicyView[];
+    request?: ApprovalRequestView;
+  };
   /** Who asks. */
   credentials: BackstageCredentials;
   /** Which way the promotion comes: the promote route, promote downstream, or a tool. */

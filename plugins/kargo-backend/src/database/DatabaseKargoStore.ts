@@ -13,6 +13,7 @@ import type {
 import { Knex } from 'knex';
 import { AutoPromotionHold, KargoStore, ProjectRef } from './KargoStore';
 import { breaks } from '@kargo-backstage/plugin-kargo-node';
+import { lineStopWindow } from '../service/lineStops/lineStopWindow';
 
 const migrationsDir = resolvePackagePath(
   '@kargo-backstage/plugin-kargo-backend',
@@ -251,23 +252,46 @@ export class DatabaseKargoStore implements KargoStore {
 
   // ---- promotion windows ----
 
+  /** The project's windows, and a Deny window per stop-the-line freeze in force on it. */
   async listPromotionWindows(ref: ProjectRef): Promise<PromotionWindowView[]> {
-    const rows = await this.db('kargo_promotion_windows')
-      .where({ instance: ref.instance, project: ref.project })
-      .orderBy('name');
-    return rows.map(row => ({
-      ...JSON.parse(row.window),
-      reason: row.reason ?? undefined,
-      createdBy: row.created_by,
-      createdAt: row.created_at,
-    }));
+    const [rows, stops] = await Promise.all([
+      this.db('kargo_promotion_windows')
+        .where({ instance: ref.instance, project: ref.project })
+        .orderBy('name'),
+      this.db('kargo_line_stops')
+        .whereNull('ended_at')
+        .andWhere(q =>
+          q.whereNull('instance').orWhere('instance', ref.instance),
+        )
+        .orderBy('started_at'),
+    ]);
+    return [
+      ...rows.map(row => ({
+        ...JSON.parse(row.window),
+        reason: row.reason ?? undefined,
+        createdBy: row.created_by,
+        createdAt: row.created_at,
+      })),
+      ...stops.map(stop =>
+        lineStopWindow({
+          id: stop.id,
+          reason: stop.reason,
+          startedBy: stop.started_by,
+          startedAt: stop.started_at,
+        }),
+      ),
+    ];
   }
 
+  /** Projects whose auto-promotion a freeze or an approval policy may hold. */
   async projectsWithPromotionWindows(): Promise<ProjectRef[]> {
     return this.db('kargo_promotion_windows')
       .distinct('instance', 'project')
       .union(qb =>
         qb.distinct('instance', 'project').from('kargo_auto_promotion_holds'),
+      )
+      .union(qb =>
+        qb.distinct('instance', 'project').from('kargo_approval_policies'),
       );
   }
 

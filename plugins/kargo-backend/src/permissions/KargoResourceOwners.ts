@@ -97,6 +97,29 @@ export class KargoResourceOwners {
     return [...owners].filter(o => trusted.has(o)).sort();
   }
 
+  /**
+   * The catalog entities that show a project, each with its owners as permissions trust them
+   * (see above): where notifications about the project go and link to.
+   */
+  async entitiesShowing(
+    instance: string,
+    project: string,
+  ): Promise<Array<{ entity: Entity; owners: string[] }>> {
+    const entities = (await this.annotatedEntities()).filter(entity => {
+      const a = getKargoAnnotations(entity);
+      return (
+        a?.projects.includes(project) &&
+        (a.instance ?? this.instances.names()[0]) === instance
+      );
+    });
+    return Promise.all(
+      entities.map(async entity => ({
+        entity,
+        owners: await this.showing([entity], instance, project),
+      })),
+    );
+  }
+
   async stages(refs: string[]): Promise<Array<KargoStageResource | undefined>> {
     const entities = await this.annotatedEntities();
     return Promise.all(

@@ -7,6 +7,8 @@ import { KargoStore, ProjectRef } from '../database';
 
 /** A stamp that expires only makes views read the database again. */
 const STAMP_TTL_MS = 6 * 60 * 60 * 1000;
+/** The stamp of data every project shows. */
+const EVERYWHERE = 'portal-data:*';
 
 interface Remembered {
   stamp: string;
@@ -39,7 +41,8 @@ export class PortalData {
     windows: PromotionWindowView[];
   }> {
     const key = PortalData.key(ref);
-    const stamp = await this.stamp(key);
+    // Stop-the-line freezes change every project's windows: a stamp of their own.
+    const stamp = `${await this.stamp(key)} ${await this.stamp(EVERYWHERE)}`;
     let memo = this.remembered.get(key);
     if (memo?.stamp !== stamp) {
       memo = { stamp, metadata: new Map() };
@@ -65,6 +68,13 @@ export class PortalData {
       if (m) metadata.set(f, m);
     }
     return { stamp, metadata, windows };
+  }
+
+  /** Called after a write that every project shows (stop-the-line), on whichever replica. */
+  async changedEverywhere(): Promise<void> {
+    await this.cache.set(EVERYWHERE, PortalData.newStamp(), {
+      ttl: STAMP_TTL_MS,
+    });
   }
 
   /** Called after every write of the project's portal data, on whichever replica. */

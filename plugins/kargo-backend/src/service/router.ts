@@ -28,6 +28,10 @@ import { ProjectSettingsService } from './settings/ProjectSettingsService';
 import { WarehouseService } from './settings/WarehouseService';
 import { KargoResourceOwners } from '../permissions/KargoResourceOwners';
 import { KargoTokenAccess } from './access/KargoTokenAccess';
+import { ApprovalService } from './approvals/ApprovalService';
+import { createApprovalsRouter } from './approvals/approvalsRouter';
+import { LineStops } from './lineStops/LineStops';
+import { createLineStopsRouter } from './lineStops/lineStopsRouter';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -53,6 +57,8 @@ export interface RouterOptions {
   entityViews: EntityViews;
   /** The portal's freight metadata, shared with the actions registry. */
   metadata: FreightMetadataService;
+  approvals: ApprovalService;
+  lineStops: LineStops;
 }
 
 export async function createRouter(
@@ -127,6 +133,10 @@ export async function createRouter(
     }),
   );
 
+  router.use(createApprovalsRouter({ httpAuth, approvals: options.approvals }));
+  router.use(
+    createLineStopsRouter({ httpAuth, lineStops: options.lineStops }),
+  );
   router.use(
     createSettingsRouter({
       httpAuth,

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import type { LineStopView, Stage } from '@kargo-backstage/plugin-kargo-common';
 import { KargoStore, ProjectRef } from '../../database';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import { stagePromotionWindow } from './stagePromotionWindow';
@@ -19,10 +20,18 @@ export class AutoPromotionFreezer {
     private readonly store: KargoStore,
     private readonly instances: KargoInstances,
     private readonly logger: LoggerService,
+    private readonly holds: {
+      /** Approval policies hold auto-promotion too: Kargo would not wait for approvals. */
+      approvals?: {
+        policiesFor(ref: ProjectRef, stage: Stage): Promise<unknown[]>;
+      };
+      /** Stop-the-line freezes reach every project of their instances. */
+      lineStops?: { active(): Promise<LineStopView[]> };
+    } = {},
   ) {}
 
   async run(now: Date): Promise<void> {
-    for (const ref of await this.store.projectsWithPromotionWindows()) {
+    for (const ref of await this.projects()) {
       try {
         await this.runProject(ref, now);
       } catch (error) {
@@ -33,19 +42,48 @@ export class AutoPromotionFreezer {
     }
   }
 
+  /** Projects with windows, holds or policies, and under a line stop every project. */
+  private async projects(): Promise<ProjectRef[]> {
+    const refs = new Map<string, ProjectRef>();
+    const add = (ref: ProjectRef) =>
+      refs.set(`${ref.instance}/${ref.project}`, ref);
+    (await this.store.projectsWithPromotionWindows()).forEach(add);
+    const stops = (await this.holds.lineStops?.active()) ?? [];
+    const stopped = stops.some(s => !s.instance)
+      ? this.instances.names()
+      : [...new Set(stops.map(s => s.instance!))];
+    for (const instance of stopped) {
+      try {
+        const projects = await this.instances.get(instance).listProjects();
+        for (const p of projects.items ?? []) {
+          add({ instance, project: p.metadata!.name! });
+        }
+      } catch (error) {
+        this.logger.warn(
+          `Could not list the projects of Kargo instance "${instance}" to stop the line: ${error}`,
+        );
+      }
+    }
+    return [...refs.values()];
+  }
+
   async runProject(ref: ProjectRef, now: Date): Promise<void> {
     const client = this.instances.get(ref.instance);
     const [windows, stages] = await Promise.all([
       this.store.listPromotionWindows(ref),
       client.listStages(ref.project),
     ]);
-    const open = new Map(
-      (stages.items ?? []).map(stage => [
+    const open = new Map<string, boolean>();
+    for (const stage of stages.items ?? []) {
+      const window = stagePromotionWindow(stage, windows, now, {
+        logger: this.logger,
+      });
+      const approvals = await this.holds.approvals?.policiesFor(ref, stage);
+      open.set(
         stage.metadata!.name!,
-        stagePromotionWindow(stage, windows, now, { logger: this.logger })
-          ?.open ?? true,
-      ]),
-    );
+        (window?.open ?? true) && !approvals?.length,
+      );
+    }
     let restored: string[] = [];
     await modifyPromotionPolicies(client, ref.project, async policies => {
       // Asked again after a conflict, with the policies read again.

@@ -23,6 +23,7 @@ const frozenStage = {
 } as unknown as Stage;
 
 const request: KargoPromotionGateRequest = {
+  approval: { policies: [] },
   instance: 'i',
   project: 'shop',
   stage: frozenStage,

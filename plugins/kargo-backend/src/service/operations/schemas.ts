@@ -35,8 +35,13 @@ export const pathParams = z.object({
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Kargo role name')
     .max(63)
     .optional(),
-  /** Credentials or a promotion window. */
+  /** Credentials, a promotion window or an approval policy. */
   name: objectName.optional(),
+  /** An approval request. */
+  id: z
+    .string()
+    .regex(/^[0-9a-f-]{36}$/, 'must be an approval request id')
+    .optional(),
 });
 
 /** Kargo's PromoteToStageRequest, minus `origin` (the portal always names the freight). */

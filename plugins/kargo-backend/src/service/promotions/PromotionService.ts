@@ -8,6 +8,7 @@ import {
   Promotion,
   Stage,
 } from '@kargo-backstage/plugin-kargo-common';
+import type { KargoPromotionGateRequest } from '@kargo-backstage/plugin-kargo-node';
 import { KargoStore } from '../../database';
 import { GateOutcome, PromotionGates } from '../gates/PromotionGates';
 import { FREEZE_GATE } from '../gates/freezeGate';
@@ -39,6 +40,14 @@ export interface PromotionServiceOptions extends OperationDeps {
   idempotency: IdempotencyKeys;
   gates: PromotionGates;
   store: KargoStore;
+  /** The portal's approvals, which gates read (see the approval gate module). */
+  approvals?: {
+    forGate(
+      ref: { instance: string; project: string },
+      stage: Stage,
+      freight: string,
+    ): Promise<KargoPromotionGateRequest['approval']>;
+  };
   /** For availability checks (soak time); tests pass a fixed clock. */
   now?: () => number;
 }
@@ -219,6 +228,11 @@ export class PromotionService extends OperationService<PromotionServiceOptions> 
             stage,
             freight,
             metadata,
+            approval: (await this.options.approvals?.forGate(
+              op,
+              stage,
+              name,
+            )) ?? { policies: [] },
             credentials: op.credentials,
             via,
             now: new Date(this.now()),

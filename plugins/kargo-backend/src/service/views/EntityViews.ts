@@ -34,6 +34,8 @@ import { PortalData } from '../PortalData';
 import { ProjectStates } from '../state/ProjectStates';
 import { ProjectWatchers } from '../watch/ProjectWatchers';
 import { buildProjectView, ProjectSnapshot } from './buildProjectView';
+import type { ApprovalService } from '../approvals/ApprovalService';
+import type { LineStops } from '../lineStops/LineStops';
 
 export interface EntityViewsOptions {
   logger: LoggerService;
@@ -46,6 +48,10 @@ export interface EntityViewsOptions {
   now?: () => Date;
   /** What the portal's Kargo token may do per project (learnt from Kargo when absent). */
   tokenAccess?: KargoTokenAccess;
+  /** The portal's approval policies and requests, shown per project. */
+  approvals?: Pick<ApprovalService, 'forView'>;
+  /** Stop-the-line freezes, shown on every tab of their instance. */
+  lineStops?: Pick<LineStops, 'active'>;
 }
 
 export const entityViewQuery = z.object({
@@ -188,10 +194,14 @@ export class EntityViews {
       (p): p is KargoProjectError => typeof p !== 'string',
     );
     if (failed.length === projects.length) return { error: failed[0].error };
+    const lineStops = await this.options.lineStops?.active(
+      client.instance.name,
+    );
     const head: Omit<KargoEntityView, 'projects'> = {
       entityRef,
       stages: annotations.stages,
       warehouses: annotations.warehouses,
+      ...(lineStops?.length ? { lineStops } : {}),
     };
     // A KargoEntityView, with its projects spliced in as the JSON they already are.
     return {
@@ -255,12 +265,22 @@ export class EntityViews {
       const stage = stages.get(s.name);
       return stage ? stagePromotionWindow(stage, windows, now) : undefined;
     });
-    const key = `${stamp} ${JSON.stringify([promotionWindows, kargoAccess])}`;
+    // Approvals expire with time: what they amount to now is part of the key.
+    const approvals = await this.options.approvals?.forView(
+      ref,
+      snapshot.stages,
+    );
+    const key = `${stamp} ${JSON.stringify([
+      promotionWindows,
+      kargoAccess,
+      approvals,
+    ])}`;
     const kept = this.withPortal.get(view);
     if (kept?.key === key) return kept.json;
     const json = JSON.stringify({
       ...view,
       kargoAccess,
+      ...(approvals ? { approvals } : {}),
       freight: view.freight.map(f => ({
         ...f,
         portalMetadata: metadata.get(f.name),

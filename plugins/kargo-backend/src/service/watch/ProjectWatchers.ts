@@ -95,6 +95,8 @@ export class ProjectWatchers {
       onWatching?(client: KargoClient, project: string): void;
       /** New freight appeared in a watched project. */
       onFreightAdded?(client: KargoClient, project: string): void;
+      /** Each event this replica's watch applied (notifications go from one replica). */
+      onChange?(ref: ProjectRef, change: ProjectChange): void;
     },
   ) {
     this.idleMs = options.idleMs ?? 10 * 60_000;
@@ -256,6 +258,7 @@ export class ProjectWatchers {
               event.object?.metadata?.resourceVersion ?? watch.seen[list];
             const change = { list, type: event.type, object: event.object };
             this.options.states.applyWatched(ref, change);
+            this.options.onChange?.(ref, change);
             watch.batch.push(change);
             if (kind === 'Freight' && event.type === 'ADDED') {
               this.options.onFreightAdded?.(client, ref.project);

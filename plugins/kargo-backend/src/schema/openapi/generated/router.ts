@@ -191,6 +191,12 @@ export const spec = {
               additionalProperties: true,
             },
           },
+          lineStops: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/LineStopView',
+            },
+          },
         },
         additionalProperties: false,
       },
@@ -537,6 +543,212 @@ export const spec = {
               minLength: 1,
               maxLength: 300,
             },
+          },
+        },
+        additionalProperties: false,
+      },
+      ApprovalPolicy: {
+        type: 'object',
+        required: ['name', 'approvals', 'groups'],
+        properties: {
+          name: {
+            $ref: '#/components/schemas/ObjectName',
+          },
+          stageSelector: {
+            type: 'object',
+            properties: {
+              name: {
+                type: 'string',
+                minLength: 1,
+                maxLength: 253,
+              },
+              matchLabels: {
+                type: 'object',
+                additionalProperties: {
+                  type: 'string',
+                  maxLength: 63,
+                },
+              },
+            },
+            additionalProperties: false,
+          },
+          approvals: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 10,
+          },
+          groups: {
+            description:
+              'Group entity refs whose members may approve; a bare name is a group of the default namespace.',
+            type: 'array',
+            minItems: 1,
+            maxItems: 20,
+            items: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 300,
+            },
+          },
+          expiresAfter: {
+            description:
+              'A Go duration (e.g. 24h); an approval older than this no longer counts.',
+            type: 'string',
+            minLength: 2,
+            maxLength: 20,
+          },
+        },
+        additionalProperties: false,
+      },
+      ApprovalPolicyView: {
+        type: 'object',
+        required: ['name', 'approvals', 'groups', 'createdBy', 'createdAt'],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          stageSelector: {
+            type: 'object',
+            additionalProperties: true,
+          },
+          approvals: {
+            type: 'integer',
+          },
+          groups: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          expiresAfter: {
+            type: 'string',
+          },
+          createdBy: {
+            type: 'string',
+          },
+          createdAt: {
+            type: 'string',
+          },
+        },
+        additionalProperties: false,
+      },
+      ApprovalRequestView: {
+        type: 'object',
+        required: [
+          'id',
+          'instance',
+          'project',
+          'stage',
+          'freight',
+          'requestedBy',
+          'requestedAt',
+          'votes',
+          'state',
+          'policies',
+        ],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          instance: {
+            type: 'string',
+          },
+          project: {
+            type: 'string',
+          },
+          stage: {
+            type: 'string',
+          },
+          freight: {
+            type: 'string',
+          },
+          requestedBy: {
+            type: 'string',
+          },
+          requestedAt: {
+            type: 'string',
+          },
+          comment: {
+            type: 'string',
+          },
+          votes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['by', 'decision', 'at', 'asMemberOf'],
+              properties: {
+                by: {
+                  type: 'string',
+                },
+                decision: {
+                  type: 'string',
+                  enum: ['Approved', 'Rejected'],
+                },
+                comment: {
+                  type: 'string',
+                },
+                at: {
+                  type: 'string',
+                },
+                asMemberOf: {
+                  type: 'string',
+                },
+              },
+              additionalProperties: false,
+            },
+          },
+          state: {
+            type: 'string',
+            enum: ['Pending', 'Approved', 'Rejected', 'Expired'],
+          },
+          policies: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['policy', 'groups', 'required', 'counted'],
+              properties: {
+                policy: {
+                  type: 'string',
+                },
+                groups: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                  },
+                },
+                required: {
+                  type: 'integer',
+                },
+                counted: {
+                  type: 'integer',
+                },
+              },
+              additionalProperties: false,
+            },
+          },
+          expiresAt: {
+            type: 'string',
+          },
+        },
+        additionalProperties: false,
+      },
+      LineStopView: {
+        type: 'object',
+        required: ['id', 'reason', 'startedBy', 'startedAt'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          instance: {
+            type: 'string',
+          },
+          reason: {
+            type: 'string',
+          },
+          startedBy: {
+            type: 'string',
+          },
+          startedAt: {
+            type: 'string',
           },
         },
         additionalProperties: false,
@@ -1856,6 +2068,396 @@ export const spec = {
           },
         },
       },
+    '/instances/{instance}/projects/{project}/approval-policies': {
+      get: {
+        operationId: 'ListApprovalPolicies',
+        description:
+          "The project's approval policies and the stages each selects (kargo.project.read).",
+        parameters: [
+          {
+            $ref: '#/components/parameters/instance',
+          },
+          {
+            $ref: '#/components/parameters/project',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Policies, and per stage the policies that select it.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items', 'stages'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ApprovalPolicyView',
+                      },
+                    },
+                    stages: {
+                      type: 'object',
+                      additionalProperties: {
+                        type: 'array',
+                        items: {
+                          type: 'string',
+                        },
+                      },
+                    },
+                  },
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateApprovalPolicy',
+        description:
+          'Creates a policy (kargo.project.manage, and kargo.stage.manage on each stage it selects).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/instance',
+          },
+          {
+            $ref: '#/components/parameters/project',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ApprovalPolicy',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The policy as stored.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ApprovalPolicyView',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/instances/{instance}/projects/{project}/approval-policies/{name}': {
+      delete: {
+        operationId: 'DeleteApprovalPolicy',
+        description:
+          'Ends a policy (kargo.project.manage, and kargo.stage.manage on each stage it selects).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/instance',
+          },
+          {
+            $ref: '#/components/parameters/project',
+          },
+          {
+            name: 'name',
+            in: 'path',
+            required: true,
+            schema: {
+              $ref: '#/components/schemas/ObjectName',
+            },
+          },
+        ],
+        responses: {
+          '204': {
+            $ref: '#/components/responses/NoContent',
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/instances/{instance}/projects/{project}/approval-requests': {
+      get: {
+        operationId: 'ListApprovalRequests',
+        description:
+          'Approval requests of the project, newest first (kargo.project.read).',
+        parameters: [
+          {
+            $ref: '#/components/parameters/instance',
+          },
+          {
+            $ref: '#/components/parameters/project',
+          },
+          {
+            name: 'stage',
+            in: 'query',
+            required: false,
+            schema: {
+              $ref: '#/components/schemas/ObjectName',
+            },
+          },
+          {
+            name: 'state',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['Pending', 'Approved', 'Rejected', 'Expired'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The requests.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/ApprovalRequestView',
+                      },
+                    },
+                  },
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'CreateApprovalRequest',
+        description:
+          'Asks for approval to promote a freight into a stage that an approval policy selects (kargo.freight.promote on the stage). The approvers are notified.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/instance',
+          },
+          {
+            $ref: '#/components/parameters/project',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['stage', 'freight'],
+                properties: {
+                  stage: {
+                    $ref: '#/components/schemas/ObjectName',
+                  },
+                  freight: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 253,
+                  },
+                  comment: {
+                    type: 'string',
+                    maxLength: 2000,
+                  },
+                },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The request.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ApprovalRequestView',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/instances/{instance}/projects/{project}/approval-requests/{id}/votes': {
+      post: {
+        operationId: 'VoteOnApprovalRequest',
+        description:
+          'Approves or rejects a pending request: the caller must be a member of a group a policy names, and not its requester. Each approver counts once. The requester is notified.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/instance',
+          },
+          {
+            $ref: '#/components/parameters/project',
+          },
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[0-9a-f-]{36}$',
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['decision'],
+                properties: {
+                  decision: {
+                    type: 'string',
+                    enum: ['Approved', 'Rejected'],
+                  },
+                  comment: {
+                    type: 'string',
+                    maxLength: 2000,
+                  },
+                },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The request with the vote counted.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ApprovalRequestView',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/line-stops': {
+      get: {
+        operationId: 'ListLineStops',
+        description: 'Stop-the-line freezes in force (any signed-in user).',
+        responses: {
+          '200': {
+            description: 'The freezes.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['items'],
+                  properties: {
+                    items: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/LineStopView',
+                      },
+                    },
+                  },
+                  additionalProperties: false,
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      post: {
+        operationId: 'StartLineStop',
+        description:
+          'Closes every stage of every project, portal-wide or of one instance, until ended (kargo.line.stop). Auto-promotion is held everywhere meanwhile.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['reason'],
+                properties: {
+                  instance: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 63,
+                  },
+                  reason: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 1000,
+                  },
+                },
+                additionalProperties: false,
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'The freeze.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/LineStopView',
+                },
+              },
+            },
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/line-stops/{id}': {
+      delete: {
+        operationId: 'EndLineStop',
+        description: 'Ends a stop-the-line freeze (kargo.line.stop).',
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[0-9a-f-]{36}$',
+            },
+          },
+        ],
+        responses: {
+          '204': {
+            $ref: '#/components/responses/NoContent',
+          },
+          default: {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
   },
 } as const;
 

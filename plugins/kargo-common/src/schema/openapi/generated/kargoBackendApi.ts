@@ -420,6 +420,111 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/instances/{instance}/projects/{project}/approval-policies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The project's approval policies and the stages each selects (kargo.project.read). */
+    get: operations['ListApprovalPolicies'];
+    put?: never;
+    /** @description Creates a policy (kargo.project.manage, and kargo.stage.manage on each stage it selects). */
+    post: operations['CreateApprovalPolicy'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/instances/{instance}/projects/{project}/approval-policies/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** @description Ends a policy (kargo.project.manage, and kargo.stage.manage on each stage it selects). */
+    delete: operations['DeleteApprovalPolicy'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/instances/{instance}/projects/{project}/approval-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Approval requests of the project, newest first (kargo.project.read). */
+    get: operations['ListApprovalRequests'];
+    put?: never;
+    /** @description Asks for approval to promote a freight into a stage that an approval policy selects (kargo.freight.promote on the stage). The approvers are notified. */
+    post: operations['CreateApprovalRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/instances/{instance}/projects/{project}/approval-requests/{id}/votes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Approves or rejects a pending request: the caller must be a member of a group a policy names, and not its requester. Each approver counts once. The requester is notified. */
+    post: operations['VoteOnApprovalRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/line-stops': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Stop-the-line freezes in force (any signed-in user). */
+    get: operations['ListLineStops'];
+    put?: never;
+    /** @description Closes every stage of every project, portal-wide or of one instance, until ended (kargo.line.stop). Auto-promotion is held everywhere meanwhile. */
+    post: operations['StartLineStop'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/line-stops/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** @description Ends a stop-the-line freeze (kargo.line.stop). */
+    delete: operations['EndLineStop'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -457,6 +562,7 @@ export interface components {
       } & {
         [key: string]: unknown;
       })[];
+      lineStops?: components['schemas']['LineStopView'][];
     };
     /** @description One promotion gate's answer for freight going into a stage, and what the user can do about it. */
     GateOutcome: {
@@ -564,6 +670,65 @@ export interface components {
     Subjects: {
       /** @description Portal groups and users (entity refs); a bare name is a group. */
       subjects: string[];
+    };
+    ApprovalPolicy: {
+      name: components['schemas']['ObjectName'];
+      stageSelector?: {
+        name?: string;
+        matchLabels?: {
+          [key: string]: string;
+        };
+      };
+      approvals: number;
+      /** @description Group entity refs whose members may approve; a bare name is a group of the default namespace. */
+      groups: string[];
+      /** @description A Go duration (e.g. 24h); an approval older than this no longer counts. */
+      expiresAfter?: string;
+    };
+    ApprovalPolicyView: {
+      name: string;
+      stageSelector?: {
+        [key: string]: unknown;
+      };
+      approvals: number;
+      groups: string[];
+      expiresAfter?: string;
+      createdBy: string;
+      createdAt: string;
+    };
+    ApprovalRequestView: {
+      id: string;
+      instance: string;
+      project: string;
+      stage: string;
+      freight: string;
+      requestedBy: string;
+      requestedAt: string;
+      comment?: string;
+      votes: {
+        by: string;
+        /** @enum {string} */
+        decision: 'Approved' | 'Rejected';
+        comment?: string;
+        at: string;
+        asMemberOf: string;
+      }[];
+      /** @enum {string} */
+      state: 'Pending' | 'Approved' | 'Rejected' | 'Expired';
+      policies: {
+        policy: string;
+        groups: string[];
+        required: number;
+        counted: number;
+      }[];
+      expiresAt?: string;
+    };
+    LineStopView: {
+      id: string;
+      instance?: string;
+      reason: string;
+      startedBy: string;
+      startedAt: string;
     };
   };
   responses: {
@@ -1428,6 +1593,246 @@ export interface operations {
           'application/json': components['schemas']['KargoObject'];
         };
       };
+      default: components['responses']['Error'];
+    };
+  };
+  ListApprovalPolicies: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A Kargo instance named in kargo.instances. */
+        instance: components['parameters']['instance'];
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Policies, and per stage the policies that select it. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ApprovalPolicyView'][];
+            stages: {
+              [key: string]: string[];
+            };
+          };
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  CreateApprovalPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A Kargo instance named in kargo.instances. */
+        instance: components['parameters']['instance'];
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ApprovalPolicy'];
+      };
+    };
+    responses: {
+      /** @description The policy as stored. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalPolicyView'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  DeleteApprovalPolicy: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A Kargo instance named in kargo.instances. */
+        instance: components['parameters']['instance'];
+        project: components['parameters']['project'];
+        name: components['schemas']['ObjectName'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: components['responses']['NoContent'];
+      default: components['responses']['Error'];
+    };
+  };
+  ListApprovalRequests: {
+    parameters: {
+      query?: {
+        stage?: components['schemas']['ObjectName'];
+        state?: 'Pending' | 'Approved' | 'Rejected' | 'Expired';
+      };
+      header?: never;
+      path: {
+        /** @description A Kargo instance named in kargo.instances. */
+        instance: components['parameters']['instance'];
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The requests. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['ApprovalRequestView'][];
+          };
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  CreateApprovalRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A Kargo instance named in kargo.instances. */
+        instance: components['parameters']['instance'];
+        project: components['parameters']['project'];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          stage: components['schemas']['ObjectName'];
+          freight: string;
+          comment?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The request. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalRequestView'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  VoteOnApprovalRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A Kargo instance named in kargo.instances. */
+        instance: components['parameters']['instance'];
+        project: components['parameters']['project'];
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @enum {string} */
+          decision: 'Approved' | 'Rejected';
+          comment?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The request with the vote counted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApprovalRequestView'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  ListLineStops: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The freezes. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            items: components['schemas']['LineStopView'][];
+          };
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  StartLineStop: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          instance?: string;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The freeze. */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LineStopView'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  EndLineStop: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      204: components['responses']['NoContent'];
       default: components['responses']['Error'];
     };
   };
