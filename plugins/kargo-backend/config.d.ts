@@ -19,6 +19,25 @@ export interface Config {
      * it: project settings grant roles to portal groups through it (default `groups`).
      */
     groupsClaim?: string;
+    /** Approval policies (needs the approval gate module). */
+    approvals?: {
+      /**
+       * Policies created at start where the project has none of that name (an edit in the
+       * portal holds until the next start).
+       */
+      policies?: Array<{
+        /** Default: the first instance. */
+        instance?: string;
+        project: string;
+        name: string;
+        stageSelector?: { name?: string; matchLabels?: Record<string, string> };
+        approvals: number;
+        /** Group entity refs; a bare name is a group of the default namespace. */
+        groups: string[];
+        /** A Go duration: approvals older than this no longer count. */
+        expiresAfter?: string;
+      }>;
+    };
     /** Notifications through Backstage's notifications plugin. */
     notifications?: {
       /**

@@ -3,7 +3,11 @@ import type {
   RunningKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import { startTestKargo } from '@kargo-backstage/plugin-kargo-backend/testUtils';
-import { kargoFreezeOverridePermission } from '@kargo-backstage/plugin-kargo-common';
+import {
+  kargoFreezeOverridePermission,
+  kargoFreightPromotePermission,
+  kargoStageRefreshPermission,
+} from '@kargo-backstage/plugin-kargo-common';
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import { KargoExamplePermissionPolicy } from './kargoPermissionPolicy';
@@ -297,4 +301,49 @@ it('keeps freeze overrides for the release group', async () => {
     policy.handle({ permission: kargoFreezeOverridePermission }, user(ref));
   expect((await ask('user:default/dev')).result).toBe('DENY');
   expect((await ask('user:default/rel')).result).toBe('ALLOW');
+});
+
+it('lets owners promote into protected stages that approval policies gate, and nothing more there', async () => {
+  const policy = new KargoExamplePermissionPolicy({
+    releaseGroups: ['group:default/release-managers'],
+    protectedStages: ['prod*'],
+    approvalGatedStages: ['prod'],
+  });
+  const dev = {
+    identity: { userEntityRef: 'user:default/dev' },
+    info: {
+      userEntityRef: 'user:default/dev',
+      ownershipEntityRefs: ownership['user:default/dev'],
+    },
+  } as any;
+  const promote = await policy.handle(
+    { permission: kargoFreightPromotePermission },
+    dev,
+  );
+  expect(promote).toMatchObject({
+    result: 'CONDITIONAL',
+    conditions: {
+      allOf: [
+        { rule: 'IS_ENTITY_OWNER' },
+        {
+          anyOf: [
+            { not: { rule: 'IS_STAGE', params: { stages: ['prod*'] } } },
+            { rule: 'IS_STAGE', params: { stages: ['prod'] } },
+          ],
+        },
+      ],
+    },
+  });
+  const refresh = await policy.handle(
+    { permission: kargoStageRefreshPermission },
+    dev,
+  );
+  expect(refresh).toMatchObject({
+    conditions: {
+      allOf: [
+        { rule: 'IS_ENTITY_OWNER' },
+        { not: { rule: 'IS_STAGE', params: { stages: ['prod*'] } } },
+      ],
+    },
+  });
 });

@@ -23,6 +23,7 @@ import {
   KARGO_PROJECT_RESOURCE_TYPE,
   KARGO_STAGE_RESOURCE_TYPE,
   kargoFreezeOverridePermission,
+  kargoFreightPromotePermission,
   kargoPermissions,
   kargoProjectAdminGrantPermission,
   kargoProjectReadPermission,
@@ -34,6 +35,11 @@ export interface KargoPolicyOptions {
   releaseGroups: string[];
   /** Stage name patterns only the release groups may touch (default `prod*`). */
   protectedStages: string[];
+  /**
+   * Protected stages owners may still promote into, because approval policies gate them (the
+   * approval gate module holds each promotion until the release group approved it).
+   */
+  approvalGatedStages?: string[];
 }
 
 const kargoPermissionNames = new Set(kargoPermissions.map(p => p.name));
@@ -82,14 +88,23 @@ export class KargoExamplePermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, KARGO_STAGE_RESOURCE_TYPE)) {
+      const unprotected = {
+        not: kargoStageConditions.isStage({
+          stages: this.options.protectedStages,
+        }),
+      };
+      const gated = this.options.approvalGatedStages ?? [];
       return createKargoStageConditionalDecision(permission, {
         allOf: [
           kargoStageConditions.isEntityOwner({ claims }),
-          {
-            not: kargoStageConditions.isStage({
-              stages: this.options.protectedStages,
-            }),
-          },
+          permission.name === kargoFreightPromotePermission.name && gated.length
+            ? {
+                anyOf: [
+                  unprotected,
+                  kargoStageConditions.isStage({ stages: gated }),
+                ],
+              }
+            : unprotected,
         ],
       });
     }
@@ -122,6 +137,9 @@ export const permissionModuleKargoPolicy = createBackendModule({
             protectedStages: config.getOptionalStringArray(
               'kargoPolicy.protectedStages',
             ) ?? ['prod*'],
+            approvalGatedStages: config.getOptionalStringArray(
+              'kargoPolicy.approvalGatedStages',
+            ),
           }),
         );
       },

@@ -13,6 +13,10 @@ export interface KargoBackendConfig {
    * (kargo.notifications.productionStages; none unless configured: opt-in).
    */
   productionStages: string[];
+  /** Approval policies declared in app-config (kargo.approvals.policies), checked at start. */
+  approvalPolicies: Array<
+    { instance?: string; project: string } & Record<string, unknown>
+  >;
 }
 
 /** Reads the settings; a bad one stops the backend with the key named. */
@@ -37,5 +41,8 @@ export function readKargoBackendConfig(config: Config): KargoBackendConfig {
     productionStages:
       config.getOptionalStringArray('kargo.notifications.productionStages') ??
       [],
+    approvalPolicies: (
+      config.getOptionalConfigArray('kargo.approvals.policies') ?? []
+    ).map(c => c.get() as { project: string }),
   };
 }

@@ -193,6 +193,7 @@ export const kargoPlugin = createBackendPlugin({
             await signals.publish({ instance, project, kind: 'Approval' });
           },
         });
+        await approvals.seed(settings.approvalPolicies);
         const lineStops = new LineStops({
           db,
           permissions: deps.permissions,

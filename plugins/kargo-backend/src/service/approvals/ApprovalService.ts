@@ -134,6 +134,46 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
     this.now = options.now ?? (() => new Date());
   }
 
+  /**
+   * Policies declared in app-config (kargo.approvals.policies), created at start where the
+   * project has none of that name: an edit or a deletion in the portal holds until the next
+   * start. A bad one stops the backend, naming it.
+   */
+  async seed(
+    declared: Array<
+      { instance?: string; project: string } & Record<string, unknown>
+    >,
+  ): Promise<void> {
+    if (declared.length && !this.options.gateInstalled()) {
+      throw new Error(
+        'kargo.approvals.policies needs @kargo-backstage/plugin-kargo-backend-module-approval-gate in the backend: nothing else makes promotions wait',
+      );
+    }
+    for (const [i, { instance, project, ...rest }] of declared.entries()) {
+      const ref = {
+        instance: instance ?? this.options.instances.names()[0],
+        project: parse(
+          objectName,
+          project,
+          `kargo.approvals.policies[${i}].project`,
+        ),
+      };
+      this.options.instances.get(ref.instance);
+      const policy = parse(policyInput, rest, `kargo.approvals.policies[${i}]`);
+      const problems = stageSelectorProblems(policy.stageSelector);
+      if (problems.length) {
+        throw new InputError(
+          `kargo.approvals.policies[${i}]: ${problems.join('; ')}`,
+        );
+      }
+      await this.options.store.createPolicy(ref, {
+        ...(policy as ApprovalPolicy),
+        createdBy: 'app-config',
+        createdAt: this.now().toISOString(),
+      });
+    }
+  }
+
   /** The policies that select the stage. A policy Kargo's selector rules refuse selects none. */
   async policiesFor(
     ref: ProjectRef,
