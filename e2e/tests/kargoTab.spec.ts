@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, Page, test } from '@playwright/test';
+import { Browser, expect, Page, test } from '@playwright/test';
 import { open } from './signIn';
 
 const GUESTBOOK_KARGO = '/catalog/default/component/guestbook/kargo';
@@ -16,6 +16,60 @@ async function guestbookFreight(
     )
   ).json();
   return view.projects[0].freight[0].name;
+}
+
+/** The freight prod of kargo-demo would take first (its promote dialog's first candidate). */
+async function prodCandidate(
+  page: Page,
+  headers: Record<string, string>,
+): Promise<string> {
+  const view = await (
+    await page.request.get(
+      'http://localhost:7007/api/kargo/entity-view?entityRef=component:default/guestbook',
+      { headers },
+    )
+  ).json();
+  return view.projects[0].stages.find(
+    (s: { name: string }) => s.name === 'prod',
+  ).freightAvailability.available[0];
+}
+
+/** The Backstage token of whoever the page signed in as. */
+async function tokenOf(page: Page, provider: 'guest' | 'developer') {
+  const refresh = await page.request.post(
+    `http://localhost:7007/api/auth/${provider}/refresh`,
+    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
+  );
+  const { backstageIdentity } = await refresh.json();
+  return { authorization: `Bearer ${backstageIdentity.token}` };
+}
+
+const KARGO_DEMO_API =
+  'http://localhost:7007/api/kargo/instances/simulator/projects/kargo-demo';
+
+/**
+ * prod of kargo-demo needs a release manager's approval (app-config.demo.yaml): dev asks for the
+ * freight prod would take first, the guest (a release manager) approves it.
+ */
+async function approvedForProd(browser: Browser, guest: Page) {
+  const context = await browser.newContext();
+  const devPage = await context.newPage();
+  await open(devPage, GUESTBOOK_KARGO, 'Enter as dev');
+  const dev = await tokenOf(devPage, 'developer');
+  const freight = await prodCandidate(devPage, dev);
+  const asked = await devPage.request.post(
+    `${KARGO_DEMO_API}/approval-requests`,
+    { headers: dev, data: { stage: 'prod', freight } },
+  );
+  expect(asked.status()).toBe(201);
+  const id = (await asked.json()).id;
+  await context.close();
+  const approved = await guest.request.post(
+    `${KARGO_DEMO_API}/approval-requests/${id}/votes`,
+    { headers: await tokenOf(guest, 'guest'), data: { decision: 'Approved' } },
+  );
+  expect(approved.status()).toBe(200);
+  expect((await approved.json()).state).toBe('Approved');
 }
 
 /** A stage's node in the pipeline graph. */
@@ -175,8 +229,10 @@ test('a frozen stage refuses promotion with the reason', async ({ page }) => {
 
 test('a pull-request promotion shows its PR link until the PR is merged', async ({
   page,
+  browser,
 }, info) => {
   await open(page, GUESTBOOK_KARGO);
+  await approvedForProd(browser, page);
   const dialog = await openPromoteDialog(page, 'prod');
   await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
   await expect(page.getByText(/Promotion .* into prod started/)).toBeVisible();
@@ -244,39 +300,33 @@ test('a new service with a Kargo pipeline from the software template', async ({
 test('a user the example policy denies sees the actions disabled, and the API refuses them', async ({
   page,
 }, info) => {
-  // dev owns the guestbook (team guests) but is no release manager: test yes, prod no.
+  // dev owns the guestbook (team guests) but is no release manager: prod's refresh no (its
+  // promotions wait for a release manager's approval instead), test's yes.
   await open(page, GUESTBOOK_KARGO, 'Enter as dev');
   await stageButton(page, 'prod').click();
-  const promote = page.getByRole('button', { name: 'Promote…' });
-  await expect(promote).toBeDisabled();
+  const refreshProd = page.getByRole('button', { name: 'Refresh' });
+  await expect(refreshProd).toBeDisabled();
   // The reason shows on hover (retried: the drawer may still be sliding in).
   await expect(async () => {
     await page.mouse.move(0, 0);
-    await promote.locator('..').hover();
+    await refreshProd.locator('..').hover();
     await expect(
-      page.getByText('You are not allowed to do this (kargo.freight.promote)'),
+      page.getByText('You are not allowed to do this (kargo.stage.refresh)'),
     ).toBeVisible({ timeout: 2000 });
   }).toPass({ timeout: 20_000 });
   await page.screenshot({ path: info.outputPath('denied-prod.png') });
   await page.keyboard.press('Escape');
   await stageButton(page, 'test').click();
-  await expect(page.getByRole('button', { name: 'Promote…' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Refresh' })).toBeEnabled();
 
-  // The backend refuses the same promotion, whatever the browser shows.
-  const refresh = await page.request.post(
-    'http://localhost:7007/api/auth/developer/refresh',
-    { headers: { 'x-requested-with': 'XMLHttpRequest' } },
-  );
-  const { backstageIdentity } = await refresh.json();
-  expect(backstageIdentity.identity.userEntityRef).toBe('user:default/dev');
-  const headers = { authorization: `Bearer ${backstageIdentity.token}` };
-  const freight = await guestbookFreight(page, headers);
+  // The backend refuses the same action, whatever the browser shows.
+  const headers = await tokenOf(page, 'developer');
   const denied = await page.request.post(
-    'http://localhost:7007/api/kargo/instances/simulator/projects/kargo-demo/stages/prod/promotions',
-    { headers, data: { freight } },
+    `${KARGO_DEMO_API}/stages/prod/refresh`,
+    { headers },
   );
   expect(denied.status()).toBe(403);
-  expect((await denied.json()).error.message).toMatch(/kargo.freight.promote/);
+  expect((await denied.json()).error.message).toMatch(/kargo.stage.refresh/);
 });
 
 test("the stage drawer shows the stage's pods, whose images follow a promotion", async ({

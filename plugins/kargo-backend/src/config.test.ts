@@ -10,6 +10,8 @@ describe('readKargoBackendConfig', () => {
       leaseMs: 10_000,
       pollIntervalMs: 30_000,
       groupsClaim: 'groups',
+      productionStages: [],
+      approvalPolicies: [],
     };
     expect(read()).toEqual(defaults);
     expect(
@@ -27,11 +29,20 @@ describe('readKargoBackendConfig', () => {
       leaseMs: 3_000,
       pollIntervalMs: 60_000,
       groupsClaim: 'roles',
+      productionStages: [],
+      approvalPolicies: [],
     });
+    const policy = { project: 'p', name: 'n', approvals: 1, groups: ['g'] };
+    expect(
+      read({
+        notifications: { productionStages: ['prod'] },
+        approvals: { policies: [policy] },
+      }),
+    ).toMatchObject({ productionStages: ['prod'], approvalPolicies: [policy] });
   });
 
   it('takes each setting on its own, the rest defaulted', () => {
-    expect(read({ watch: { pollSeconds: 2.5 } })).toEqual({
+    expect(read({ watch: { pollSeconds: 2.5 } })).toMatchObject({
       leaseMs: 10_000,
       pollIntervalMs: 2_500,
       groupsClaim: 'groups',
