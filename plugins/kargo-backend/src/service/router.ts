@@ -134,9 +134,7 @@ export async function createRouter(
   );
 
   router.use(createApprovalsRouter({ httpAuth, approvals: options.approvals }));
-  router.use(
-    createLineStopsRouter({ httpAuth, lineStops: options.lineStops }),
-  );
+  router.use(createLineStopsRouter({ httpAuth, lineStops: options.lineStops }));
   router.use(
     createSettingsRouter({
       httpAuth,
