@@ -1,6 +1,12 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
+  ApprovalDecision,
+  ApprovalPolicy,
+  ApprovalPolicyView,
+  ApprovalRequestView,
+  ApprovalState,
   KargoGateOutcome,
+  LineStopView,
   FreightMetadataChange,
   FreightMetadataInput,
   FreightMetadataView,
@@ -156,6 +162,43 @@ export interface KargoApi {
     mode: 'create' | 'update',
   ): Promise<KargoRepoCredentialsView>;
   deleteRepoCredentials(ref: KargoProjectRef, name: string): Promise<void>;
+  /** The project's approval policies, and per stage the names of those that select it. */
+  listApprovalPolicies(ref: KargoProjectRef): Promise<{
+    items: ApprovalPolicyView[];
+    stages: Record<string, string[]>;
+  }>;
+  /** Adds a policy; the backend validates it and answers it as stored. */
+  createApprovalPolicy(
+    ref: KargoProjectRef,
+    policy: ApprovalPolicy,
+  ): Promise<ApprovalPolicyView>;
+  /** Ends a policy: promotions into the stages it selected need its approvals no more. */
+  deleteApprovalPolicy(ref: KargoProjectRef, name: string): Promise<void>;
+  /** Approval requests of the project, newest first. */
+  listApprovalRequests(
+    ref: KargoProjectRef,
+    filter?: { stage?: string; state?: ApprovalState },
+  ): Promise<ApprovalRequestView[]>;
+  /** Asks the approvers of the policies selecting `stage` to let `freight` into it. */
+  requestApproval(
+    ref: KargoProjectRef,
+    request: { stage: string; freight: string; comment?: string },
+  ): Promise<ApprovalRequestView>;
+  /** Approves or rejects a pending request; the backend decides who may. */
+  voteOnApprovalRequest(
+    ref: KargoProjectRef,
+    id: string,
+    vote: { decision: ApprovalDecision; comment?: string },
+  ): Promise<ApprovalRequestView>;
+  /** Stop-the-line freezes in force. */
+  listLineStops(): Promise<LineStopView[]>;
+  /** Stops the line of one Kargo instance, or of every one when `instance` is left out. */
+  startLineStop(stop: {
+    instance?: string;
+    reason: string;
+  }): Promise<LineStopView>;
+  /** Ends a stop-the-line freeze: the stages open as their own windows say. */
+  endLineStop(id: string): Promise<void>;
 }
 
 /** @public */

@@ -7,11 +7,14 @@ import {
   KargoBackendApiClient,
 } from '@kargo-backstage/plugin-kargo-common';
 import type {
+  ApprovalPolicyView,
+  ApprovalRequestView,
   FreightMetadataChange,
   FreightMetadataView,
   KargoEntityView,
   KargoProjectSettings,
   KargoRepoCredentialsView,
+  LineStopView,
   Promotion,
   PromotionRequest,
   PromotionWindowView,
@@ -437,5 +440,102 @@ export class KargoBackendClient implements KargoApi {
       '/instances/{instance}/projects/{project}/settings/credentials/{name}',
       { params: { path: { ...path, name }, header } },
     );
+  }
+
+  async listApprovalPolicies(
+    ref: KargoProjectRef,
+  ): ReturnType<KargoApi['listApprovalPolicies']> {
+    const { data } = await (
+      await this.client()
+    ).GET('/instances/{instance}/projects/{project}/approval-policies', {
+      params: { path: ref },
+    });
+    return data as unknown as Awaited<
+      ReturnType<KargoApi['listApprovalPolicies']>
+    >;
+  }
+
+  async createApprovalPolicy(
+    ref: KargoProjectRef,
+    policy: Parameters<KargoApi['createApprovalPolicy']>[1],
+  ): Promise<ApprovalPolicyView> {
+    const { data } = await (
+      await this.client()
+    ).POST('/instances/{instance}/projects/{project}/approval-policies', {
+      params: { path: ref },
+      body: policy,
+    });
+    return data as unknown as ApprovalPolicyView;
+  }
+
+  async deleteApprovalPolicy(
+    ref: KargoProjectRef,
+    name: string,
+  ): Promise<void> {
+    await (
+      await this.client()
+    ).DELETE(
+      '/instances/{instance}/projects/{project}/approval-policies/{name}',
+      { params: { path: { ...ref, name } } },
+    );
+  }
+
+  async listApprovalRequests(
+    ref: KargoProjectRef,
+    filter: Parameters<KargoApi['listApprovalRequests']>[1] = {},
+  ): Promise<ApprovalRequestView[]> {
+    const { data } = await (
+      await this.client()
+    ).GET('/instances/{instance}/projects/{project}/approval-requests', {
+      params: { path: ref, query: filter },
+    });
+    return data!.items;
+  }
+
+  async requestApproval(
+    ref: KargoProjectRef,
+    request: Parameters<KargoApi['requestApproval']>[1],
+  ): Promise<ApprovalRequestView> {
+    const { data } = await (
+      await this.client()
+    ).POST('/instances/{instance}/projects/{project}/approval-requests', {
+      params: { path: ref },
+      body: request,
+    });
+    return data!;
+  }
+
+  async voteOnApprovalRequest(
+    ref: KargoProjectRef,
+    id: string,
+    vote: Parameters<KargoApi['voteOnApprovalRequest']>[2],
+  ): Promise<ApprovalRequestView> {
+    const { data } = await (
+      await this.client()
+    ).POST(
+      '/instances/{instance}/projects/{project}/approval-requests/{id}/votes',
+      { params: { path: { ...ref, id } }, body: vote },
+    );
+    return data!;
+  }
+
+  async listLineStops(): Promise<LineStopView[]> {
+    const { data } = await (await this.client()).GET('/line-stops');
+    return data!.items;
+  }
+
+  async startLineStop(
+    stop: Parameters<KargoApi['startLineStop']>[0],
+  ): Promise<LineStopView> {
+    const { data } = await (
+      await this.client()
+    ).POST('/line-stops', { body: stop });
+    return data!;
+  }
+
+  async endLineStop(id: string): Promise<void> {
+    await (
+      await this.client()
+    ).DELETE('/line-stops/{id}', { params: { path: { id } } });
   }
 }

@@ -1,6 +1,7 @@
 import type { Entity } from '@backstage/catalog-model';
 import type { KargoApi } from '../../api';
 import type {
+  ApprovalRequestView,
   FreightView,
   KargoProjectView,
   StageView,
@@ -194,6 +195,56 @@ export function shopView(): KargoProjectView {
   };
 }
 
+/** A request by sam to promote `freight` into prod, needing one approval from release-managers. */
+export function approvalRequest(
+  freightName: string,
+  extra: Partial<ApprovalRequestView> = {},
+): ApprovalRequestView {
+  return {
+    id: 'r1',
+    instance: 'sim',
+    project: 'shop',
+    stage: 'prod',
+    freight: freightName,
+    requestedBy: 'user:default/sam',
+    requestedAt: '2026-11-02T11:00:00Z',
+    comment: 'Coupons for the sale',
+    votes: [],
+    state: 'Pending',
+    policies: [
+      {
+        policy: 'prod-approval',
+        groups: ['group:default/release-managers'],
+        required: 1,
+        counted: 0,
+      },
+    ],
+    ...extra,
+  };
+}
+
+/** shopView with the prod-approval policy selecting prod, and `requests`. */
+export function shopViewWithApprovals(
+  requests: (view: KargoProjectView) => ApprovalRequestView[],
+): KargoProjectView {
+  const view = shopView();
+  view.approvals = {
+    stages: { prod: ['prod-approval'] },
+    policies: [
+      {
+        name: 'prod-approval',
+        stageSelector: { name: 'prod' },
+        approvals: 1,
+        groups: ['group:default/release-managers'],
+        createdBy: 'user:default/alex',
+        createdAt: '2026-11-01T00:00:00Z',
+      },
+    ],
+    requests: requests(view),
+  };
+  return view;
+}
+
 /** The catalog's storefront service, naming the Kargo project(s) `project` when given. */
 export function storefront(project?: string): Entity {
   return {
@@ -238,6 +289,15 @@ export function testKargoApi(overrides: Partial<KargoApi> = {}): KargoApi {
     assembleFreight: unexpected('assembleFreight'),
     saveRepoCredentials: unexpected('saveRepoCredentials'),
     deleteRepoCredentials: unexpected('deleteRepoCredentials'),
+    listApprovalPolicies: async () => ({ items: [], stages: {} }),
+    createApprovalPolicy: unexpected('createApprovalPolicy'),
+    deleteApprovalPolicy: unexpected('deleteApprovalPolicy'),
+    listApprovalRequests: unexpected('listApprovalRequests'),
+    requestApproval: unexpected('requestApproval'),
+    voteOnApprovalRequest: unexpected('voteOnApprovalRequest'),
+    listLineStops: async () => [],
+    startLineStop: unexpected('startLineStop'),
+    endLineStop: unexpected('endLineStop'),
     ...overrides,
   };
 }
