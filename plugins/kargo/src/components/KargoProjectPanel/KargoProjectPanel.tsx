@@ -212,6 +212,7 @@ export function KargoProjectPanel(props: KargoProjectPanelProps) {
         stage={stage}
         onClose={() => setStageName(undefined)}
         onPromote={s => setPromote({ stage: s.name })}
+        onChange={onChange}
       />
       <FreightDrawer
         view={view}

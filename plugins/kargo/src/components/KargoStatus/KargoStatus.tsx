@@ -22,6 +22,10 @@ const STATUS: Record<
   Progressing: StatusRunning,
   Running: StatusRunning,
   Pending: StatusPending,
+  // Approval request states.
+  Approved: StatusOK,
+  Rejected: StatusError,
+  Expired: StatusAborted,
   Aborted: StatusAborted,
   Inconclusive: StatusWarning,
   Unknown: StatusWarning,

@@ -1,6 +1,11 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { largeView, shopView } from '../__testUtils__/testViews';
+import {
+  approvalRequest,
+  largeView,
+  shopView,
+  shopViewWithApprovals,
+} from '../__testUtils__/testViews';
 import { PipelineGraph } from './PipelineGraph';
 
 // jsdom computes no accessible names inside the graph's SVG, so stage nodes are found by their
@@ -62,6 +67,26 @@ describe('PipelineGraph', () => {
     expect(onSelectStage).toHaveBeenLastCalledWith(
       expect.objectContaining({ name: 'integration' }),
     );
+  });
+
+  it('counts the pending approval requests on their stage', async () => {
+    await renderInTestApp(
+      <PipelineGraph
+        view={shopViewWithApprovals(v => [
+          approvalRequest(v.freight[2].name),
+          approvalRequest(v.freight[1].name, { id: 'r2' }),
+          approvalRequest(v.freight[0].name, { id: 'r3', state: 'Approved' }),
+        ])}
+        warehouseFilter={[]}
+        onSelectStage={jest.fn()}
+      />,
+    );
+    expect(
+      within(stageButton('prod')).getByText('✋ 2 approvals pending'),
+    ).toBeInTheDocument();
+    expect(
+      within(stageButton('cart-dev')).queryByText(/approvals? pending/),
+    ).not.toBeInTheDocument();
   });
 
   it('draws only the filtered freightline', async () => {

@@ -11,6 +11,7 @@ import Typography from '@material-ui/core/Typography';
 import { useMemo, useRef, useState } from 'react';
 import useMeasure from 'react-use/esm/useMeasure';
 import { stageColor } from '../../freightLabels';
+import { pendingApprovals } from '../Approvals';
 import { collapseFreightlines, freightlines } from './freightlines';
 import { FreightlineNode } from './FreightlineNode';
 import { GraphControls, ZoomStep } from './GraphControls';
@@ -76,6 +77,7 @@ export function PipelineGraph(props: PipelineGraphProps) {
     () => new Map(view.freight.map(f => [f.name, f])),
     [view.freight],
   );
+  const pending = useMemo(() => pendingApprovals(view), [view]);
   const promotions = useMemo(
     () => new Map(view.promotions.map(p => [p.name, p])),
     [view.promotions],
@@ -150,6 +152,7 @@ export function PipelineGraph(props: PipelineGraphProps) {
           promotions={promotions}
           color={colors.get(node.name) ?? ''}
           found={found === node.name}
+          pendingApprovals={pending.get(node.name)}
           onSelect={onSelectStage}
         />
       )}

@@ -4,6 +4,7 @@ import type {
   StageView,
 } from '@kargo-backstage/plugin-kargo-common';
 import { freightTitle, freightVersion } from '../../freightLabels';
+import { pendingLabel } from '../Approvals';
 import { KargoStatus } from '../KargoStatus';
 import { SafeLink } from '../SafeLink';
 import { freezeLabel } from '../StageFreeze';
@@ -16,12 +17,15 @@ export interface StageNodeProps {
   color: string;
   /** The stage "Find stage" went to: drawn highlighted. */
   found?: boolean;
+  /** Approval requests waiting for votes on promotions into the stage. */
+  pendingApprovals?: number;
   onSelect(stage: StageView): void;
 }
 
 /** A stage: current freight, freeze, health, verification and a running promotion. */
 export function StageNode(props: StageNodeProps) {
   const { stage, freight, promotions, color, found, onSelect } = props;
+  const pending = props.pendingApprovals ?? 0;
   const classes = useNodeStyles();
   const current = Object.values(stage.currentFreight).map(
     name =>
@@ -52,6 +56,11 @@ export function StageNode(props: StageNodeProps) {
     >
       <div className={classes.title}>
         <span className={classes.line}>{stage.name}</span>
+        {pending > 0 && (
+          <span className={classes.tag} title={pendingLabel(pending)}>
+            ✋ {pendingLabel(pending)}
+          </span>
+        )}
         {stage.autoPromotionEnabled && (
           <span className={classes.tag}>auto</span>
         )}

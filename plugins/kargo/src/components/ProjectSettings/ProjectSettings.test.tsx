@@ -83,6 +83,26 @@ function renderSettings(
     assembleFreight: jest.fn(async () => {}),
     saveRepoCredentials: jest.fn(async (_r: any, c: any) => c),
     deleteRepoCredentials: jest.fn(async () => {}),
+    listApprovalPolicies: jest.fn(async () => ({
+      items: [
+        {
+          name: 'prod-approval',
+          stageSelector: { name: 'glob:prod*' },
+          approvals: 2,
+          groups: ['group:default/release-managers', 'group:ops/sre'],
+          expiresAfter: '24h',
+          createdBy: 'user:default/alex',
+          createdAt: '2026-11-01T00:00:00Z',
+        },
+      ],
+      stages: { 'prod-eu': ['prod-approval'], 'prod-us': ['prod-approval'] },
+    })),
+    createApprovalPolicy: jest.fn(async (_r: any, p: any) => ({
+      ...p,
+      createdBy: 'user:default/sam',
+      createdAt: 'now',
+    })),
+    deleteApprovalPolicy: jest.fn(async () => {}),
   };
   return {
     api,
@@ -237,11 +257,75 @@ describe('ProjectSettingsDialog', () => {
       'Turn on for uat',
       'Save guestbook',
       'Delete deploy-repo',
+      'Delete prod-approval',
     ]) {
       for (const button of screen.getAllByRole('button', { name })) {
         await waitFor(() => expect(button).toBeDisabled());
       }
     }
     expect(api.changeRoleGrants).not.toHaveBeenCalled();
+  });
+
+  it('lists approval policies with the stages they select, creates one and deletes one', async () => {
+    const { api } = renderSettings();
+    const section = await screen.findByRole(
+      'region',
+      { name: 'Approval policies' },
+      { timeout: 10_000 },
+    );
+    const row = (await within(section).findByText('prod-approval')).closest(
+      'tr',
+    )!;
+    expect(
+      Array.from(row.querySelectorAll('td')).map(c => c.textContent),
+    ).toEqual([
+      'prod-approval',
+      'glob:prod*',
+      'prod-eu, prod-us',
+      '2',
+      'release-managers, group:ops/sre',
+      '24h',
+      'alex',
+      'Delete prod-approval',
+    ]);
+    // Queried each time: the button is drawn anew when its tooltip (why not) goes.
+    const add = () =>
+      within(section).getByRole('button', { name: 'Add approval policy' });
+    const type = (label: string, value: string) =>
+      fireEvent.change(within(section).getByLabelText(label), {
+        target: { value },
+      });
+    type('Policy name', 'uat-approval');
+    type('Stages (name or pattern)', 'uat');
+    type('Approvals', '11');
+    expect(add()).toBeDisabled();
+    type('Approvals', '1');
+    type('Groups (comma separated)', 'qa, group:default/release-managers,');
+    type('Expires after', 'a day');
+    expect(add()).toBeDisabled();
+    type('Expires after', '8h');
+    await click(add());
+    await waitFor(() =>
+      expect(api.createApprovalPolicy).toHaveBeenCalledWith(ref, {
+        name: 'uat-approval',
+        stageSelector: { name: 'uat' },
+        approvals: 1,
+        groups: ['qa', 'group:default/release-managers'],
+        expiresAfter: '8h',
+      }),
+    );
+    // Read again after the change.
+    await waitFor(() =>
+      expect(api.listApprovalPolicies).toHaveBeenCalledTimes(2),
+    );
+    await click(
+      within(section).getByRole('button', { name: 'Delete prod-approval' }),
+    );
+    await waitFor(() =>
+      expect(api.deleteApprovalPolicy).toHaveBeenCalledWith(
+        ref,
+        'prod-approval',
+      ),
+    );
   });
 });

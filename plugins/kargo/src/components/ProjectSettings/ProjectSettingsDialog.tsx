@@ -14,6 +14,7 @@ import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { kargoApiRef, KargoProjectRef } from '../../api';
 import { useKargoPermission } from '../../hooks/useKargoPermission';
+import { ApprovalPoliciesSection } from './ApprovalPoliciesSection';
 import { CredentialsSection } from './CredentialsSection';
 import { PoliciesSection } from './PoliciesSection';
 import { RolesSection } from './RolesSection';
@@ -26,8 +27,8 @@ export interface ProjectSettingsDialogProps {
 }
 
 /**
- * A Kargo project's settings, managed from the portal: roles, promotion policies, warehouses
- * and repository credentials. Without kargo.project.manage everything is shown read-only.
+ * A Kargo project's settings, managed from the portal: roles, promotion policies, approval
+ * policies, warehouses and repository credentials. Without kargo.project.manage everything is shown read-only.
  */
 export function ProjectSettingsDialog(props: ProjectSettingsDialogProps) {
   const { open, project, onClose } = props;
@@ -75,6 +76,8 @@ export function ProjectSettingsDialog(props: ProjectSettingsDialogProps) {
             <RolesSection {...sections} />
             <Box mt={3} />
             <PoliciesSection {...sections} />
+            <Box mt={3} />
+            <ApprovalPoliciesSection {...sections} />
             <Box mt={3} />
             <WarehousesSection {...sections} />
             <Box mt={3} />

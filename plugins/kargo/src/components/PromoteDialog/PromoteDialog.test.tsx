@@ -9,7 +9,11 @@ import {
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { kargoApiRef } from '../../api';
 import { renderWithKargo } from '../__testUtils__/testApis';
-import { shopView, testKargoApi } from '../__testUtils__/testViews';
+import {
+  approvalRequest,
+  shopView,
+  testKargoApi,
+} from '../__testUtils__/testViews';
 import { PromoteDialog } from './PromoteDialog';
 
 const promoteButton = () => screen.getByRole('button', { name: 'Promote' });
@@ -365,5 +369,112 @@ describe('PromoteDialog', () => {
     );
     expect(screen.queryByText(/Kargo refuses/)).not.toBeInTheDocument();
     await waitFor(() => expect(promoteButton()).toBeEnabled());
+  });
+
+  describe('when the approval gate holds the freight back', () => {
+    const approvalDeny = deny(
+      'approval',
+      'Promotions into cart-dev need 1 approval from release-managers',
+    );
+
+    it('requests approval with a comment and shows the request', async () => {
+      const view = shopView();
+      const freightName = view.stages[0].freightAvailability.available[0];
+      const requestApproval = jest.fn(async () =>
+        approvalRequest(freightName, {
+          stage: 'cart-dev',
+          comment: 'Sale starts Monday',
+        }),
+      );
+      const listApprovalRequests = jest.fn(async () => []);
+      await renderCartDev({
+        api: {
+          getPromotionGates: async () => [approvalDeny],
+          listApprovalRequests,
+          requestApproval,
+        },
+      });
+      expect(
+        await screen.findByText(
+          'No approval was requested for this freight yet.',
+        ),
+      ).toBeInTheDocument();
+      expect(listApprovalRequests).toHaveBeenCalledWith(
+        { instance: 'sim', project: 'shop' },
+        { stage: 'cart-dev' },
+      );
+      fireEvent.change(
+        screen.getByLabelText('Comment for the approvers (optional)'),
+        { target: { value: ' Sale starts Monday ' } },
+      );
+      const request = screen.getByRole('button', { name: 'Request approval' });
+      await waitFor(() => expect(request).toBeEnabled());
+      fireEvent.click(request);
+      await waitFor(() =>
+        expect(requestApproval).toHaveBeenCalledWith(
+          { instance: 'sim', project: 'shop' },
+          {
+            stage: 'cart-dev',
+            freight: freightName,
+            comment: 'Sale starts Monday',
+          },
+        ),
+      );
+      expect(
+        await screen.findByText('0 of 1 approval from release-managers'),
+      ).toBeInTheDocument();
+      expect(screen.getByText(/requested by sam at/)).toBeInTheDocument();
+      // A pending request is not asked for twice, and the gate still holds.
+      expect(
+        screen.queryByRole('button', { name: 'Request approval' }),
+      ).not.toBeInTheDocument();
+      expect(promoteButton()).toBeDisabled();
+    });
+
+    it("shows the freight's rejected request with its votes, and lets the user ask again", async () => {
+      const view = shopView();
+      const freightName = view.stages[0].freightAvailability.available[0];
+      await renderCartDev({
+        api: {
+          getPromotionGates: async () => [approvalDeny],
+          listApprovalRequests: async () => [
+            approvalRequest('another-freight', { id: 'r0', stage: 'cart-dev' }),
+            approvalRequest(freightName, {
+              stage: 'cart-dev',
+              state: 'Rejected',
+              votes: [
+                {
+                  by: 'user:default/alex',
+                  decision: 'Rejected',
+                  comment: 'Not during the freeze',
+                  at: '2026-11-02T12:00:00Z',
+                  asMemberOf: 'group:default/release-managers',
+                },
+              ],
+            }),
+          ],
+          requestApproval: async () => {
+            throw Object.assign(new Error('Request failed with 403'), {
+              body: {
+                error: { message: 'Not allowed to promote into cart-dev' },
+              },
+            });
+          },
+        },
+      });
+      expect(
+        await screen.findByText(
+          /Rejected by alex \(as a member of release-managers\) at .*: “Not during the freeze”/,
+        ),
+      ).toBeInTheDocument();
+      const request = screen.getByRole('button', { name: 'Request approval' });
+      await waitFor(() => expect(request).toBeEnabled());
+      fireEvent.click(request);
+      expect(
+        await screen.findByText(
+          'Approval was not requested: Not allowed to promote into cart-dev',
+        ),
+      ).toBeInTheDocument();
+    });
   });
 });

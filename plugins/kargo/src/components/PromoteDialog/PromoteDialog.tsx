@@ -36,6 +36,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { kargoApiRef } from '../../api';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { useKargoPermission } from '../../hooks/useKargoPermission';
+import { APPROVAL_GATE, newestRequest, RequestApproval } from '../Approvals';
 import { errorMessage } from '../KargoActions';
 import {
   candidatesFor,
@@ -143,6 +144,15 @@ export function PromoteDialog(props: PromoteDialogProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [stageName, props.freightName]);
 
+  // The view's copy of the freight's approval request: a vote (a live update) changes it, and
+  // the gates and the request are asked again, so Promote opens once it is Approved.
+  const approval =
+    stage && selected
+      ? newestRequest(view.approvals?.requests, stage.name, selected)
+      : undefined;
+  const [requested, setRequested] = useState<string>();
+  const approvalRevision = `${approval?.id}:${approval?.state}:${approval?.votes.length}:${requested}`;
+
   // What the backend's gates (freeze, verdict, modules') say; the dialog asks for what they need.
   const gates = useAsync(
     async () =>
@@ -153,7 +163,14 @@ export function PromoteDialog(props: PromoteDialogProps) {
             selected,
           )
         : [],
-    [kargoApi, view.instance, view.project, stage?.name, selected],
+    [
+      kargoApi,
+      view.instance,
+      view.project,
+      stage?.name,
+      selected,
+      approvalRevision,
+    ],
   );
   const outcomes: KargoGateOutcome[] = gates.value ?? [];
   const stopping = outcomes.filter(g => g.result !== 'allow');
@@ -351,6 +368,19 @@ export function PromoteDialog(props: PromoteDialogProps) {
                       ? 'I have read this and promote anyway'
                       : `Override the ${g.gate} gate (recorded in the audit log)`
                   }
+                />
+              )}
+              {g.gate === APPROVAL_GATE && g.result === 'deny' && selected && (
+                <RequestApproval
+                  projectRef={{
+                    instance: view.instance,
+                    project: view.project,
+                  }}
+                  stage={g.stage}
+                  freight={selected}
+                  revision={approvalRevision}
+                  allowed={permission.allowed}
+                  onRequested={r => setRequested(r.id)}
                 />
               )}
             </Alert>

@@ -1,6 +1,10 @@
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderWithKargo } from '../__testUtils__/testApis';
-import { shopView } from '../__testUtils__/testViews';
+import {
+  approvalRequest,
+  shopView,
+  shopViewWithApprovals,
+} from '../__testUtils__/testViews';
 import { StageDrawer } from './StageDrawer';
 
 describe('StageDrawer', () => {
@@ -45,5 +49,148 @@ describe('StageDrawer', () => {
       />,
     );
     expect(screen.queryByText(/^Stage /)).not.toBeInTheDocument();
+  });
+
+  describe('approvals', () => {
+    const withRequests = () =>
+      shopViewWithApprovals(view => [
+        approvalRequest(view.freight[2].name),
+        approvalRequest(view.freight[1].name, {
+          id: 'r2',
+          requestedBy: 'user:default/kim',
+          state: 'Approved',
+          votes: [
+            {
+              by: 'user:default/alex',
+              decision: 'Approved',
+              at: '2026-11-02T12:00:00Z',
+              asMemberOf: 'group:default/release-managers',
+            },
+          ],
+          policies: [
+            {
+              policy: 'prod-approval',
+              groups: ['group:default/release-managers'],
+              required: 1,
+              counted: 1,
+            },
+          ],
+        }),
+        approvalRequest(view.freight[0].name, { id: 'r3', stage: 'uat' }),
+      ]);
+
+    function renderProd(
+      voteOnApprovalRequest: jest.Mock,
+      onChange = jest.fn(),
+    ) {
+      const view = withRequests();
+      return renderWithKargo(
+        <StageDrawer
+          view={view}
+          stage={view.stages[3]}
+          onClose={jest.fn()}
+          onPromote={jest.fn()}
+          onChange={onChange}
+        />,
+        { api: { voteOnApprovalRequest } },
+      );
+    }
+
+    it("lists the stage's requests and approves a pending one with a comment", async () => {
+      const voteOnApprovalRequest = jest.fn(async () =>
+        approvalRequest('x', { state: 'Approved' }),
+      );
+      const onChange = jest.fn();
+      await renderProd(voteOnApprovalRequest, onChange);
+      const section = screen.getByRole('region', {
+        name: 'Approvals for prod',
+      });
+      expect(
+        within(section).getByText(
+          'Promotions into prod need approval (prod-approval).',
+        ),
+      ).toBeInTheDocument();
+      const pending = within(section).getByLabelText('Approval request r1');
+      expect(
+        within(pending).getByText(/daring-dingo \(2.3.0\)/),
+      ).toBeInTheDocument();
+      expect(
+        within(pending).getByText(
+          /requested by sam at .*“Coupons for the sale”/,
+        ),
+      ).toBeInTheDocument();
+      expect(
+        within(pending).getByText('0 of 1 approval from release-managers'),
+      ).toBeInTheDocument();
+      const approved = within(section).getByLabelText('Approval request r2');
+      expect(
+        within(approved).getByText('1 of 1 approval from release-managers'),
+      ).toBeInTheDocument();
+      expect(
+        within(approved).getByText(
+          /Approved by alex \(as a member of release-managers\)/,
+        ),
+      ).toBeInTheDocument();
+      // Only the pending request is voted on, and uat's request is not prod's.
+      expect(
+        within(section).getAllByRole('button', { name: 'Approve' }),
+      ).toHaveLength(1);
+      expect(
+        within(section).queryByLabelText('Approval request r3'),
+      ).not.toBeInTheDocument();
+
+      fireEvent.change(within(section).getByLabelText('Comment (optional)'), {
+        target: { value: 'Looks good' },
+      });
+      fireEvent.click(within(section).getByRole('button', { name: 'Approve' }));
+      await waitFor(() =>
+        expect(voteOnApprovalRequest).toHaveBeenCalledWith(
+          { instance: 'sim', project: 'shop' },
+          'r1',
+          { decision: 'Approved', comment: 'Looks good' },
+        ),
+      );
+      await waitFor(() => expect(onChange).toHaveBeenCalled());
+    });
+
+    it("rejects, and shows the server's refusal clearly", async () => {
+      const voteOnApprovalRequest = jest.fn(async () => {
+        throw Object.assign(new Error('Request failed with 403'), {
+          body: {
+            error: {
+              message:
+                'user:default/sam is not a member of group:default/release-managers',
+            },
+          },
+        });
+      });
+      const onChange = jest.fn();
+      await renderProd(voteOnApprovalRequest, onChange);
+      fireEvent.click(screen.getByRole('button', { name: 'Reject' }));
+      expect(
+        await screen.findByText(
+          'Your vote was not counted: user:default/sam is not a member of group:default/release-managers',
+        ),
+      ).toBeInTheDocument();
+      expect(voteOnApprovalRequest).toHaveBeenCalledWith(
+        { instance: 'sim', project: 'shop' },
+        'r1',
+        { decision: 'Rejected' },
+      );
+      expect(onChange).not.toHaveBeenCalled();
+    });
+
+    it('says nothing of approvals for a stage no policy selects', async () => {
+      const view = withRequests();
+      await renderWithKargo(
+        <StageDrawer
+          view={view}
+          stage={view.stages[0]}
+          onClose={jest.fn()}
+          onPromote={jest.fn()}
+        />,
+      );
+      expect(screen.queryByText('Approvals')).not.toBeInTheDocument();
+    });
   });
 });

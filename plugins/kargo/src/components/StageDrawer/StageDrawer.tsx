@@ -12,6 +12,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import CloseIcon from '@material-ui/icons/Close';
 import { freightTitle, freightVersion } from '../../freightLabels';
+import { StageApprovals } from '../Approvals';
 import { StageActions } from '../KargoActions';
 import { KargoStatus } from '../KargoStatus';
 import { StageFreeze } from '../StageFreeze';
@@ -41,6 +42,8 @@ export interface StageDrawerProps {
   onClose(): void;
   /** Opens the promote dialog for the stage. */
   onPromote(stage: StageView): void;
+  /** Refetch the view after a change made here (an approval vote). */
+  onChange?(): void;
 }
 
 /** Everything about one stage: health, what it runs, its freight history, promotions, verifications. */
@@ -118,6 +121,12 @@ export function StageDrawer(props: StageDrawerProps) {
                 )
                 .join('; '),
             }}
+          />
+          <StageApprovals
+            className={classes.section}
+            view={view}
+            stage={stage}
+            onChange={props.onChange}
           />
           <div className={classes.section}>
             <StageFreeze view={view} stage={stage} />
