@@ -1,6 +1,7 @@
 import { useApi } from '@backstage/core-plugin-api';
 import {
   AuthorizeResult,
+  BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
@@ -26,5 +27,23 @@ export function useKargoPermission(
     return decisions.every(d => d.result === AuthorizeResult.ALLOW);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [permissionApi, permission.name, key]);
+  return { loading, allowed: Boolean(value) };
+}
+
+/**
+ * Whether the user holds a permission on no resource (kargo.line.stop). Asked through the
+ * permission API each time a component mounts, as useKargoPermission does, so a change of
+ * policy shows on the next visit. Only for showing buttons: the backend checks each call again.
+ */
+export function useKargoBasicPermission(permission: BasicPermission): {
+  loading: boolean;
+  allowed: boolean;
+} {
+  const permissionApi = useApi(permissionApiRef);
+  const { loading, value } = useAsync(async () => {
+    const decision = await permissionApi.authorize({ permission });
+    return decision.result === AuthorizeResult.ALLOW;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [permissionApi, permission.name]);
   return { loading, allowed: Boolean(value) };
 }

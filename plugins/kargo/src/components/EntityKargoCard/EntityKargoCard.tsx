@@ -9,12 +9,16 @@ import { KargoProjectView } from '@kargo-backstage/plugin-kargo-common';
 import Typography from '@material-ui/core/Typography';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { useKargoEntityView } from '../../hooks/useKargoEntityView';
+import { useLineStopUpdates } from '../../hooks/useLineStopUpdates';
+import { pendingApprovals, pendingLabel } from '../Approvals';
 import { KargoAnnotated } from '../KargoAnnotated';
+import { LineStopBanner } from '../LineStop';
 import { KargoStatus } from '../KargoStatus';
 import { freezeLabel } from '../StageFreeze';
 
 function rows(project: KargoProjectView) {
   const freight = new Map(project.freight.map(f => [f.name, f]));
+  const pending = pendingApprovals(project);
   return project.stages
     .filter(s => !s.controlFlow)
     .map(s => ({
@@ -31,7 +35,17 @@ function rows(project: KargoProjectView) {
       health: s.health,
       promoting: s.currentPromotion ? 'Running' : undefined,
       freeze: freezeLabel(s.promotionWindow),
+      approvals: pending.get(s.name),
     }));
+}
+
+/** "3 approvals pending" across the project's stages, or nothing. */
+function pendingTotal(project: KargoProjectView): string | undefined {
+  const total = [...pendingApprovals(project).values()].reduce(
+    (a, b) => a + b,
+    0,
+  );
+  return total ? pendingLabel(total) : undefined;
 }
 
 /**
@@ -47,11 +61,13 @@ export function EntityKargoCard() {
 }
 
 function KargoCardBody(props: { entityRef: string }) {
-  const { view, loading, error } = useKargoEntityView(props.entityRef);
+  const { view, loading, error, refresh } = useKargoEntityView(props.entityRef);
+  useLineStopUpdates(refresh);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   return (
     <>
+      <LineStopBanner lineStops={view?.lineStops} onChange={refresh} />
       {view?.projects.map(project =>
         'error' in project ? (
           <InfoCard key={project.project} title={`Kargo · ${project.project}`}>
@@ -61,6 +77,7 @@ function KargoCardBody(props: { entityRef: string }) {
           <Table
             key={project.project}
             title={`Kargo · ${project.project}`}
+            subtitle={pendingTotal(project)}
             options={{
               paging: false,
               search: false,
@@ -78,6 +95,9 @@ function KargoCardBody(props: { entityRef: string }) {
                     <KargoStatus phase={row.health} />{' '}
                     <KargoStatus phase={row.promoting} label="promoting" />
                     {row.freeze && <span> ❄ {row.freeze}</span>}
+                    {row.approvals && (
+                      <span> ✋ {pendingLabel(row.approvals)}</span>
+                    )}
                   </>
                 ),
               },

@@ -11,8 +11,11 @@ import {
 import Grid from '@material-ui/core/Grid';
 import { useState } from 'react';
 import { useKargoEntityView } from '../../hooks/useKargoEntityView';
+import { useLineStopUpdates } from '../../hooks/useLineStopUpdates';
+import { FlexRow } from '../FlexRow';
 import { nextFreightLimit } from '../FreightTimeline';
 import { KargoAnnotated } from '../KargoAnnotated';
+import { LineStopBanner, StopTheLineButton } from '../LineStop';
 import { KargoProjectPanel } from '../KargoProjectPanel';
 
 const isError = (
@@ -39,11 +42,21 @@ function KargoProjects(props: { entity: Entity }) {
     stringifyEntityRef(entity),
     freightLimit,
   );
+  useLineStopUpdates(refresh);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!view) return null;
   return (
     <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <LineStopBanner lineStops={view.lineStops} onChange={refresh} />
+        <FlexRow gap={8} justifyContent="flex-end">
+          <StopTheLineButton
+            instances={[...new Set(view.projects.map(p => p.instance))]}
+            onChange={refresh}
+          />
+        </FlexRow>
+      </Grid>
       {view.projects.map(project => (
         <Grid item xs={12} key={`${project.instance}/${project.project}`}>
           {isError(project) ? (

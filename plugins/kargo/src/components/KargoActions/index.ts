@@ -1,4 +1,8 @@
-export { KargoActionButton, errorMessage } from './KargoActionButton';
+export {
+  KargoActionButton,
+  errorMessage,
+  useKargoAction,
+} from './KargoActionButton';
 export type { KargoActionButtonProps } from './KargoActionButton';
 export { StageActions } from './StageActions';
 export { FreightActions } from './FreightActions';

@@ -69,6 +69,28 @@ describe('StageFreeze', () => {
     );
   });
 
+  it('leaves ending stop-the-line to its banner', async () => {
+    const view = shopView();
+    const stage = {
+      ...view.stages[3],
+      promotionWindow: {
+        open: false,
+        closedBy: [
+          {
+            name: 'stop-the-line',
+            kind: 'Deny' as const,
+            reason: 'Incident 42',
+          },
+        ],
+      },
+    };
+    await renderWithKargo(<StageFreeze view={view} stage={stage} />);
+    expect(screen.getByText('Frozen (Incident 42)')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: /^End / }),
+    ).not.toBeInTheDocument();
+  });
+
   it('warns of a freeze coming within a day', () => {
     const soon = new Date(Date.now() + 3_600_000).toISOString();
     expect(freezeLabel({ open: true, closedBy: [], nextChange: soon })).toMatch(

@@ -15,6 +15,7 @@ import { useState } from 'react';
 import { kargoApiRef } from '../../api';
 import { FlexRow } from '../FlexRow';
 import { KargoActionButton } from '../KargoActions';
+import { LINE_STOP_WINDOW } from '../LineStop/lineStopWindow';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -72,7 +73,7 @@ export function StageFreeze(props: {
       {state && !state.open && (
         <FlexRow wrap gap={8} marginY={1}>
           {state.closedBy
-            .filter(w => w.kind === 'Deny')
+            .filter(w => w.kind === 'Deny' && w.name !== LINE_STOP_WINDOW)
             .map(w => (
               <KargoActionButton
                 key={w.name}

@@ -1,0 +1,14 @@
+import { KARGO_LINE_STOPS_CHANNEL } from '@kargo-backstage/plugin-kargo-common';
+import { useSignal } from '@backstage/plugin-signals-react';
+import { useEffect } from 'react';
+
+/**
+ * Calls `onChange` when a stop-the-line freeze starts or ends anywhere (a Backstage signal).
+ * Without the signals plugin, the project polling of useProjectUpdates refetches the view.
+ */
+export function useLineStopUpdates(onChange: () => void) {
+  const { lastSignal } = useSignal(KARGO_LINE_STOPS_CHANNEL);
+  useEffect(() => {
+    if (lastSignal) onChange();
+  }, [lastSignal, onChange]);
+}
