@@ -196,6 +196,7 @@ export const kargoPlugin = createBackendPlugin({
         await approvals.seed(settings.approvalPolicies);
         const lineStops = new LineStops({
           db,
+          notifier,
           permissions: deps.permissions,
           auditor: deps.auditor,
           instances,

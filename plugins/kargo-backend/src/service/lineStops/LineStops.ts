@@ -15,6 +15,7 @@ import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod/v3';
 import { actorOf } from '../operations/operation';
+import { KargoNotifier, KARGO_TOPICS } from '../notifications/KargoNotifier';
 import { parse } from '../operations/schemas';
 
 const startInput = z
@@ -49,6 +50,8 @@ export interface LineStopsOptions {
   instances: KargoInstances;
   /** After a start or an end: views, freeze state and open pages change everywhere. */
   onChange(): Promise<void>;
+  /** Everyone hears of a start and an end (a broadcast notification). */
+  notifier?: KargoNotifier;
   now?: () => Date;
 }
 
@@ -100,6 +103,23 @@ export class LineStops {
         };
         await this.options.db('kargo_line_stops').insert(row);
         meta.lineStop = row.id;
+        await this.options.notifier?.send({
+          event: `line-stop-start:${row.id}`,
+          to: 'everyone',
+          payload: {
+            title: `Stop the line${
+              input.instance ? ` (${input.instance})` : ''
+            }: ${input.reason}`,
+            description: `${row.started_by} closed every stage of ${
+              input.instance
+                ? `Kargo instance ${input.instance}`
+                : 'every Kargo project'
+            } until further notice.`,
+            severity: 'critical',
+            topic: KARGO_TOPICS.lineStops,
+            scope: `kargo-line-stop:${row.id}`,
+          },
+        });
         return viewOf(row);
       },
     );
@@ -126,10 +146,24 @@ export class LineStops {
             ended_by: actorOf(credentials),
             ended_at: this.now().toISOString(),
           });
-        if (!ended)
+        if (!ended) {
           throw new NotFoundError(
             `No stop-the-line freeze "${checked}" is in force`,
           );
+        }
+        await this.options.notifier?.send({
+          event: `line-stop-end:${checked}`,
+          to: 'everyone',
+          payload: {
+            title: 'The line runs again',
+            description: `${actorOf(
+              credentials,
+            )} ended a stop-the-line freeze: promotions are open again.`,
+            severity: 'normal',
+            topic: KARGO_TOPICS.lineStops,
+            scope: `kargo-line-stop:${checked}`,
+          },
+        });
       },
     );
   }

@@ -1,4 +1,9 @@
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockCredentials } from '@backstage/backend-test-utils';
+import {
+  notificationService,
+  type NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import { denying, kargoForEachTest, newestFreight } from '../../testUtils';
 
@@ -16,7 +21,21 @@ const permissions = denying('kargo.line.stop', 'user:default/dev');
 describe('stop the line', () => {
   it('closes every stage until it ends; an override lets a hotfix through; all audited and signalled', async () => {
     const signals: any[] = [];
-    const server = await env.backend({ permissions, signals });
+    const sent: NotificationSendOptions[] = [];
+    const server = await env.backend({
+      permissions,
+      signals,
+      features: [
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({
+            send: async (notification: NotificationSendOptions) =>
+              void sent.push(notification),
+          }),
+        }),
+      ],
+    });
     const refused = await request(server)
       .post('/api/kargo/line-stops')
       .set('authorization', dev)
@@ -85,6 +104,10 @@ describe('stop the line', () => {
       `/api/kargo/line-stops/${started.body.id}`,
     );
     expect(again.status).toBe(404);
+    expect(sent.map(n => [n.recipients.type, n.payload.title])).toEqual([
+      ['broadcast', 'Stop the line: incident 42'],
+      ['broadcast', 'The line runs again'],
+    ]);
     const after = await request(server).get(
       '/api/kargo/entity-view?entityRef=component:default/guestbook',
     );

@@ -12,15 +12,15 @@ export const KARGO_TOPICS = {
   approvals: 'kargo-approvals',
   promotionFailed: 'kargo-promotion-failed',
   verificationFailed: 'kargo-verification-failed',
-  freezes: 'kargo-freezes',
+  lineStops: 'kargo-line-stops',
   productionPromotions: 'kargo-production-promotions',
 } as const;
 
 export interface KargoNotification {
   /** Names the event: sent once for it, whichever replica or run sees it first. */
   event: string;
-  /** User or group entity refs. */
-  to: string[];
+  /** User or group entity refs, or everyone signed in (a portal-wide event). */
+  to: string[] | 'everyone';
   /** Left out of the recipients (whoever caused it). */
   except?: string;
   payload: NotificationPayload & { topic: string };
@@ -41,7 +41,10 @@ export class KargoNotifier {
 
   /** True when this call sent it; never throws (a notification must not fail the change). */
   async send(notification: KargoNotification): Promise<boolean> {
-    const to = notification.to.filter(r => r !== notification.except);
+    const to =
+      notification.to === 'everyone'
+        ? notification.to
+        : notification.to.filter(r => r !== notification.except);
     if (!this.notifications || !to.length) return false;
     try {
       await this.db('kargo_notifications_sent').insert({
@@ -57,13 +60,16 @@ export class KargoNotifier {
     }
     try {
       await this.notifications.send({
-        recipients: {
-          type: 'entity',
-          entityRef: to,
-          ...(notification.except
-            ? { excludeEntityRef: notification.except }
-            : {}),
-        },
+        recipients:
+          to === 'everyone'
+            ? { type: 'broadcast' }
+            : {
+                type: 'entity',
+                entityRef: to,
+                ...(notification.except
+                  ? { excludeEntityRef: notification.except }
+                  : {}),
+              },
         payload: notification.payload,
       });
       return true;
