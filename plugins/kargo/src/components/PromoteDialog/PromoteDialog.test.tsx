@@ -431,6 +431,43 @@ describe('PromoteDialog', () => {
       expect(promoteButton()).toBeDisabled();
     });
 
+    it('says an approved request lets the freight through', async () => {
+      const view = shopView();
+      const freightName = view.stages[0].freightAvailability.available[0];
+      view.approvals = {
+        stages: { 'cart-dev': ['dev-approval'] },
+        policies: [],
+        requests: [
+          approvalRequest(freightName, {
+            stage: 'cart-dev',
+            state: 'Approved',
+            policies: [
+              {
+                policy: 'dev-approval',
+                groups: ['group:default/release-managers'],
+                required: 1,
+                counted: 1,
+              },
+            ],
+          }),
+        ],
+      };
+      await renderWithKargo(
+        <PromoteDialog
+          view={view}
+          stage={view.stages[0]}
+          onClose={jest.fn()}
+        />,
+      );
+      expect(
+        await screen.findByText('Approved for cart-dev'),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByText('1 of 1 approval from release-managers'),
+      ).toBeInTheDocument();
+      await waitFor(() => expect(promoteButton()).toBeEnabled());
+    });
+
     it("shows the freight's rejected request with its votes, and lets the user ask again", async () => {
       const view = shopView();
       const freightName = view.stages[0].freightAvailability.available[0];

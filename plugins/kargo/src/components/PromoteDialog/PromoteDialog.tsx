@@ -36,7 +36,12 @@ import { useEffect, useMemo, useState } from 'react';
 import { kargoApiRef } from '../../api';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { useKargoPermission } from '../../hooks/useKargoPermission';
-import { APPROVAL_GATE, newestRequest, RequestApproval } from '../Approvals';
+import {
+  APPROVAL_GATE,
+  ApprovalRequestSummary,
+  newestRequest,
+  RequestApproval,
+} from '../Approvals';
 import { errorMessage } from '../KargoActions';
 import {
   candidatesFor,
@@ -385,6 +390,13 @@ export function PromoteDialog(props: PromoteDialogProps) {
               )}
             </Alert>
           ))}
+          {approval?.state === 'Approved' &&
+            !stopping.some(g => g.gate === APPROVAL_GATE) && (
+              <Alert severity="success">
+                Approved for {stage?.name}
+                <ApprovalRequestSummary request={approval} />
+              </Alert>
+            )}
           {kargoDenied && <Alert severity="error">{kargoDenied}</Alert>}
           {error && <Alert severity="error">{error}</Alert>}
         </div>
