@@ -30,9 +30,10 @@ import {
   OperationService,
 } from '../operations/OperationService';
 import { actorOf } from '../operations/operation';
-import type { Operation, OperationCall } from '../operations/types';
+import type { OperationCall } from '../operations/types';
 import { requireFreight, requireStage } from '../operations/preconditions';
 import { objectName, parse } from '../operations/schemas';
+import { stagesSelectedBy } from '../operations/stageScope';
 import { ApprovalStore } from './ApprovalStore';
 import { approvalState } from './approvalState';
 
@@ -292,7 +293,12 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
           createdBy: actorOf(op.credentials),
           createdAt: this.now().toISOString(),
         };
-        await this.authorizeSelectedStages(op, policy);
+        await op.authorize(
+          kargoStageManagePermission,
+          stagesSelectedBy(await op.snapshot(), policy.stageSelector).map(
+            op.stageRef,
+          ),
+        );
         Object.assign(op.meta, {
           policy: policy.name,
           approvals: policy.approvals,
@@ -322,7 +328,13 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
         const policy = (await this.options.store.listPolicies(op)).find(
           p => p.name === name,
         );
-        if (policy) await this.authorizeSelectedStages(op, policy);
+        if (policy)
+          await op.authorize(
+            kargoStageManagePermission,
+            stagesSelectedBy(await op.snapshot(), policy.stageSelector).map(
+              op.stageRef,
+            ),
+          );
         if (!policy || !(await this.options.store.deletePolicy(op, name))) {
           throw new NotFoundError(
             `Project "${op.project}" has no approval policy named "${name}"`,
@@ -530,18 +542,5 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
     }
     const info = await this.options.userInfo.getUserInfo(credentials);
     return groups.filter(g => info.ownershipEntityRefs.includes(g));
-  }
-
-  private async authorizeSelectedStages(
-    op: Operation<unknown>,
-    policy: ApprovalPolicy,
-  ) {
-    const selected = (await op.snapshot()).stages.filter(s =>
-      selectsStage(policy.stageSelector, stageRefOf(s)),
-    );
-    await op.authorize(
-      kargoStageManagePermission,
-      selected.map(s => op.stageRef(s.metadata!.name!)),
-    );
   }
 }

@@ -2,6 +2,7 @@ import type {
   ApprovalDecision,
   ApprovalPolicy,
   ApprovalPolicyView,
+  ApprovalRequestView,
   ApprovalVote,
 } from '@kargo-backstage/plugin-kargo-common';
 import { Knex } from 'knex';
@@ -9,17 +10,10 @@ import { isUniqueViolation } from '../../database/DatabaseKargoStore';
 import type { ProjectRef } from '../../database';
 
 /** A request as stored, without what its policies make of it (see approvalState). */
-export interface StoredApprovalRequest {
-  id: string;
-  instance: string;
-  project: string;
-  stage: string;
-  freight: string;
-  requestedBy: string;
-  requestedAt: string;
-  comment?: string;
-  votes: ApprovalVote[];
-}
+export type StoredApprovalRequest = Omit<
+  ApprovalRequestView,
+  'state' | 'policies' | 'expiresAt'
+>;
 
 type RequestRow = {
   id: string;

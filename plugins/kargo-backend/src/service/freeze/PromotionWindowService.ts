@@ -4,7 +4,6 @@ import {
   kargoFreezeManagePermission,
   kargoProjectResourceRef,
   kargoStageManagePermission,
-  PromotionWindow,
   PromotionWindowState,
   PromotionWindowView,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -14,14 +13,11 @@ import {
   OperationDeps,
   OperationService,
 } from '../operations/OperationService';
-import type { Operation, OperationCall } from '../operations/types';
+import type { OperationCall } from '../operations/types';
 import { actorOf } from '../operations/operation';
 import { objectName, parse } from '../operations/schemas';
-import {
-  evaluatePromotionSchedule,
-  selectsStage,
-  windowProblems,
-} from './promotionSchedule';
+import { stagesSelectedBy } from '../operations/stageScope';
+import { evaluatePromotionSchedule, windowProblems } from './promotionSchedule';
 
 const windowInput = z
   .object({
@@ -104,7 +100,12 @@ export class PromotionWindowService extends OperationService<PromotionWindowServ
             `Invalid promotion window: ${problems.join('; ')}`,
           );
         }
-        await this.authorizeSelectedStages(op, op.body);
+        await op.authorize(
+          kargoStageManagePermission,
+          stagesSelectedBy(await op.snapshot(), op.body.stageSelector).map(
+            op.stageRef,
+          ),
+        );
         const window: PromotionWindowView = {
           ...op.body,
           createdBy: actorOf(op.credentials),
@@ -132,7 +133,13 @@ export class PromotionWindowService extends OperationService<PromotionWindowServ
         const window = (await this.options.store.listPromotionWindows(op)).find(
           w => w.name === name,
         );
-        if (window) await this.authorizeSelectedStages(op, window);
+        if (window)
+          await op.authorize(
+            kargoStageManagePermission,
+            stagesSelectedBy(await op.snapshot(), window.stageSelector).map(
+              op.stageRef,
+            ),
+          );
         if (
           !window ||
           !(await this.options.store.deletePromotionWindow(op, name))
@@ -143,22 +150,6 @@ export class PromotionWindowService extends OperationService<PromotionWindowServ
         }
         return { status: 204 };
       },
-    );
-  }
-
-  private async authorizeSelectedStages(
-    op: Operation<unknown>,
-    window: PromotionWindow,
-  ) {
-    const selected = (await op.snapshot()).stages.filter(s =>
-      selectsStage(window.stageSelector, {
-        name: s.metadata!.name!,
-        labels: s.metadata?.labels,
-      }),
-    );
-    await op.authorize(
-      kargoStageManagePermission,
-      selected.map(s => op.stageRef(s.metadata!.name!)),
     );
   }
 }

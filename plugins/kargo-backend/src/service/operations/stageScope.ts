@@ -5,6 +5,7 @@ import {
 } from '@kargo-backstage/plugin-kargo-common';
 import { ResourcePermission } from '@backstage/plugin-permission-common';
 import { ProjectSnapshot } from '../views/buildProjectView';
+import { selectsStage, StageSelector } from '../freeze/stageSelector';
 import { Operation } from './operation';
 
 /**
@@ -34,6 +35,21 @@ export function stagesFedBy(
 ): string[] {
   return snapshot.stages
     .filter(s => warehouses.some(w => requestsFreightFrom(s, w)))
+    .map(s => s.metadata!.name!);
+}
+
+/** The stages a Kargo stage selector picks (a freeze window's, an approval policy's). */
+export function stagesSelectedBy(
+  snapshot: ProjectSnapshot,
+  selector: StageSelector | undefined,
+): string[] {
+  return snapshot.stages
+    .filter(s =>
+      selectsStage(selector, {
+        name: s.metadata!.name!,
+        labels: s.metadata?.labels,
+      }),
+    )
     .map(s => s.metadata!.name!);
 }
 
