@@ -5,6 +5,7 @@ import type {
 import { startTestKargo } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import {
   kargoFreezeOverridePermission,
+  kargoLineStopPermission,
   kargoFreightPromotePermission,
   kargoStageRefreshPermission,
 } from '@kargo-backstage/plugin-kargo-common';
@@ -287,7 +288,7 @@ it('lets the release group act on protected stages', async () => {
   expect(res.status).toBe(204);
 });
 
-it('keeps freeze overrides for the release group', async () => {
+it('keeps freeze overrides and stopping the line for the release group', async () => {
   const policy = new KargoExamplePermissionPolicy({
     releaseGroups: ['group:default/release-managers'],
     protectedStages: ['prod*'],
@@ -297,10 +298,14 @@ it('keeps freeze overrides for the release group', async () => {
       identity: { userEntityRef: ref },
       info: { userEntityRef: ref, ownershipEntityRefs: ownership[ref] },
     } as any);
-  const ask = (ref: string) =>
-    policy.handle({ permission: kargoFreezeOverridePermission }, user(ref));
-  expect((await ask('user:default/dev')).result).toBe('DENY');
-  expect((await ask('user:default/rel')).result).toBe('ALLOW');
+  for (const permission of [
+    kargoFreezeOverridePermission,
+    kargoLineStopPermission,
+  ]) {
+    const ask = (ref: string) => policy.handle({ permission }, user(ref));
+    expect((await ask('user:default/dev')).result).toBe('DENY');
+    expect((await ask('user:default/rel')).result).toBe('ALLOW');
+  }
 });
 
 it('lets owners promote into protected stages that approval policies gate, and nothing more there', async () => {

@@ -24,6 +24,7 @@ import {
   KARGO_STAGE_RESOURCE_TYPE,
   kargoFreezeOverridePermission,
   kargoFreightPromotePermission,
+  kargoLineStopPermission,
   kargoPermissions,
   kargoProjectAdminGrantPermission,
   kargoProjectReadPermission,
@@ -43,9 +44,13 @@ export interface KargoPolicyOptions {
 }
 
 const kargoPermissionNames = new Set(kargoPermissions.map(p => p.name));
-/** Promoting through a freeze and making someone Kargo admin are for the release groups alone. */
+/**
+ * Promoting through a freeze, stopping the line and making someone Kargo admin are for the
+ * release groups alone.
+ */
 const releaseGroupsOnly = new Set([
   kargoFreezeOverridePermission.name,
+  kargoLineStopPermission.name,
   kargoProjectAdminGrantPermission.name,
 ]);
 
@@ -55,7 +60,8 @@ const releaseGroupsOnly = new Set([
  * `kargo-backstage.io/owners` agree) may promote, approve, re-verify, refresh, abort and manage
  * its stages except the protected (production) ones, read its settings, and edit its freight
  * metadata, freeze windows and settings as far as they govern unprotected stages; only the
- * release groups may act on protected stages, promote through a freeze or grant `kargo-admin`.
+ * release groups may act on protected stages, promote through a freeze, stop the line or grant
+ * `kargo-admin`.
  * Service principals never reach a policy (Backstage decides them by their access restrictions);
  * the Kargo backend allows them only the Kargo permissions their restrictions name. Everything
  * that is not Kargo is allowed, as with the allow-all policy this replaces.
@@ -72,6 +78,13 @@ export class KargoExamplePermissionPolicy implements PermissionPolicy {
       return { result: AuthorizeResult.ALLOW };
     }
     if (!user) return { result: AuthorizeResult.DENY };
+    const claims = user.info.ownershipEntityRefs;
+    if (claims.some(ref => this.options.releaseGroups.includes(ref))) {
+      return { result: AuthorizeResult.ALLOW };
+    }
+    if (releaseGroupsOnly.has(permission.name)) {
+      return { result: AuthorizeResult.DENY };
+    }
     if (
       !isResourcePermission(permission) ||
       permission.name === kargoProjectReadPermission.name
@@ -79,13 +92,6 @@ export class KargoExamplePermissionPolicy implements PermissionPolicy {
       // kargo.project.read: what is where is no secret to anyone signed in. kargo.project.create:
       // templates are self-service; the creator becomes the new project's owner, nothing more.
       return { result: AuthorizeResult.ALLOW };
-    }
-    const claims = user.info.ownershipEntityRefs;
-    if (claims.some(ref => this.options.releaseGroups.includes(ref))) {
-      return { result: AuthorizeResult.ALLOW };
-    }
-    if (releaseGroupsOnly.has(permission.name)) {
-      return { result: AuthorizeResult.DENY };
     }
     if (isResourcePermission(permission, KARGO_STAGE_RESOURCE_TYPE)) {
       const unprotected = {

@@ -23,6 +23,7 @@ import type {
   RunningKargoSimulator,
 } from '@kargo-backstage/kargo-simulator';
 import kargoPlugin from '@kargo-backstage/plugin-kargo-backend';
+import approvalGate from '@kargo-backstage/plugin-kargo-backend-module-approval-gate';
 import { simulatorInstance } from '@kargo-backstage/plugin-kargo-backend/testUtils';
 import type { Freight } from '@kargo-backstage/plugin-kargo-common';
 import { permissionModuleKargoPolicy } from '../kargoPermissionPolicy';
@@ -102,6 +103,8 @@ export async function startPolicyBackend(options: PolicyBackendOptions) {
   return startTestBackend({
     features: [
       kargoPlugin,
+      // Approval policies are refused without the gate that enforces them.
+      approvalGate,
       permissionPlugin,
       permissionModuleKargoPolicy,
       permissionsServiceFactory,

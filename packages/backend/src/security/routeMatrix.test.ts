@@ -123,14 +123,29 @@ const warehouse = () =>
 
 let server: any;
 /** Writes as the release manager (set-up for routes that need something to act on). */
-const prepare = (c: Call) =>
+const prepare = (c: Call, who: Principal = 'release manager') =>
   request(server)
     [c.method ?? 'post'](c.path)
-    .set('authorization', principals['release manager'])
+    .set('authorization', principals[who]!)
     .send(c.body ?? {})
     .expect(res => {
       if (res.status >= 300) throw new Error(JSON.stringify(res.body));
     });
+/** A policy on the stage: one approval from the release managers. */
+const approvalPolicy = (stage: string, name: string) => ({
+  path: api('kargo-demo/approval-policies'),
+  body: {
+    name,
+    stageSelector: { name: stage },
+    approvals: 1,
+    groups: ['group:default/release-managers'],
+  },
+});
+/** A freight per caller, so that two callers allowed to ask do not ask for the same one. */
+const freightNo = (n: number) => {
+  const all = freightOf(sim, 'kargo-demo');
+  return all[all.length - 1 - (n % all.length)].metadata!.name!;
+};
 
 async function metadataVersion(freight: string): Promise<number> {
   const res = await request(server)
@@ -325,6 +340,91 @@ const routes: Route[] = [
       return {
         method: 'delete',
         path: api(`kargo-demo/promotion-windows/release-freeze-${n}`),
+      };
+    },
+  },
+  // ---- approvals and stop the line ----
+  {
+    name: 'GET approval-policies',
+    expect: publicRead,
+    call: () => ({ method: 'get', path: api('kargo-demo/approval-policies') }),
+  },
+  {
+    name: 'GET approval-requests',
+    expect: publicRead,
+    call: () => ({ method: 'get', path: api('kargo-demo/approval-requests') }),
+  },
+  {
+    name: 'create an approval policy for prod',
+    portalData: true,
+    expect: releaseOnly,
+    call: n => approvalPolicy('prod', `prod-sign-off-${n}`),
+  },
+  {
+    name: 'request approval into uat',
+    portalData: true,
+    expect: ownersOnly,
+    call: async n => {
+      await prepare(approvalPolicy('uat', `uat-sign-off-${n}`));
+      return {
+        path: api('kargo-demo/approval-requests'),
+        body: { stage: 'uat', freight: freightNo(n) },
+      };
+    },
+  },
+  {
+    // The owner asks, a release manager answers: never the requester, nor anyone outside.
+    name: "approve the owner's request",
+    portalData: true,
+    expect: releaseOnly,
+    call: async n => {
+      await prepare(approvalPolicy('uat', `uat-sign-off-${n}`));
+      // One open request per freight: those before are rejected first (an approved one stays).
+      const open = await request(server)
+        .get(api('kargo-demo/approval-requests?stage=uat&state=Pending'))
+        .set('authorization', principals['release manager']!);
+      for (const { id } of open.body.items) {
+        await prepare({
+          path: api(`kargo-demo/approval-requests/${id}/votes`),
+          body: { decision: 'Rejected' },
+        });
+      }
+      const asked = await prepare(
+        {
+          path: api('kargo-demo/approval-requests'),
+          body: { stage: 'uat', freight: freightNo(n) },
+        },
+        'owner through the trusted source',
+      );
+      return {
+        path: api(`kargo-demo/approval-requests/${asked.body.id}/votes`),
+        body: { decision: 'Approved' },
+      };
+    },
+  },
+  {
+    name: 'GET line-stops',
+    expect: publicRead,
+    call: () => ({ method: 'get', path: '/api/kargo/line-stops' }),
+  },
+  {
+    name: 'stop the line',
+    portalData: true,
+    expect: releaseOnly,
+    call: () => ({ path: '/api/kargo/line-stops', body: { reason: 'outage' } }),
+  },
+  {
+    name: 'end a stop of the line',
+    portalData: true,
+    expect: releaseOnly,
+    call: async () => {
+      const started = await prepare({
+        path: '/api/kargo/line-stops',
+        body: { reason: 'outage' },
+      });
+      return {
+        method: 'delete',
+        path: `/api/kargo/line-stops/${started.body.id}`,
       };
     },
   },

@@ -1,15 +1,20 @@
 import {
   AuditorService,
   BackstageCredentials,
+  BackstageServicePrincipal,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   kargoLineStopPermission,
+  kargoProjectReadPermission,
   type LineStopView,
 } from '@kargo-backstage/plugin-kargo-common';
-import type { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import {
+  authorizeKargo,
+  type KargoInstances,
+} from '@kargo-backstage/plugin-kargo-node';
 import type express from 'express';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
@@ -78,6 +83,26 @@ export class LineStops {
       query.andWhere(q => q.whereNull('instance').orWhere({ instance }));
     }
     return (await query).map(viewOf);
+  }
+
+  /**
+   * The stops in force, for anyone signed in (every Kargo tab shows them); a service principal
+   * needs kargo.project.read in its restrictions, as for every other Kargo read.
+   */
+  async list(credentials: BackstageCredentials): Promise<LineStopView[]> {
+    const principal =
+      credentials.principal as Partial<BackstageServicePrincipal>;
+    if (
+      principal.type === 'service' &&
+      !principal.accessRestrictions?.permissionNames?.includes(
+        kargoProjectReadPermission.name,
+      )
+    ) {
+      throw new NotAllowedError(
+        `Not allowed: ${kargoProjectReadPermission.name}`,
+      );
+    }
+    return this.active();
   }
 
   async start(
@@ -169,9 +194,11 @@ export class LineStops {
   }
 
   private async authorize(credentials: BackstageCredentials) {
-    const [decision] = await this.options.permissions.authorize(
+    // As every Kargo permission: a service principal holds only what its restrictions name.
+    const [decision] = await authorizeKargo(
+      this.options.permissions,
       [{ permission: kargoLineStopPermission }],
-      { credentials },
+      credentials,
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Not allowed: ${kargoLineStopPermission.name}`);

@@ -14,8 +14,7 @@ export function createLineStopsRouter(options: {
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   router.get('/line-stops', async (req, res) => {
-    await credentials(req);
-    res.json({ items: await lineStops.active() });
+    res.json({ items: await lineStops.list(await credentials(req)) });
   });
   router.post('/line-stops', async (req, res) => {
     res
