@@ -43,6 +43,7 @@ import { ApprovalStore } from './service/approvals/ApprovalStore';
 import { LineStops } from './service/lineStops/LineStops';
 import { KargoNotifier } from './service/notifications/KargoNotifier';
 import { KargoEventNotifications } from './service/notifications/KargoEventNotifications';
+import { FreezeNotifications } from './service/notifications/FreezeNotifications';
 import type { ProjectRef } from './database';
 
 /**
@@ -219,6 +220,19 @@ export const kargoPlugin = createBackendPlugin({
           timeout: { minutes: 2 },
           fn: () => freezer.run(new Date()),
         });
+        const freezes = new FreezeNotifications({
+          store,
+          instances,
+          notifier,
+          audience,
+          logger,
+        });
+        await scheduler.scheduleTask({
+          id: 'kargo-freeze-notifications',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 2 },
+          fn: () => freezes.run(new Date()),
+        });
         await scheduler.scheduleTask({
           id: 'kargo-idempotency-prune',
           frequency: { hours: 1 },
@@ -291,6 +305,7 @@ export const kargoPlugin = createBackendPlugin({
             metadata,
             approvals,
             lineStops,
+            freezes,
           }),
         );
         // Load balancers and uptime probes call this without a Backstage token.

@@ -32,6 +32,7 @@ import { ApprovalService } from './approvals/ApprovalService';
 import { createApprovalsRouter } from './approvals/approvalsRouter';
 import { LineStops } from './lineStops/LineStops';
 import { createLineStopsRouter } from './lineStops/lineStopsRouter';
+import { FreezeNotifications } from './notifications/FreezeNotifications';
 
 export interface RouterOptions {
   logger: LoggerService;
@@ -59,6 +60,8 @@ export interface RouterOptions {
   metadata: FreightMetadataService;
   approvals: ApprovalService;
   lineStops: LineStops;
+  /** Tells the owners of a freeze ended by hand. */
+  freezes?: FreezeNotifications;
 }
 
 export async function createRouter(
@@ -129,7 +132,11 @@ export async function createRouter(
   router.use(
     createFreezeRouter({
       httpAuth,
-      windows: new PromotionWindowService(portalData('PromotionWindow')),
+      windows: new PromotionWindowService({
+        ...portalData('PromotionWindow'),
+        onEnded: (ref, window, now) =>
+          options.freezes?.endedEarly(ref, window, now) ?? Promise.resolve(),
+      }),
     }),
   );
 

@@ -43,6 +43,12 @@ const windowInput = z
 export interface PromotionWindowServiceOptions extends OperationDeps {
   store: KargoStore;
   now?: () => Date;
+  /** Told of a freeze ended while in force (its owners hear of it). */
+  onEnded?: (
+    ref: { instance: string; project: string },
+    window: PromotionWindowView,
+    now: Date,
+  ) => Promise<void>;
 }
 
 /** Freeze (promotion) windows of a project: list with each stage's state, create, end. */
@@ -148,6 +154,7 @@ export class PromotionWindowService extends OperationService<PromotionWindowServ
             `Project "${op.project}" has no promotion window named "${name}"`,
           );
         }
+        await this.options.onEnded?.(op, window, this.now());
         return { status: 204 };
       },
     );

@@ -227,6 +227,29 @@ function activeIn(occurrences: Timeline['occurrences'], t: number): boolean {
   return false;
 }
 
+/** An occurrence of a window: when it starts and ends (ms since the epoch). */
+export type Occurrence = { start: number; end: number };
+
+/**
+ * The occurrences of a window that start or end in (from, to] (freeze notifications), and the
+ * one active at `to`. A window that cannot be evaluated has none: it has no times to tell of.
+ */
+export function occurrencesAround(
+  window: Window,
+  from: number,
+  to: number,
+): { started: Occurrence[]; ended: Occurrence[]; active?: Occurrence } {
+  const evaluation = timelineOf(window, to);
+  if (isProblem(evaluation)) return { started: [], ended: [] };
+  const within = (x: number) => from < x && x <= to;
+  const { occurrences } = evaluation;
+  return {
+    started: occurrences.filter(o => within(o.start)),
+    ended: occurrences.filter(o => within(o.end)),
+    active: occurrences.find(o => o.start <= to && to < o.end),
+  };
+}
+
 interface Selected {
   window: Window;
   evaluation: Evaluation;

@@ -13,6 +13,7 @@ export const KARGO_TOPICS = {
   promotionFailed: 'kargo-promotion-failed',
   verificationFailed: 'kargo-verification-failed',
   lineStops: 'kargo-line-stops',
+  freezes: 'kargo-freezes',
   productionPromotions: 'kargo-production-promotions',
 } as const;
 
