@@ -32,8 +32,11 @@ export function createApprovalGate(): KargoPromotionGate {
             } from ${p.groups.join(' or ')} (policy "${p.name}")`,
         )
         .join(' and ');
-      const where = `Promoting freight ${freight.metadata!
-        .name!} into stage "${stageName}" needs ${needs}`;
+      const name =
+        freight.alias ??
+        freight.metadata?.labels?.['kargo.akuity.io/alias'] ??
+        freight.metadata!.name!;
+      const where = `Freight ${name} needs ${needs} to enter stage "${stageName}"`;
       if (!request) {
         return {
           result: 'deny',
@@ -46,7 +49,7 @@ export function createApprovalGate(): KargoPromotionGate {
         .join(', ');
       return {
         result: 'deny',
-        reason: `${where}; request ${request.id} by ${request.requestedBy} is ${request.state} (${counted})`,
+        reason: `${where}; the request by ${request.requestedBy} is ${request.state} (${counted})`,
         details: { approval: request.state, request: request.id },
       };
     },

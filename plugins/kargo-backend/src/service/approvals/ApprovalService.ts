@@ -31,7 +31,11 @@ import {
 } from '../operations/OperationService';
 import { actorOf } from '../operations/operation';
 import type { OperationCall } from '../operations/types';
-import { requireFreight, requireStage } from '../operations/preconditions';
+import {
+  freightLabel,
+  requireFreight,
+  requireStage,
+} from '../operations/preconditions';
 import { objectName, parse } from '../operations/schemas';
 import { stagesSelectedBy } from '../operations/stageScope';
 import { ApprovalStore } from './ApprovalStore';
@@ -425,7 +429,10 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
           to: [...new Set(policies.flatMap(p => p.groups))],
           except: stored.requestedBy,
           payload: {
-            title: `Approval requested: ${freight} into ${stageName} (${op.project})`,
+            title: `Approval requested: ${freightLabel(
+              snapshot,
+              freight,
+            )} into ${stageName} (${op.project})`,
             description: `${
               stored.requestedBy
             } asks to promote freight ${freight} into stage ${stageName} of Kargo project ${
@@ -465,11 +472,8 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
           stage: request.stage,
           freight: request.freight,
         });
-        const stage = requireStage(
-          await op.snapshot(),
-          op.project,
-          request.stage,
-        );
+        const snapshot = await op.snapshot();
+        const stage = requireStage(snapshot, op.project, request.stage);
         const policies = await this.policiesFor(op, stage);
         const now = this.now();
         const before = approvalState(request, policies, now);
@@ -516,9 +520,9 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
           payload: {
             title: `${
               decision === 'Approved' ? 'Approved' : 'Rejected'
-            } by ${voter}: ${request.freight} into ${request.stage} (${
-              op.project
-            })`,
+            } by ${voter}: ${freightLabel(snapshot, request.freight)} into ${
+              request.stage
+            } (${op.project})`,
             description: `Your request to promote ${request.freight} into ${
               request.stage
             } is ${after.state}${comment ? `. ${voter}: "${comment}"` : ''}.`,

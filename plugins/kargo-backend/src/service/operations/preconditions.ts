@@ -25,6 +25,12 @@ const ALIAS_LABEL = 'kargo.akuity.io/alias';
 
 const aliasOf = (f: Freight) => f.alias ?? f.metadata?.labels?.[ALIAS_LABEL];
 
+/** How people name a freight: its alias, else the start of its name. */
+export function freightLabel(snapshot: ProjectSnapshot, name: string): string {
+  const f = snapshot.freight.find(x => x.metadata?.name === name);
+  return (f && aliasOf(f)) ?? name.slice(0, 7);
+}
+
 export function requireStage(
   snapshot: ProjectSnapshot,
   project: string,
