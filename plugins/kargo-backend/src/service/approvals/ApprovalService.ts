@@ -38,7 +38,7 @@ import {
 } from '../operations/preconditions';
 import { objectName, parse } from '../operations/schemas';
 import { stagesSelectedBy } from '../operations/stageScope';
-import { ApprovalStore } from './ApprovalStore';
+import { ApprovalStore, StoredApprovalRequest } from './ApprovalStore';
 import { approvalState } from './approvalState';
 
 /** A group entity ref; a bare name is a group of the default namespace. */
@@ -194,6 +194,26 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
         }
       },
     );
+  }
+
+  /**
+   * The freight whose newest request for the stage is Approved: where Kargo would auto-promote,
+   * the freezer promotes it (auto-promotion is held only until freight is approved).
+   */
+  async approvedFreight(ref: ProjectRef, stage: Stage): Promise<string[]> {
+    const policies = await this.policiesFor(ref, stage);
+    if (!policies.length) return [];
+    const now = this.now();
+    const newest = new Map<string, StoredApprovalRequest>();
+    // Listed newest first: the first of each freight is its newest.
+    for (const r of await this.options.store.listRequests(ref, {
+      stage: stage.metadata!.name!,
+    })) {
+      if (!newest.has(r.freight)) newest.set(r.freight, r);
+    }
+    return [...newest.values()]
+      .filter(r => approvalState(r, policies, now).state === 'Approved')
+      .map(r => r.freight);
   }
 
   /** For the promotion gates: the stage's policies and the freight's newest request. */

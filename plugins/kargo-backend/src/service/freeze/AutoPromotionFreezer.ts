@@ -1,7 +1,18 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
-import type { LineStopView, Stage } from '@kargo-backstage/plugin-kargo-common';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  Freight,
+  LineStopView,
+  Stage,
+} from '@kargo-backstage/plugin-kargo-common';
 import { KargoStore, ProjectRef } from '../../database';
-import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
+import {
+  KargoClient,
+  KargoInstances,
+} from '@kargo-backstage/plugin-kargo-node';
+import {
+  freightAvailability,
+  isAvailable,
+} from '../availability/freightAvailability';
 import { stagePromotionWindow } from './stagePromotionWindow';
 import { modifyPromotionPolicies, policyIndex } from '../promotionPolicies';
 
@@ -24,9 +35,13 @@ export class AutoPromotionFreezer {
       /** Approval policies hold auto-promotion too: Kargo would not wait for approvals. */
       approvals?: {
         policiesFor(ref: ProjectRef, stage: Stage): Promise<unknown[]>;
+        /** Freight approved for the stage: promoted where Kargo would have auto-promoted. */
+        approvedFreight(ref: ProjectRef, stage: Stage): Promise<string[]>;
       };
       /** Stop-the-line freezes reach every project of their instances. */
       lineStops?: { active(): Promise<LineStopView[]> };
+      /** Records the promotions of approved freight it makes (the portal acting, not a user). */
+      auditor?: AuditorService;
     } = {},
   ) {}
 
@@ -74,6 +89,8 @@ export class AutoPromotionFreezer {
       client.listStages(ref.project),
     ]);
     const open = new Map<string, boolean>();
+    /** Held for approvals alone (no window closes them). */
+    const awaitingApproval: Stage[] = [];
     for (const stage of stages.items ?? []) {
       const window = stagePromotionWindow(stage, windows, now, {
         logger: this.logger,
@@ -83,6 +100,9 @@ export class AutoPromotionFreezer {
         stage.metadata!.name!,
         (window?.open ?? true) && !approvals?.length,
       );
+      if ((window?.open ?? true) && approvals?.length) {
+        awaitingApproval.push(stage);
+      }
     }
     let restored: string[] = [];
     await modifyPromotionPolicies(client, ref.project, async policies => {
@@ -125,6 +145,76 @@ export class AutoPromotionFreezer {
     // Holds go only once Kargo has the restored setting.
     for (const stage of restored) {
       await this.store.deleteAutoPromotionHold(ref, stage);
+    }
+    const held = await this.store.listAutoPromotionHolds(ref);
+    for (const stage of awaitingApproval) {
+      // Only where Kargo auto-promoted before the hold: the hold waits for approval, no more.
+      if (held.find(h => h.stage === stage.metadata!.name!)?.previous) {
+        await this.promoteApproved(ref, client, stage, now);
+      }
+    }
+  }
+
+  /**
+   * What Kargo's auto-promotion would do, among approved freight: promote the newest available
+   * one, unless the stage had it already or a promotion of it exists (Kargo's own rule: one
+   * auto-promotion per freight). Freight that has been in the stage costs no Kargo call.
+   */
+  private async promoteApproved(
+    ref: ProjectRef,
+    client: KargoClient,
+    stage: Stage,
+    now: Date,
+  ): Promise<void> {
+    const name = stage.metadata!.name!;
+    const been = new Set(
+      (stage.status?.freightHistory ?? []).flatMap(c =>
+        Object.values(c.items ?? {}).map(f => f.name),
+      ),
+    );
+    const approved = (
+      await this.holds.approvals!.approvedFreight(ref, stage)
+    ).filter(f => !been.has(f));
+    if (!approved.length) return;
+    const candidates = (
+      await Promise.all(
+        approved.map(f =>
+          client.getFreight(ref.project, f).catch(() => undefined),
+        ),
+      )
+    )
+      .filter(
+        (f): f is Freight =>
+          Boolean(f) &&
+          isAvailable(freightAvailability(stage, f!), now.getTime()),
+      )
+      .sort((a, b) =>
+        (b.metadata?.creationTimestamp ?? '').localeCompare(
+          a.metadata?.creationTimestamp ?? '',
+        ),
+      );
+    const newest = candidates[0]?.metadata?.name;
+    if (!newest) return;
+    const promotions = await client.listPromotions(ref.project, {
+      stage: name,
+    });
+    if ((promotions.items ?? []).some(p => p.spec?.freight === newest)) return;
+    const event = await this.holds.auditor?.createEvent({
+      eventId: 'kargo-approved-auto-promotion',
+      severityLevel: 'medium',
+      meta: { ...ref, stage: name, freight: newest },
+    });
+    try {
+      const promotion = await client.promoteToStage(ref.project, name, {
+        freight: newest,
+      });
+      await event?.success({ meta: { promotion: promotion.metadata?.name } });
+      this.logger.info(
+        `Promoted approved freight ${newest} into ${ref.instance}/${ref.project}/${name} (the stage auto-promotes)`,
+      );
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
     }
   }
 }

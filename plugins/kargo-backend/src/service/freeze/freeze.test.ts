@@ -13,6 +13,11 @@ import {
 } from '../../testUtils';
 import { DatabaseKargoStore } from '../../database';
 import { AutoPromotionFreezer } from './AutoPromotionFreezer';
+import { ApprovalStore } from '../approvals/ApprovalStore';
+import {
+  ApprovalService,
+  ApprovalServiceOptions,
+} from '../approvals/ApprovalService';
 import { ConflictError } from '@backstage/errors';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 
@@ -233,6 +238,94 @@ describe('AutoPromotionFreezer', () => {
       c => edit(c.spec!.promotionPolicies!),
     );
   const saturday = new Date('2026-11-28T12:00:00Z');
+
+  it('holds auto-promotion into a stage approvals govern until freight is approved, then promotes the newest approved freight once, audited', async () => {
+    const knex = await databases.init('SQLITE_3');
+    const logger = mockServices.logger.mock();
+    const ref = { instance: 'sim', project: 'kargo-demo' };
+    const store = await DatabaseKargoStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const approvalStore = new ApprovalStore(knex);
+    await approvalStore.createPolicy(ref, {
+      name: 'test-sign-off',
+      stageSelector: { name: 'test' },
+      approvals: 1,
+      groups: ['group:default/release-managers'],
+      createdBy: 'user:default/rel',
+      createdAt: '2026-12-01T00:00:00Z',
+    });
+    // Its reads need its store alone.
+    const approvals = new ApprovalService({
+      store: approvalStore,
+    } as unknown as ApprovalServiceOptions);
+    const audit: string[] = [];
+    const auditor = {
+      createEvent: async ({ eventId, meta }: any) => ({
+        success: async (o?: any) =>
+          void audit.push(`${eventId} ${meta.freight} ${o?.meta?.promotion}`),
+        fail: async () => void audit.push(`${eventId} failed`),
+      }),
+    } as any;
+    const instances = simulatorInstances(env.kargo, logger);
+    const freezer = new AutoPromotionFreezer(store, instances, logger, {
+      approvals,
+      auditor,
+    });
+    const autoPromotes = () =>
+      Boolean(
+        policies()?.find(p => (p.stage ?? p.stageSelector?.name) === 'test')
+          ?.autoPromotionEnabled,
+      );
+    const promotionsOf = (freight: string) =>
+      env.sim.store
+        .list<any>('Promotion', 'kargo-demo')
+        .filter(p => p.spec.stage === 'test' && p.spec.freight === freight);
+    expect(autoPromotes()).toBe(true);
+
+    await freezer.run(new Date());
+    expect(autoPromotes()).toBe(false);
+    const added = env.sim.createFreight('kargo-demo', {
+      origin: { kind: 'Warehouse', name: 'guestbook' },
+      images: [
+        {
+          repoURL: 'ghcr.io/example/guestbook',
+          tag: '9.9.9',
+          digest: 'sha256:9',
+        },
+      ],
+    } as any)!.metadata!.name!;
+    await freezer.run(new Date());
+    expect(promotionsOf(added)).toEqual([]);
+
+    await approvalStore.createRequest({
+      id: 'r1',
+      instance: 'sim',
+      project: 'kargo-demo',
+      stage: 'test',
+      freight: added,
+      requestedBy: 'user:default/dev',
+      requestedAt: new Date().toISOString(),
+      votes: [],
+    });
+    await freezer.run(new Date());
+    expect(promotionsOf(added)).toEqual([]);
+    await approvalStore.vote('r1', {
+      by: 'user:default/rel',
+      decision: 'Approved',
+      at: new Date().toISOString(),
+      asMemberOf: 'group:default/release-managers',
+    });
+    await freezer.run(new Date());
+    await freezer.run(new Date());
+    const made = promotionsOf(added);
+    expect(made).toHaveLength(1);
+    expect(audit).toEqual([
+      `kargo-approved-auto-promotion ${added} ${made[0].metadata.name}`,
+    ]);
+    // Still held: Kargo would promote the next freight without approval.
+    expect(autoPromotes()).toBe(false);
+  });
 
   it('turns auto-promotion off while a stage is closed and restores it after, across a restart', async () => {
     const { store, ref, freezer, database, instances, logger } =
