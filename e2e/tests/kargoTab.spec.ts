@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { Browser, expect, Page, test } from '@playwright/test';
+import { expect, Page, test, TestInfo } from '@playwright/test';
+import path from 'node:path';
 import { open } from './signIn';
 
 const GUESTBOOK_KARGO = '/catalog/default/component/guestbook/kargo';
@@ -18,22 +19,6 @@ async function guestbookFreight(
   return view.projects[0].freight[0].name;
 }
 
-/** The freight prod of kargo-demo would take first (its promote dialog's first candidate). */
-async function prodCandidate(
-  page: Page,
-  headers: Record<string, string>,
-): Promise<string> {
-  const view = await (
-    await page.request.get(
-      'http://localhost:7007/api/kargo/entity-view?entityRef=component:default/guestbook',
-      { headers },
-    )
-  ).json();
-  return view.projects[0].stages.find(
-    (s: { name: string }) => s.name === 'prod',
-  ).freightAvailability.available[0];
-}
-
 /** The Backstage token of whoever the page signed in as. */
 async function tokenOf(page: Page, provider: 'guest' | 'developer') {
   const refresh = await page.request.post(
@@ -46,35 +31,46 @@ async function tokenOf(page: Page, provider: 'guest' | 'developer') {
 
 const KARGO_DEMO_API =
   'http://localhost:7007/api/kargo/instances/simulator/projects/kargo-demo';
+const LINE_STOPS_API = 'http://localhost:7007/api/kargo/line-stops';
 
-/**
- * prod of kargo-demo needs a release manager's approval (app-config.demo.yaml): dev asks for the
- * freight prod would take first, the guest (a release manager) approves it.
- */
-async function approvedForProd(browser: Browser, guest: Page) {
-  const context = await browser.newContext();
-  const devPage = await context.newPage();
-  await open(devPage, GUESTBOOK_KARGO, 'Enter as dev');
-  const dev = await tokenOf(devPage, 'developer');
-  const freight = await prodCandidate(devPage, dev);
-  const asked = await devPage.request.post(
-    `${KARGO_DEMO_API}/approval-requests`,
-    { headers: dev, data: { stage: 'prod', freight } },
-  );
-  expect(asked.status()).toBe(201);
-  const id = (await asked.json()).id;
-  await context.close();
-  const approved = await guest.request.post(
-    `${KARGO_DEMO_API}/approval-requests/${id}/votes`,
-    { headers: await tokenOf(guest, 'guest'), data: { decision: 'Approved' } },
-  );
-  expect(approved.status()).toBe(200);
-  expect((await approved.json()).state).toBe('Approved');
+/** The size the README's screenshots are taken at. */
+const SCREEN = { width: 1440, height: 900 };
+
+/** A screenshot for the test's artifacts, and for the README (docs/images) with DOCS_SCREENSHOTS=1. */
+async function shot(page: Page, info: TestInfo, name: string) {
+  await page.screenshot({ path: info.outputPath(`${name}.png`) });
+  if (process.env.DOCS_SCREENSHOTS) {
+    await page.screenshot({
+      path: path.join(
+        __dirname,
+        '..',
+        '..',
+        'docs',
+        'images',
+        `kargo-${name}.png`,
+      ),
+    });
+  }
 }
 
 /** A stage's node in the pipeline graph. */
 const stageButton = (page: Page, stage: string) =>
   page.getByRole('button', { name: `Stage ${stage}`, exact: true });
+
+/** Closes the stage drawer once the promote dialog over it is gone (Escape, again while it slides). */
+async function closeDrawer(page: Page) {
+  // While the dialog is open, the drawer is hidden from the accessibility tree.
+  await expect(page.getByRole('dialog', { name: /^Promote to / })).toHaveCount(
+    0,
+  );
+  await expect(async () => {
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('heading', { name: /^Stage / })).toHaveCount(
+      0,
+      { timeout: 1000 },
+    );
+  }).toPass({ timeout: 15_000 });
+}
 
 /** Opens the stage's promote dialog and waits for its diff. */
 async function openPromoteDialog(page: Page, stage: string) {
@@ -225,35 +221,155 @@ test('a frozen stage refuses promotion with the reason', async ({ page }) => {
     .first()
     .click();
   await expect(page.getByText('Open for promotion.')).toBeVisible();
+  // The owners (the guest among them) are told it ended.
+  await page.goto('/notifications');
+  await expect(
+    page.getByRole('link', { name: 'Freeze ended: uat (kargo-demo)' }).first(),
+  ).toBeVisible();
 });
 
-test('a pull-request promotion shows its PR link until the PR is merged', async ({
+test('approval: dev asks for prod, the guest is notified and approves, dev promotes and the PR link shows until merged', async ({
   page,
   browser,
 }, info) => {
-  await open(page, GUESTBOOK_KARGO);
-  await approvedForProd(browser, page);
-  const dialog = await openPromoteDialog(page, 'prod');
+  test.setTimeout(240_000);
+  // prod of kargo-demo needs one approval from release-managers (app-config.demo.yaml); dev owns
+  // the guestbook but is no release manager, the guest is one.
+  const devContext = await browser.newContext({ viewport: SCREEN });
+  const dev = await devContext.newPage();
+  await open(dev, GUESTBOOK_KARGO, 'Enter as dev');
+  let dialog = await openPromoteDialog(dev, 'prod');
+  const approval = dialog.getByLabel('Approval', { exact: true });
+  await approval
+    .getByLabel('Comment for the approvers (optional)')
+    .fill('release 42, QA signed off');
+  await approval.getByRole('button', { name: 'Request approval' }).click();
+  await expect(approval.getByText('Pending', { exact: true })).toBeVisible();
+  await expect(
+    dialog.getByRole('button', { name: 'Promote', exact: true }),
+  ).toBeDisabled();
+  await shot(dev, info, 'approval-request');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await closeDrawer(dev);
+
+  // The guest finds the request among their notifications, and follows it to the Kargo tab.
+  await page.setViewportSize(SCREEN);
+  await open(page, '/notifications');
+  const notification = page
+    .getByRole('link', {
+      name: /^Approval requested: .* into prod \(kargo-demo\)$/,
+    })
+    .first();
+  await expect(notification).toBeVisible({ timeout: 60_000 });
+  await shot(page, info, 'approval-notification');
+  await notification.click();
+  await expect(page.getByText('Kargo · project kargo-demo')).toBeVisible();
+  await stageButton(page, 'prod').click();
+  const approvals = page.getByRole('region', { name: 'Approvals for prod' });
+  await expect(approvals.getByText(/release 42, QA signed off/)).toBeVisible();
+  await shot(page, info, 'approval-vote');
+  await approvals.getByRole('button', { name: 'Approve' }).first().click();
+  await expect(
+    page.getByText('Approved the promotion into prod'),
+  ).toBeVisible();
+
+  // dev promotes: the dialog says it is approved, and Promote goes through the gate.
+  dialog = await openPromoteDialog(dev, 'prod');
+  await expect(dialog.getByText('Approved for prod')).toBeVisible();
   await dialog.getByRole('button', { name: 'Promote', exact: true }).click();
-  await expect(page.getByText(/Promotion .* into prod started/)).toBeVisible();
+  await expect(dev.getByText(/Promotion .* into prod started/)).toBeVisible();
   // The promotion waits for its pull request: the drawer links to it.
-  const prLink = page.getByRole('link', { name: 'pull request' }).first();
+  const prLink = dev.getByRole('link', { name: 'pull request' }).first();
   await expect(prLink).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByText(/wait-for-pr Running/).first()).toBeVisible({
+  await expect(dev.getByText(/wait-for-pr Running/).first()).toBeVisible({
     timeout: 60_000,
   });
-  await page.screenshot({ path: info.outputPath('waiting-for-pr.png') });
+  await dev.screenshot({ path: info.outputPath('waiting-for-pr.png') });
   // Merge it in the simulator (what a reviewer would do in the git host).
   const prs = await (
-    await page.request.get('http://localhost:7008/simulator/pull-requests')
+    await dev.request.get('http://localhost:7008/simulator/pull-requests')
   ).json();
   const pr = prs.items.find((p: { open: boolean }) => p.open);
   expect(pr).toBeDefined();
-  await page.request.post(
+  await dev.request.post(
     `http://localhost:7008/simulator/pull-requests/${pr.id}/merge`,
   );
-  await expect(page.getByText(/wait-for-pr Running/)).toHaveCount(0, {
+  await expect(dev.getByText(/wait-for-pr Running/)).toHaveCount(0, {
     timeout: 60_000,
+  });
+  await devContext.close();
+});
+
+test.describe('stop the line', () => {
+  // Never leave the demo stopped for the tests after this one, even when it fails half-way.
+  test.afterEach(async ({ page }) => {
+    const headers = await tokenOf(page, 'guest');
+    const stops = await (
+      await page.request.get(LINE_STOPS_API, { headers })
+    ).json();
+    for (const stop of stops.items ?? []) {
+      await page.request.delete(`${LINE_STOPS_API}/${stop.id}`, { headers });
+    }
+  });
+
+  test('every stage of every project closes with a banner, and an override lets a hotfix through', async ({
+    page,
+  }, info) => {
+    test.setTimeout(180_000);
+    await page.setViewportSize(SCREEN);
+    await open(page, GUESTBOOK_KARGO);
+    const reason = `e2e incident ${Date.now()}`;
+    await page.getByRole('button', { name: 'Stop the line' }).click();
+    const start = page.getByRole('dialog', { name: 'Stop the line' });
+    await start.getByLabel('Reason').fill(reason);
+    await start.getByRole('button', { name: 'Stop the line' }).click();
+    const banner = page.getByRole('region', { name: 'Stop the line' });
+    await expect(banner.getByText(reason)).toBeVisible();
+    await expect(
+      page.getByText(new RegExp(`Frozen \\(Stop the line: ${reason}`)).first(),
+    ).toBeVisible();
+    await shot(page, info, 'stop-the-line');
+    await stageButton(page, 'uat').click();
+    await expect(
+      page
+        .getByText(new RegExp(`^Frozen \\(.*Stop the line: ${reason}`))
+        .first(),
+    ).toBeVisible();
+
+    // Another project: closed too, with the same banner.
+    await page.goto('/catalog/default/component/storefront/kargo');
+    await expect(page.getByText('Kargo · project microservices')).toBeVisible();
+    await expect(banner.getByText(reason)).toBeVisible();
+    await stageButton(page, 'prod-eu').click();
+    await expect(
+      page
+        .getByText(new RegExp(`^Frozen \\(.*Stop the line: ${reason}`))
+        .first(),
+    ).toBeVisible();
+
+    // A hotfix: the guest, a release manager, overrides the freeze (audited).
+    await page.goto(GUESTBOOK_KARGO);
+    const dialog = await openPromoteDialog(page, 'test');
+    await expect(
+      dialog.getByText(new RegExp(`frozen by promotion window .*${reason}`)),
+    ).toBeVisible();
+    const promote = dialog.getByRole('button', {
+      name: 'Promote',
+      exact: true,
+    });
+    await expect(promote).toBeDisabled();
+    await dialog
+      .getByLabel('Override the freeze gate (recorded in the audit log)')
+      .check();
+    await promote.click();
+    await expect(
+      page.getByText(/Promotion .* into test started/),
+    ).toBeVisible();
+
+    // The line runs again: ended from the banner of any Kargo tab.
+    await page.goto('/catalog/default/component/storefront/kargo');
+    await banner.getByRole('button', { name: 'End' }).click();
+    await expect(banner).toHaveCount(0);
   });
 });
 
