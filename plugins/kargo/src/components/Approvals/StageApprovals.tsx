@@ -3,11 +3,14 @@ import type {
   KargoProjectView,
   StageView,
 } from '@kargo-backstage/plugin-kargo-common';
+import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
+import useAsync from 'react-use/esm/useAsync';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { ApprovalRequestSummary } from './ApprovalRequestSummary';
 import { ApprovalVote } from './ApprovalVote';
+import { whyNoVote } from './approvalLabels';
 
 /**
  * The stage's approval policies and its open requests (pending and approved), with Approve and
@@ -21,6 +24,8 @@ export function StageApprovals(props: {
   className?: string;
 }) {
   const { view, stage, onChange } = props;
+  const identityApi = useApi(identityApiRef);
+  const me = useAsync(() => identityApi.getBackstageIdentity(), [identityApi]);
   const policies = view.approvals?.stages[stage.name] ?? [];
   const requests = (view.approvals?.requests ?? []).filter(
     r => r.stage === stage.name,
@@ -49,9 +54,14 @@ export function StageApprovals(props: {
       {requests.map(r => (
         <Box key={r.id} paddingY={1} borderBottom={1} borderColor="divider">
           <ApprovalRequestSummary request={r} freightLabel={label(r.freight)} />
-          {r.state === 'Pending' && (
-            <ApprovalVote projectRef={ref} request={r} onVoted={onChange} />
-          )}
+          {r.state === 'Pending' &&
+            (me.value && whyNoVote(r, me.value) ? (
+              <Typography variant="body2" color="textSecondary">
+                {whyNoVote(r, me.value)}
+              </Typography>
+            ) : (
+              <ApprovalVote projectRef={ref} request={r} onVoted={onChange} />
+            ))}
         </Box>
       ))}
     </section>

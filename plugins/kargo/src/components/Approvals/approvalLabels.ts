@@ -51,3 +51,25 @@ export function newestRequest(
       undefined,
     );
 }
+
+/**
+ * Why the signed-in user cannot answer a pending request, as the backend would refuse it: the
+ * requester never counts, each approver answers once, and only the policies' groups answer.
+ * Undefined when they may (the backend decides again).
+ */
+export function whyNoVote(
+  request: ApprovalRequestView,
+  me: { userEntityRef: string; ownershipEntityRefs: string[] },
+): string | undefined {
+  if (request.requestedBy === me.userEntityRef) {
+    return 'You asked for this approval: someone else answers it.';
+  }
+  if (request.votes.some(v => v.by === me.userEntityRef)) {
+    return 'You answered this request.';
+  }
+  const groups = [...new Set(request.policies.flatMap(p => p.groups))];
+  if (!groups.some(g => me.ownershipEntityRefs.includes(g))) {
+    return `Members of ${groups.map(shortRef).join(' or ')} answer it.`;
+  }
+  return undefined;
+}

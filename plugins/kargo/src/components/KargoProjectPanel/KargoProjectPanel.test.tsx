@@ -20,6 +20,9 @@ function hugeView() {
 }
 
 describe('KargoProjectPanel', () => {
+  // Rendering the huge project takes seconds on a 2-core machine: a limit, not a measure.
+  jest.setTimeout(30_000);
+
   it('shows a project of 500 stages and 20 000 freight collapsed and windowed', async () => {
     const onLoadMoreFreight = jest.fn();
     await renderWithKargo(

@@ -180,6 +180,82 @@ describe('StageDrawer', () => {
       expect(onChange).not.toHaveBeenCalled();
     });
 
+    it('offers no vote to the requester, to who answered, nor outside the groups, and says why', async () => {
+      const view = shopViewWithApprovals(v => [
+        approvalRequest(v.freight[2].name),
+        approvalRequest(v.freight[1].name, {
+          id: 'r2',
+          votes: [
+            {
+              by: 'user:default/alex',
+              decision: 'Approved',
+              at: '2026-11-02T12:00:00Z',
+              asMemberOf: 'group:default/release-managers',
+            },
+          ],
+          policies: [
+            {
+              policy: 'prod-approval',
+              groups: ['group:default/release-managers'],
+              required: 2,
+              counted: 1,
+            },
+          ],
+        }),
+      ]);
+      const render = (identity: {
+        userEntityRef: string;
+        ownershipEntityRefs: string[];
+      }) =>
+        renderWithKargo(
+          <StageDrawer
+            view={view}
+            stage={view.stages[3]}
+            onClose={jest.fn()}
+            onPromote={jest.fn()}
+          />,
+          { identity },
+        );
+      const votes = () =>
+        within(
+          screen.getByRole('region', { name: 'Approvals for prod' }),
+        ).queryAllByRole('button', { name: 'Approve' });
+
+      const sam = await render({
+        userEntityRef: 'user:default/sam',
+        ownershipEntityRefs: ['user:default/sam', 'group:default/shop'],
+      });
+      expect(
+        await screen.findAllByText(
+          'You asked for this approval: someone else answers it.',
+        ),
+      ).toHaveLength(2);
+      expect(votes()).toHaveLength(0);
+      sam.unmount();
+
+      const kim = await render({
+        userEntityRef: 'user:default/kim',
+        ownershipEntityRefs: ['user:default/kim', 'group:default/shop'],
+      });
+      expect(
+        await screen.findAllByText('Members of release-managers answer it.'),
+      ).toHaveLength(2);
+      expect(votes()).toHaveLength(0);
+      kim.unmount();
+
+      await render({
+        userEntityRef: 'user:default/alex',
+        ownershipEntityRefs: [
+          'user:default/alex',
+          'group:default/release-managers',
+        ],
+      });
+      expect(
+        await screen.findByText('You answered this request.'),
+      ).toBeInTheDocument();
+      expect(votes()).toHaveLength(1);
+    });
+
     it('says nothing of approvals for a stage no policy selects', async () => {
       const view = withRequests();
       await renderWithKargo(

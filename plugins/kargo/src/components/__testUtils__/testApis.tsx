@@ -2,6 +2,7 @@ import {
   AuthorizeResult,
   EvaluatePermissionRequest,
 } from '@backstage/plugin-permission-common';
+import { identityApiRef } from '@backstage/core-plugin-api';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   mockApis,
@@ -13,11 +14,21 @@ import { ReactElement } from 'react';
 import { KargoApi, kargoApiRef } from '../../api';
 import { testKargoApi } from './testViews';
 
-/** Renders with a Kargo API (every call fails unless given) and a permission policy. */
+/** alex, a release manager: whom the tests sign in as unless told. */
+const RELEASE_MANAGER = {
+  userEntityRef: 'user:default/alex',
+  ownershipEntityRefs: ['user:default/alex', 'group:default/release-managers'],
+};
+
+/**
+ * Renders with a Kargo API (every call fails unless given), a permission policy and a
+ * signed-in user.
+ */
 export function renderWithKargo(
   ui: ReactElement,
   options: {
     api?: Partial<KargoApi>;
+    identity?: { userEntityRef: string; ownershipEntityRefs: string[] };
     authorize?:
       | AuthorizeResult.ALLOW
       | AuthorizeResult.DENY
@@ -35,6 +46,10 @@ export function renderWithKargo(
           mockApis.permission({
             authorize: options.authorize ?? AuthorizeResult.ALLOW,
           }),
+        ],
+        [
+          identityApiRef,
+          mockApis.identity(options.identity ?? RELEASE_MANAGER),
         ],
       ]}
     >
