@@ -5,7 +5,9 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { kargoProjectChannel } from '@kargo-backstage/plugin-kargo-common';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { kargoApiRef } from '../../api';
 import {
   approvalRequest,
@@ -82,5 +84,50 @@ describe('EntityKargoCard', () => {
         /^Stop the line: Quarter-end close — started by sam at /,
       ),
     ).toBeInTheDocument();
+  });
+
+  it("follows the project's changes: a vote elsewhere updates the pending count", async () => {
+    const pending = shopViewWithApprovals(v => [
+      approvalRequest(v.freight[2].name),
+    ]);
+    const answered = shopViewWithApprovals(() => []);
+    let current = pending;
+    const getEntityView = jest.fn(async () => ({
+      entityRef: 'x',
+      projects: [current],
+    }));
+    // The signals API as the signals plugin provides it: subscribers per channel.
+    const subscribers = new Map<string, Array<(m: object) => void>>();
+    const signals = {
+      subscribe: (channel: string, onMessage: (m: any) => void) => {
+        subscribers.set(channel, [
+          ...(subscribers.get(channel) ?? []),
+          onMessage,
+        ]);
+        return { unsubscribe: () => undefined };
+      },
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [kargoApiRef, testKargoApi({ getEntityView })],
+          [permissionApiRef, mockApis.permission()],
+          [signalApiRef, signals],
+        ]}
+      >
+        <EntityProvider entity={storefront('shop')}>
+          <EntityKargoCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findAllByText(/1 approval pending/)).toHaveLength(2);
+
+    current = answered;
+    const channel = kargoProjectChannel(pending.instance, pending.project);
+    act(() => subscribers.get(channel)?.forEach(s => s({ kind: 'Approval' })));
+    await waitFor(() =>
+      expect(screen.queryByText(/approval pending/)).not.toBeInTheDocument(),
+    );
+    expect(getEntityView).toHaveBeenCalledTimes(2);
   });
 });

@@ -10,6 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import { freightTitle, freightVersion } from '../../freightLabels';
 import { useKargoEntityView } from '../../hooks/useKargoEntityView';
 import { useLineStopUpdates } from '../../hooks/useLineStopUpdates';
+import { useProjectUpdates } from '../../hooks/useProjectUpdates';
 import { pendingApprovals, pendingLabel } from '../Approvals';
 import { KargoAnnotated } from '../KargoAnnotated';
 import { LineStopBanner } from '../LineStop';
@@ -60,6 +61,16 @@ export function EntityKargoCard() {
   );
 }
 
+/** Refetches when Kargo reports a change in the project (a promotion, a vote, a freeze). */
+function ProjectUpdates(props: {
+  instance: string;
+  project: string;
+  onChange(): void;
+}) {
+  useProjectUpdates(props.instance, props.project, props.onChange);
+  return null;
+}
+
 function KargoCardBody(props: { entityRef: string }) {
   const { view, loading, error, refresh } = useKargoEntityView(props.entityRef);
   useLineStopUpdates(refresh);
@@ -68,6 +79,14 @@ function KargoCardBody(props: { entityRef: string }) {
   return (
     <>
       <LineStopBanner lineStops={view?.lineStops} onChange={refresh} />
+      {view?.projects.map(p => (
+        <ProjectUpdates
+          key={`${p.instance}/${p.project}`}
+          instance={p.instance}
+          project={p.project}
+          onChange={refresh}
+        />
+      ))}
       {view?.projects.map(project =>
         'error' in project ? (
           <InfoCard key={project.project} title={`Kargo · ${project.project}`}>
