@@ -1,6 +1,7 @@
 import { KARGO_LINE_STOPS_CHANNEL } from '@kargo-backstage/plugin-kargo-common';
 import { useSignal } from '@backstage/plugin-signals-react';
 import { useEffect } from 'react';
+import { useLatest } from './useProjectUpdates';
 
 /**
  * Calls `onChange` when a stop-the-line freeze starts or ends anywhere (a Backstage signal).
@@ -8,7 +9,8 @@ import { useEffect } from 'react';
  */
 export function useLineStopUpdates(onChange: () => void) {
   const { lastSignal } = useSignal(KARGO_LINE_STOPS_CHANNEL);
+  const latest = useLatest(onChange);
   useEffect(() => {
-    if (lastSignal) onChange();
-  }, [lastSignal, onChange]);
+    if (lastSignal) latest.current();
+  }, [lastSignal, latest]);
 }

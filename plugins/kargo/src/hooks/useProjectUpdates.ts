@@ -1,6 +1,6 @@
 import { kargoProjectChannel } from '@kargo-backstage/plugin-kargo-common';
 import { useSignal } from '@backstage/plugin-signals-react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { FALLBACK_POLL_MS } from './useKargoEntityView';
 
 /**
@@ -15,12 +15,23 @@ export function useProjectUpdates(
   const { lastSignal, isSignalsAvailable } = useSignal(
     kargoProjectChannel(instance, project),
   );
+  const latest = useLatest(onChange);
   useEffect(() => {
-    if (lastSignal) onChange();
-  }, [lastSignal, onChange]);
+    if (lastSignal) latest.current();
+  }, [lastSignal, latest]);
   useEffect(() => {
     if (isSignalsAvailable) return undefined;
-    const poll = setInterval(onChange, FALLBACK_POLL_MS);
+    const poll = setInterval(() => latest.current(), FALLBACK_POLL_MS);
     return () => clearInterval(poll);
-  }, [isSignalsAvailable, onChange]);
+  }, [isSignalsAvailable, latest]);
+}
+
+/**
+ * The latest callback, read when a signal comes: a signal is acted on once, not again each time
+ * the callback changes (a refetch changes it, which would refetch again, without end).
+ */
+export function useLatest<T>(value: T): { readonly current: T } {
+  const ref = useRef(value);
+  ref.current = value;
+  return ref;
 }

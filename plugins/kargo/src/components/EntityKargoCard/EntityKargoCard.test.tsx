@@ -128,6 +128,8 @@ describe('EntityKargoCard', () => {
     await waitFor(() =>
       expect(screen.queryByText(/approval pending/)).not.toBeInTheDocument(),
     );
+    // One signal, one refetch: not again each time the refetch changes the callback.
+    await new Promise(resolve => setTimeout(resolve, 600));
     expect(getEntityView).toHaveBeenCalledTimes(2);
   });
 });
