@@ -57,19 +57,16 @@ async function shot(page: Page, info: TestInfo, name: string) {
 const stageButton = (page: Page, stage: string) =>
   page.getByRole('button', { name: `Stage ${stage}`, exact: true });
 
-/** Closes the stage drawer once the promote dialog over it is gone (Escape, again while it slides). */
+/** Closes the stage drawer once the promote dialog over it has gone. */
 async function closeDrawer(page: Page) {
-  // While the dialog is open, the drawer is hidden from the accessibility tree.
-  await expect(page.getByRole('dialog', { name: /^Promote to / })).toHaveCount(
-    0,
-  );
+  const heading = page.getByRole('heading', { name: /^Stage / });
+  // While the dialog is open or closing, the drawer is hidden from the accessibility tree:
+  // its heading shows again once the dialog has gone, and Escape then reaches the drawer.
   await expect(async () => {
+    await expect(heading).toBeVisible({ timeout: 2000 });
     await page.keyboard.press('Escape');
-    await expect(page.getByRole('heading', { name: /^Stage / })).toHaveCount(
-      0,
-      { timeout: 1000 },
-    );
-  }).toPass({ timeout: 15_000 });
+    await expect(heading).toHaveCount(0, { timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 /** Opens the stage's promote dialog and waits for its diff. */
