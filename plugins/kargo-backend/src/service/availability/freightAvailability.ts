@@ -34,18 +34,66 @@ const ALWAYS: FreightAvailability = {
 };
 
 /**
+ * What one of the stage's requests asks of freight, worked out once per stage: a first view
+ * decides thousands of stage and freight pairs.
+ */
+interface PlannedRequest {
+  request: FreightRequest;
+  direct: boolean;
+  upstream: string[];
+  all: boolean;
+  /** The required soak in ms, parsed when first needed: only freight verified upstream asks. */
+  required?: number;
+}
+
+interface StagePlan {
+  name: string;
+  controlFlow: boolean;
+  /** The stage's requests per origin key. */
+  requests: Map<string, PlannedRequest[]>;
+}
+
+const plans = new WeakMap<Stage, StagePlan>();
+function planOf(stage: Stage): StagePlan {
+  let plan = plans.get(stage);
+  if (!plan) {
+    const requests = new Map<string, PlannedRequest[]>();
+    for (const request of stage.spec.requestedFreight ?? []) {
+      const key = originKey(request.origin);
+      const sources = request.sources ?? {};
+      const planned: PlannedRequest = {
+        request,
+        direct: Boolean(sources.direct),
+        upstream: sources.stages ?? [],
+        all: sources.availabilityStrategy === 'All',
+      };
+      const same = requests.get(key);
+      if (same) same.push(planned);
+      else requests.set(key, [planned]);
+    }
+    plan = {
+      name: stage.metadata?.name ?? '',
+      controlFlow: isControlFlowStage(stage),
+      requests,
+    };
+    plans.set(stage, plan);
+  }
+  return plan;
+}
+
+/**
  * Freight.GetLongestSoak >= required, as a time (api/v1alpha1/freight_types.go): the longest
  * completed soak counts at once; the current stay from `since` on.
  */
 function soakedFrom(
   freight: Freight,
   upstream: string,
-  request: FreightRequest,
+  planned: PlannedRequest,
 ): { from?: number; blocker?: FreightBlocker } {
   const verified = freight.status?.verifiedIn?.[upstream];
   if (!verified) return {};
-  const requiredSoakTime = request.sources?.requiredSoakTime;
-  const required = parseGoDuration(requiredSoakTime);
+  const requiredSoakTime = planned.request.sources?.requiredSoakTime;
+  const required = (planned.required ??= parseGoDuration(requiredSoakTime));
   // Freight.HasSoakedIn: no required soak time is always soaked.
   if (!required || parseGoDuration(verified.longestSoak) >= required) {
     return { from: -Infinity };
@@ -68,17 +116,15 @@ function soakedFrom(
 /** One request of the freight's origin: `All` needs every upstream stage, `OneOf` any. */
 function fromRequest(
   freight: Freight,
-  request: FreightRequest,
+  planned: PlannedRequest,
 ): FreightAvailability {
-  const sources = request.sources ?? {};
-  if (sources.direct) return ALWAYS;
-  const upstream = sources.stages ?? [];
-  const all = sources.availabilityStrategy === 'All';
+  if (planned.direct) return ALWAYS;
+  const { upstream, all } = planned;
   const notVerified: string[] = [];
   const blockers: FreightBlocker[] = [];
   const times: number[] = [];
   for (const stage of upstream) {
-    const soak = soakedFrom(freight, stage, request);
+    const soak = soakedFrom(freight, stage, planned);
     if (soak.from === undefined && !soak.blocker) notVerified.push(stage);
     if (soak.blocker) blockers.push(soak.blocker);
     if (soak.from !== undefined) times.push(soak.from);
@@ -99,32 +145,38 @@ function fromRequest(
   return { availableFrom, blockers };
 }
 
+/** Kargo's decision for one stage, for any number of freight: the stage is read once. */
+export function availabilityIn(
+  stage: Stage,
+): (freight: Freight) => FreightAvailability {
+  const plan = planOf(stage);
+  return freight => {
+    const origin = originKey(freight.origin);
+    const requests = plan.requests.get(origin);
+    if (!requests) return { blockers: [{ code: 'NotRequested', origin }] };
+    // Kargo's promotion webhook refuses a stage without steps (pkg/webhook/kubernetes/promotion).
+    if (plan.controlFlow) return { blockers: [{ code: 'ControlFlow' }] };
+    if (freight.status?.approvedFor?.[plan.name]) return ALWAYS;
+    // Kargo returns at the first request that makes it available, and at the first `All` one.
+    let result: FreightAvailability = { blockers: [] };
+    for (const planned of requests) {
+      const next = fromRequest(freight, planned);
+      result = {
+        availableFrom: earliest(result.availableFrom, next.availableFrom),
+        blockers: [...result.blockers, ...next.blockers],
+      };
+      if (result.availableFrom === -Infinity) return ALWAYS;
+      if (planned.all) break;
+    }
+    return result;
+  };
+}
+
 export function freightAvailability(
   stage: Stage,
   freight: Freight,
 ): FreightAvailability {
-  const origin = originKey(freight.origin);
-  const requests = (stage.spec.requestedFreight ?? []).filter(
-    r => originKey(r.origin) === origin,
-  );
-  if (!requests.length) {
-    return { blockers: [{ code: 'NotRequested', origin }] };
-  }
-  // Kargo's promotion webhook refuses a stage without steps (pkg/webhook/kubernetes/promotion).
-  if (isControlFlowStage(stage)) return { blockers: [{ code: 'ControlFlow' }] };
-  if (freight.status?.approvedFor?.[stage.metadata?.name ?? '']) return ALWAYS;
-  // Kargo returns at the first request that makes it available, and at the first `All` one.
-  let result: FreightAvailability = { blockers: [] };
-  for (const request of requests) {
-    const next = fromRequest(freight, request);
-    result = {
-      availableFrom: earliest(result.availableFrom, next.availableFrom),
-      blockers: [...result.blockers, ...next.blockers],
-    };
-    if (result.availableFrom === -Infinity) return ALWAYS;
-    if (request.sources?.availabilityStrategy === 'All') break;
-  }
-  return result;
+  return availabilityIn(stage)(freight);
 }
 
 function earliest(a?: number, b?: number): number | undefined {

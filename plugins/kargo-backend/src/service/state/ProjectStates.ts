@@ -249,10 +249,11 @@ export class ProjectStates {
   }
 
   private async listed(client: KargoClient, project: string): Promise<Entry> {
-    const [stages, warehouses, freight, promotions] = await Promise.all([
+    // Freight first: the longest answer by far, it is what the view waits for.
+    const [freight, stages, warehouses, promotions] = await Promise.all([
+      client.queryFreight(project),
       client.listStages(project),
       client.listWarehouses(project),
-      client.queryFreight(project),
       client.listPromotions(project),
     ]);
     // Building the state of 20 000 freight takes breaks of its own.

@@ -14,6 +14,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   getKargoAnnotations,
+  KargoEntityAnnotations,
   KargoEntityView,
   KargoProjectError,
   KargoProjectView,
@@ -24,6 +25,7 @@ import {
 } from '@kargo-backstage/plugin-kargo-common';
 import {
   authorizeKargo,
+  KargoClient,
   KargoInstances,
 } from '@kargo-backstage/plugin-kargo-node';
 import { z } from 'zod/v3';
@@ -145,70 +147,100 @@ export class EntityViews {
       credentials,
     );
     // Each project as JSON: a warm view is serialized once, not on every request.
-    const projects = await Promise.all(
-      annotations.projects.map(
-        async (project, i): Promise<string | KargoProjectError> => {
-          try {
-            if (!objectName.safeParse(project).success) {
-              throw new InputError(
-                `"${project}" in ${KARGO_PROJECT_ANNOTATION} is no Kargo project name`,
-              );
-            }
-            if (decisions[i].result !== AuthorizeResult.ALLOW) {
-              throw new NotAllowedError(
-                `Not allowed: ${
-                  kargoProjectReadPermission.name
-                } on ${kargoProjectResourceRef(client.instance.name, project)}`,
-              );
-            }
-            // Learnt from Kargo beside the lists, not after them (it never fails).
-            const kargoAccess = this.tokenAccess.forProject(client, project);
-            const snapshot = await this.options.states.get(client, project);
-            this.options.watchers.viewed(client, project, snapshot);
-            const view = await this.viewOf(snapshot, {
-              instance: client.instance.name,
-              project,
-              uiUrl: client.instance.uiUrl,
-              stages: annotations.stages,
-              warehouses: annotations.warehouses,
-              freightLimit: query.freightLimit,
-              promotionLimit: query.promotionLimit,
-            });
-            return await this.withPortalData(view, snapshot, await kargoAccess);
-          } catch (error) {
-            const e = serializeError(error as Error);
-            return {
-              instance: client.instance.name,
-              project,
-              error: {
-                name: e.name,
-                message: e.message,
-                statusCode: statusOf(error),
-              },
-            };
-          }
+    const viewed: Array<[string, ProjectSnapshot]> = [];
+    try {
+      const projects = await Promise.all(
+        annotations.projects.map((project, i) =>
+          this.projectJson(client, project, {
+            allowed: decisions[i].result === AuthorizeResult.ALLOW,
+            annotations,
+            query,
+            viewed,
+          }),
+        ),
+      );
+      const failed = projects.filter(
+        (p): p is KargoProjectError => typeof p !== 'string',
+      );
+      if (failed.length === projects.length) return { error: failed[0].error };
+      const lineStops = await this.options.lineStops?.active(
+        client.instance.name,
+      );
+      const head: Omit<KargoEntityView, 'projects'> = {
+        entityRef,
+        stages: annotations.stages,
+        warehouses: annotations.warehouses,
+        ...(lineStops?.length ? { lineStops } : {}),
+      };
+      // A KargoEntityView, with its projects spliced in as the JSON they already are.
+      return {
+        json: `${JSON.stringify(head).slice(0, -1)},"projects":[${projects
+          .map(p => (typeof p === 'string' ? p : JSON.stringify(p)))
+          .join(',')}]}`,
+      };
+    } finally {
+      // Watched once the answer is out: the watch resumes from the snapshot's resourceVersions,
+      // so it misses nothing, and its database and Kargo work does not hold up a first view.
+      setImmediate(() => {
+        for (const [project, snapshot] of viewed) {
+          this.options.watchers.viewed(client, project, snapshot);
+        }
+      });
+    }
+  }
+
+  /** One project's view as JSON, or its error in place. */
+  private async projectJson(
+    client: KargoClient,
+    project: string,
+    context: {
+      allowed: boolean;
+      annotations: KargoEntityAnnotations;
+      query: z.infer<typeof entityViewQuery>;
+      /** Where the snapshots viewed go, to be watched. */
+      viewed: Array<[string, ProjectSnapshot]>;
+    },
+  ): Promise<string | KargoProjectError> {
+    const { annotations, query } = context;
+    try {
+      if (!objectName.safeParse(project).success) {
+        throw new InputError(
+          `"${project}" in ${KARGO_PROJECT_ANNOTATION} is no Kargo project name`,
+        );
+      }
+      if (!context.allowed) {
+        throw new NotAllowedError(
+          `Not allowed: ${
+            kargoProjectReadPermission.name
+          } on ${kargoProjectResourceRef(client.instance.name, project)}`,
+        );
+      }
+      // Learnt from Kargo beside the lists, not after them (it never fails).
+      const kargoAccess = this.tokenAccess.forProject(client, project);
+      const snapshot = await this.options.states.get(client, project);
+      context.viewed.push([project, snapshot]);
+      const view = await this.viewOf(snapshot, {
+        instance: client.instance.name,
+        project,
+        uiUrl: client.instance.uiUrl,
+        stages: annotations.stages,
+        warehouses: annotations.warehouses,
+        freightLimit: query.freightLimit,
+        promotionLimit: query.promotionLimit,
+      });
+      return await this.withPortalData(view, snapshot, await kargoAccess);
+    } catch (error) {
+      const e = serializeError(error as Error);
+      return {
+        instance: client.instance.name,
+        project,
+        error: {
+          name: e.name,
+          message: e.message,
+          statusCode: statusOf(error),
         },
-      ),
-    );
-    const failed = projects.filter(
-      (p): p is KargoProjectError => typeof p !== 'string',
-    );
-    if (failed.length === projects.length) return { error: failed[0].error };
-    const lineStops = await this.options.lineStops?.active(
-      client.instance.name,
-    );
-    const head: Omit<KargoEntityView, 'projects'> = {
-      entityRef,
-      stages: annotations.stages,
-      warehouses: annotations.warehouses,
-      ...(lineStops?.length ? { lineStops } : {}),
-    };
-    // A KargoEntityView, with its projects spliced in as the JSON they already are.
-    return {
-      json: `${JSON.stringify(head).slice(0, -1)},"projects":[${projects
-        .map(p => (typeof p === 'string' ? p : JSON.stringify(p)))
-        .join(',')}]}`,
-    };
+      };
+    }
   }
 
   /** Views built from a snapshot, per options: a warm view costs no rebuild. */

@@ -13,8 +13,7 @@ import {
   type WarehouseView,
 } from '@kargo-backstage/plugin-kargo-common';
 import {
-  type FreightAvailability,
-  freightAvailability,
+  availabilityIn,
   isAvailable,
 } from '../availability/freightAvailability';
 import { breaks } from '@kargo-backstage/plugin-kargo-node';
@@ -185,6 +184,7 @@ function stageFreightAvailability(
   now: number,
 ): StageFreightAvailability {
   const result: StageFreightAvailability = { available: [], unavailable: {} };
+  const availabilityOf = availabilityIn(s);
   // Freight refused for the same reasons (no soak ending), by those reasons.
   const refused = new Map<
     string,
@@ -192,7 +192,7 @@ function stageFreightAvailability(
   >();
   for (const f of freight) {
     const name = f.metadata!.name!;
-    const availability = availabilityOf(s, f);
+    const availability = availabilityOf(f);
     if (isAvailable(availability, now)) {
       result.available.push(name);
     } else if (availability.availableFrom === undefined) {
@@ -246,20 +246,6 @@ function refusalKey(blockers: FreightBlocker[]): string {
     }
   }
   return key;
-}
-
-/**
- * Kargo's decision per stage and freight object, kept while both are the same objects: the
- * state replaces only what a watch event changed, so a new view recomputes only that.
- */
-const decided = new WeakMap<Stage, WeakMap<Freight, FreightAvailability>>();
-function availabilityOf(s: Stage, f: Freight): FreightAvailability {
-  let byFreight = decided.get(s);
-  if (!byFreight) decided.set(s, (byFreight = new WeakMap()));
-  let availability = byFreight.get(f);
-  if (!availability)
-    byFreight.set(f, (availability = freightAvailability(s, f)));
-  return availability;
 }
 
 /**
