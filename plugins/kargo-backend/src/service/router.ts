@@ -95,6 +95,8 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const answer = await entityViews.json(credentials, req.query);
+    // Sent in full (or given up) first: a big project's first view waits for nothing else.
+    res.once('close', answer.viewed);
     if ('error' in answer) {
       const { name, message, statusCode = 503 } = answer.error;
       res.status(statusCode).json({

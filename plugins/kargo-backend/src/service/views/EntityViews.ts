@@ -84,10 +84,14 @@ function statusOf(error: unknown): number | undefined {
   return (error as { statusCode?: number }).statusCode;
 }
 
-/** The entity view's answer: JSON, or the error when every project failed. */
-export type EntityViewAnswer =
+/**
+ * The entity view's answer: JSON, or the error when every project failed; and `viewed`, which
+ * starts watching the projects read, to be called once the answer is out.
+ */
+export type EntityViewAnswer = (
   | { json: string }
-  | { error: KargoProjectError['error'] };
+  | { error: KargoProjectError['error'] }
+) & { viewed(): void };
 
 /**
  * Everything the Kargo tab shows for a catalog entity: one view per Kargo project it names,
@@ -108,6 +112,7 @@ export class EntityViews {
     input: z.input<typeof entityViewQuery>,
   ): Promise<KargoEntityView> {
     const answer = await this.json(credentials, input);
+    answer.viewed();
     if ('error' in answer) throw errorOf(answer.error);
     return JSON.parse(answer.json);
   }
@@ -147,46 +152,46 @@ export class EntityViews {
       credentials,
     );
     // Each project as JSON: a warm view is serialized once, not on every request.
-    const viewed: Array<[string, ProjectSnapshot]> = [];
-    try {
-      const projects = await Promise.all(
-        annotations.projects.map((project, i) =>
-          this.projectJson(client, project, {
-            allowed: decisions[i].result === AuthorizeResult.ALLOW,
-            annotations,
-            query,
-            viewed,
-          }),
-        ),
-      );
-      const failed = projects.filter(
-        (p): p is KargoProjectError => typeof p !== 'string',
-      );
-      if (failed.length === projects.length) return { error: failed[0].error };
-      const lineStops = await this.options.lineStops?.active(
-        client.instance.name,
-      );
-      const head: Omit<KargoEntityView, 'projects'> = {
-        entityRef,
-        stages: annotations.stages,
-        warehouses: annotations.warehouses,
-        ...(lineStops?.length ? { lineStops } : {}),
-      };
-      // A KargoEntityView, with its projects spliced in as the JSON they already are.
-      return {
-        json: `${JSON.stringify(head).slice(0, -1)},"projects":[${projects
-          .map(p => (typeof p === 'string' ? p : JSON.stringify(p)))
-          .join(',')}]}`,
-      };
-    } finally {
-      // Watched once the answer is out: the watch resumes from the snapshot's resourceVersions,
-      // so it misses nothing, and its database and Kargo work does not hold up a first view.
-      setImmediate(() => {
-        for (const [project, snapshot] of viewed) {
-          this.options.watchers.viewed(client, project, snapshot);
-        }
-      });
+    const snapshots: Array<[string, ProjectSnapshot]> = [];
+    // Watched once the answer is out: the watch resumes from the snapshot's resourceVersions,
+    // so it misses nothing, and its database and Kargo work does not hold up a first view.
+    const viewed = () => {
+      for (const [project, snapshot] of snapshots.splice(0)) {
+        this.options.watchers.viewed(client, project, snapshot);
+      }
+    };
+    const projects = await Promise.all(
+      annotations.projects.map((project, i) =>
+        this.projectJson(client, project, {
+          allowed: decisions[i].result === AuthorizeResult.ALLOW,
+          annotations,
+          query,
+          snapshots,
+        }),
+      ),
+    );
+    const failed = projects.filter(
+      (p): p is KargoProjectError => typeof p !== 'string',
+    );
+    if (failed.length === projects.length) {
+      return { error: failed[0].error, viewed };
     }
+    const lineStops = await this.options.lineStops?.active(
+      client.instance.name,
+    );
+    const head: Omit<KargoEntityView, 'projects'> = {
+      entityRef,
+      stages: annotations.stages,
+      warehouses: annotations.warehouses,
+      ...(lineStops?.length ? { lineStops } : {}),
+    };
+    // A KargoEntityView, with its projects spliced in as the JSON they already are.
+    return {
+      json: `${JSON.stringify(head).slice(0, -1)},"projects":[${projects
+        .map(p => (typeof p === 'string' ? p : JSON.stringify(p)))
+        .join(',')}]}`,
+      viewed,
+    };
   }
 
   /** One project's view as JSON, or its error in place. */
@@ -197,8 +202,8 @@ export class EntityViews {
       allowed: boolean;
       annotations: KargoEntityAnnotations;
       query: z.infer<typeof entityViewQuery>;
-      /** Where the snapshots viewed go, to be watched. */
-      viewed: Array<[string, ProjectSnapshot]>;
+      /** Where the snapshots read go, to be watched. */
+      snapshots: Array<[string, ProjectSnapshot]>;
     },
   ): Promise<string | KargoProjectError> {
     const { annotations, query } = context;
@@ -218,7 +223,7 @@ export class EntityViews {
       // Learnt from Kargo beside the lists, not after them (it never fails).
       const kargoAccess = this.tokenAccess.forProject(client, project);
       const snapshot = await this.options.states.get(client, project);
-      context.viewed.push([project, snapshot]);
+      context.snapshots.push([project, snapshot]);
       const view = await this.viewOf(snapshot, {
         instance: client.instance.name,
         project,
