@@ -32,6 +32,10 @@ describe.each(databases.eachSupportedId())('freeze notifications on %p', id => {
       database: mockServices.database({ knex, migrations: { skip: false } }),
     });
     const sent: NotificationSendOptions[] = [];
+    const audience = jest.fn(async () => ({
+      owners,
+      link: '/catalog/default/component/guestbook/kargo',
+    }));
     const logger = mockServices.logger.mock();
     const replica = () =>
       new FreezeNotifications({
@@ -40,13 +44,10 @@ describe.each(databases.eachSupportedId())('freeze notifications on %p', id => {
         notifier: new KargoNotifier(recording(sent), knex, logger, () =>
           now.getTime(),
         ),
-        audience: async () => ({
-          owners,
-          link: '/catalog/default/component/guestbook/kargo',
-        }),
+        audience,
         logger,
       });
-    return { store, sent, a: replica(), b: replica() };
+    return { store, sent, audience, a: replica(), b: replica() };
   }
   const window = {
     createdBy: 'user:default/rel',
@@ -54,7 +55,7 @@ describe.each(databases.eachSupportedId())('freeze notifications on %p', id => {
   };
 
   it('tell the owners once when a freeze starts and when one ends on its own, recurring ones each time', async () => {
-    const { store, sent, a, b } = await replicas();
+    const { store, sent, audience, a, b } = await replicas();
     await store.createPromotionWindow(ref, {
       ...window,
       name: 'rehearsal',
@@ -91,6 +92,8 @@ describe.each(databases.eachSupportedId())('freeze notifications on %p', id => {
     });
 
     await Promise.all([a.run(now), b.run(now)]);
+    // Three events in the project: its audience is read once per run, not once per event.
+    expect(audience).toHaveBeenCalledTimes(2);
     await a.run(new Date(now.getTime() + 60_000));
 
     expect(

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import type { PromotionWindowView } from '@kargo-backstage/plugin-kargo-common';
+import type {
+  PromotionWindowView,
+  Stage,
+} from '@kargo-backstage/plugin-kargo-common';
 import { KargoInstances } from '@kargo-backstage/plugin-kargo-node';
 import type { KargoStore, ProjectRef } from '../../database';
 import { Occurrence, occurrencesAround } from '../freeze/promotionSchedule';
@@ -20,6 +23,12 @@ export interface FreezeNotificationsOptions {
   /** Who hears of a project (the owners of the entities that show it) and where it is shown. */
   audience(ref: ProjectRef): Promise<{ owners: string[]; link?: string }>;
   logger: LoggerService;
+}
+
+interface Audience {
+  owners: string[];
+  link?: string;
+  stages: Stage[];
 }
 
 /**
@@ -58,8 +67,10 @@ export class FreezeNotifications {
             found.push({ window, occurrence, ended: true });
           }
         }
+        if (!found.length) continue;
+        const audience = await this.audience(ref);
         for (const f of found) {
-          await this.tell(ref, f.window, f.occurrence, f.ended);
+          await this.tell(ref, audience, f.window, f.occurrence, f.ended);
         }
       } catch (error) {
         this.options.logger.warn(
@@ -80,7 +91,13 @@ export class FreezeNotifications {
     const { active } = occurrencesAround(window, t, t);
     if (!active) return;
     try {
-      await this.tell(ref, window, { start: active.start, end: t }, true);
+      await this.tell(
+        ref,
+        await this.audience(ref),
+        window,
+        { start: active.start, end: t },
+        true,
+      );
     } catch (error) {
       this.options.logger.warn(
         `Could not tell of the end of freeze ${window.name} in ${ref.instance}/${ref.project}: ${error}`,
@@ -88,17 +105,23 @@ export class FreezeNotifications {
     }
   }
 
-  private async tell(
-    ref: ProjectRef,
-    window: PromotionWindowView,
-    occurrence: Occurrence,
-    ended: boolean,
-  ) {
+  /** Who hears of the project's freezes, and its stages: read once per project with news. */
+  private async audience(ref: ProjectRef): Promise<Audience> {
     const [{ owners, link }, stages] = await Promise.all([
       this.options.audience(ref),
       this.options.instances.get(ref.instance).listStages(ref.project),
     ]);
-    const names = (stages.items ?? [])
+    return { owners, link, stages: stages.items ?? [] };
+  }
+
+  private async tell(
+    ref: ProjectRef,
+    { owners, link, stages }: Audience,
+    window: PromotionWindowView,
+    occurrence: Occurrence,
+    ended: boolean,
+  ) {
+    const names = stages
       .filter(s =>
         selectsStage(window.stageSelector, {
           name: s.metadata?.name ?? '',
