@@ -180,6 +180,11 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
   }
 
   /** The policies that select the stage. A policy Kargo's selector rules refuse selects none. */
+  /** The project's policies, for a caller that asks about many stages. */
+  projectPolicies(ref: ProjectRef): Promise<ApprovalPolicyView[]> {
+    return this.options.store.listPolicies(ref);
+  }
+
   async policiesFor(
     ref: ProjectRef,
     stage: Stage,
@@ -200,8 +205,13 @@ export class ApprovalService extends OperationService<ApprovalServiceOptions> {
    * The freight whose newest request for the stage is Approved: where Kargo would auto-promote,
    * the freezer promotes it (auto-promotion is held only until freight is approved).
    */
-  async approvedFreight(ref: ProjectRef, stage: Stage): Promise<string[]> {
-    const policies = await this.policiesFor(ref, stage);
+  async approvedFreight(
+    ref: ProjectRef,
+    stage: Stage,
+    /** The project's policies, where the caller read them already. */
+    projectPolicies?: ApprovalPolicyView[],
+  ): Promise<string[]> {
+    const policies = await this.policiesFor(ref, stage, projectPolicies);
     if (!policies.length) return [];
     const now = this.now();
     const newest = new Map<string, StoredApprovalRequest>();

@@ -1,5 +1,6 @@
 import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import type {
+  ApprovalPolicyView,
   Freight,
   LineStopView,
   Stage,
@@ -13,6 +14,7 @@ import {
   freightAvailability,
   isAvailable,
 } from '../availability/freightAvailability';
+import type { ApprovalService } from '../approvals/ApprovalService';
 import { stagePromotionWindow } from './stagePromotionWindow';
 import { modifyPromotionPolicies, policyIndex } from '../promotionPolicies';
 
@@ -32,12 +34,14 @@ export class AutoPromotionFreezer {
     private readonly instances: KargoInstances,
     private readonly logger: LoggerService,
     private readonly holds: {
-      /** Approval policies hold auto-promotion too: Kargo would not wait for approvals. */
-      approvals?: {
-        policiesFor(ref: ProjectRef, stage: Stage): Promise<unknown[]>;
-        /** Freight approved for the stage: promoted where Kargo would have auto-promoted. */
-        approvedFreight(ref: ProjectRef, stage: Stage): Promise<string[]>;
-      };
+      /**
+       * Approval policies hold auto-promotion too (Kargo would not wait for approvals); freight
+       * approved for the stage is promoted where Kargo would have auto-promoted.
+       */
+      approvals?: Pick<
+        ApprovalService,
+        'projectPolicies' | 'policiesFor' | 'approvedFreight'
+      >;
       /** Stop-the-line freezes reach every project of their instances. */
       lineStops?: { active(): Promise<LineStopView[]> };
       /** Records the promotions of approved freight it makes (the portal acting, not a user). */
@@ -88,6 +92,8 @@ export class AutoPromotionFreezer {
       this.store.listPromotionWindows(ref),
       client.listStages(ref.project),
     ]);
+    // Read once for all the project's stages.
+    const approvalPolicies = await this.holds.approvals?.projectPolicies(ref);
     const open = new Map<string, boolean>();
     /** Held for approvals alone (no window closes them). */
     const awaitingApproval: Stage[] = [];
@@ -95,7 +101,9 @@ export class AutoPromotionFreezer {
       const window = stagePromotionWindow(stage, windows, now, {
         logger: this.logger,
       });
-      const approvals = await this.holds.approvals?.policiesFor(ref, stage);
+      const approvals =
+        approvalPolicies &&
+        (await this.holds.approvals!.policiesFor(ref, stage, approvalPolicies));
       open.set(
         stage.metadata!.name!,
         (window?.open ?? true) && !approvals?.length,
@@ -150,7 +158,7 @@ export class AutoPromotionFreezer {
     for (const stage of awaitingApproval) {
       // Only where Kargo auto-promoted before the hold: the hold waits for approval, no more.
       if (held.find(h => h.stage === stage.metadata!.name!)?.previous) {
-        await this.promoteApproved(ref, client, stage, now);
+        await this.promoteApproved(ref, client, stage, approvalPolicies!, now);
       }
     }
   }
@@ -164,6 +172,7 @@ export class AutoPromotionFreezer {
     ref: ProjectRef,
     client: KargoClient,
     stage: Stage,
+    policies: ApprovalPolicyView[],
     now: Date,
   ): Promise<void> {
     const name = stage.metadata!.name!;
@@ -173,7 +182,7 @@ export class AutoPromotionFreezer {
       ),
     );
     const approved = (
-      await this.holds.approvals!.approvedFreight(ref, stage)
+      await this.holds.approvals!.approvedFreight(ref, stage, policies)
     ).filter(f => !been.has(f));
     if (!approved.length) return;
     const candidates = (

@@ -316,7 +316,10 @@ describe('AutoPromotionFreezer', () => {
       at: new Date().toISOString(),
       asMemberOf: 'group:default/release-managers',
     });
+    const policyReads = jest.spyOn(approvalStore, 'listPolicies');
     await freezer.run(new Date());
+    // Once per run for the project's three stages, not once per stage and again to promote.
+    expect(policyReads).toHaveBeenCalledTimes(1);
     await freezer.run(new Date());
     const made = promotionsOf(added);
     expect(made).toHaveLength(1);
