@@ -213,6 +213,7 @@ export const kargoPlugin = createBackendPlugin({
         const freezer = new AutoPromotionFreezer(store, instances, logger, {
           approvals,
           lineStops,
+          states,
           auditor: deps.auditor,
         });
         await scheduler.scheduleTask({

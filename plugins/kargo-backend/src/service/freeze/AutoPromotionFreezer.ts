@@ -15,6 +15,7 @@ import {
   isAvailable,
 } from '../availability/freightAvailability';
 import type { ApprovalService } from '../approvals/ApprovalService';
+import type { ProjectStates } from '../state/ProjectStates';
 import { stagePromotionWindow } from './stagePromotionWindow';
 import { modifyPromotionPolicies, policyIndex } from '../promotionPolicies';
 
@@ -44,6 +45,8 @@ export class AutoPromotionFreezer {
       >;
       /** Stop-the-line freezes reach every project of their instances. */
       lineStops?: { active(): Promise<LineStopView[]> };
+      /** Where a project is watched, its stages are read from the watch, not from Kargo. */
+      states?: Pick<ProjectStates, 'followed'>;
       /** Records the promotions of approved freight it makes (the portal acting, not a user). */
       auditor?: AuditorService;
     } = {},
@@ -59,6 +62,15 @@ export class AutoPromotionFreezer {
         );
       }
     }
+  }
+
+  /** A watched project's stages as its watch keeps them; Kargo's list otherwise. */
+  private async stagesOf(ref: ProjectRef, client: KargoClient) {
+    return (
+      this.holds.states?.followed(ref.instance, ref.project)?.stages ??
+      (await client.listStages(ref.project)).items ??
+      []
+    );
   }
 
   /** Projects with windows, holds or policies, and under a line stop every project. */
@@ -90,14 +102,14 @@ export class AutoPromotionFreezer {
     const client = this.instances.get(ref.instance);
     const [windows, stages] = await Promise.all([
       this.store.listPromotionWindows(ref),
-      client.listStages(ref.project),
+      this.stagesOf(ref, client),
     ]);
     // Read once for all the project's stages.
     const approvalPolicies = await this.holds.approvals?.projectPolicies(ref);
     const open = new Map<string, boolean>();
     /** Held for approvals alone (no window closes them). */
     const awaitingApproval: Stage[] = [];
-    for (const stage of stages.items ?? []) {
+    for (const stage of stages) {
       const window = stagePromotionWindow(stage, windows, now, {
         logger: this.logger,
       });
@@ -118,7 +130,7 @@ export class AutoPromotionFreezer {
       const holds = await this.store.listAutoPromotionHolds(ref);
       let changed = false;
       restored = [];
-      for (const stage of stages.items ?? []) {
+      for (const stage of stages) {
         const name = stage.metadata!.name!;
         const hold = holds.find(h => h.stage === name);
         const index = policyIndex(policies, stage);

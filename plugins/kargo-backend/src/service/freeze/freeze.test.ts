@@ -13,6 +13,7 @@ import {
 } from '../../testUtils';
 import { DatabaseKargoStore } from '../../database';
 import { AutoPromotionFreezer } from './AutoPromotionFreezer';
+import { ProjectStates } from '../state/ProjectStates';
 import { ApprovalStore } from '../approvals/ApprovalStore';
 import {
   ApprovalService,
@@ -328,6 +329,31 @@ describe('AutoPromotionFreezer', () => {
     ]);
     // Still held: Kargo would promote the next freight without approval.
     expect(autoPromotes()).toBe(false);
+  });
+
+  it("reads a watched project's stages from its watch, and Kargo's list where no watch vouches", async () => {
+    const { store, ref, instances, logger } = await weekendFreeze();
+    const states = new ProjectStates({
+      logger,
+      replicaId: 'r1',
+      liveMs: 60_000,
+    });
+    const freezer = new AutoPromotionFreezer(store, instances, logger, {
+      states,
+    });
+    const stageReads = () =>
+      env.kargo.requestLog.filter(r => /\/stages(\?|$)/.test(r)).length;
+    await states.get(instances.get('sim'), 'kargo-demo');
+    env.kargo.requestLog.length = 0;
+    // Listed but not yet followed by a watch: Kargo is asked.
+    await freezer.run(saturday);
+    expect(stageReads()).toBe(1);
+    await states.publish(ref, { epoch: 'e1', seq: 0, healthy: true });
+    await freezer.run(saturday);
+    expect(stageReads()).toBe(1);
+    expect(policies()).toEqual([
+      { stageSelector: { name: 'test' }, autoPromotionEnabled: false },
+    ]);
   });
 
   it('turns auto-promotion off while a stage is closed and restores it after, across a restart', async () => {

@@ -116,6 +116,17 @@ export class ProjectStates {
     return (await listing).state.snapshot();
   }
 
+  /**
+   * The project's state where a watch (here or elsewhere) vouches for this replica's copy; no
+   * Kargo read either way. For background work that would otherwise read Kargo itself.
+   */
+  followed(instance: string, project: string): ProjectSnapshot | undefined {
+    const entry = this.entries.get(ProjectStates.key(instance, project));
+    return entry?.vouched && entry.liveUntil > this.now()
+      ? entry.state.snapshot()
+      : undefined;
+  }
+
   /** This replica's watch of the project saw this event. */
   applyWatched(ref: ProjectRef, change: ProjectChange): void {
     const key = ProjectStates.key(ref.instance, ref.project);
